@@ -1,0 +1,385 @@
+"""The glossary: terms, their surface forms and senses, and the bibliography.
+
+Loaded from ``glossary/*.yaml`` (one file per term) plus ``glossary/sources.yaml``. Everything
+is validated with ``file:line`` messages. A validated glossary is cached as JSON in the user's
+cache folder, keyed by the files' contents and termlint's version, so a pre-commit run does
+not re-parse YAML it has already checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .datafiles import bundled_dir, read_yaml_file, validate, yaml_files
+from .errors import DataErrors, TermlintError
+from .yamlio import line_of
+
+SOURCES_FILE = "sources.yaml"
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    section: str = ""
+    note: str = ""
+
+
+@dataclass
+class Sense:
+    id: str
+    label: str
+    definition: str
+    term_id: str
+    ai: bool = True
+    broader: str | None = None
+    features: dict[str, Any] = field(default_factory=dict)
+    cues: list[Cue] = field(default_factory=list)
+    clarifications: list[str] = field(default_factory=list)
+    clear_examples: list[str] = field(default_factory=list)
+    unclear_examples: list[tuple[str, str]] = field(default_factory=list)
+    contrasts: list[tuple[str, str]] = field(default_factory=list)
+    sources: list[Citation] = field(default_factory=list)
+
+    def suggestions(self, match: str) -> list[str]:
+        """The clarifications, filled in with the words as written."""
+        return [c.replace("{match}", match) for c in self.clarifications]
+
+
+@dataclass
+class Term:
+    id: str
+    term: str
+    summary: str
+    forms: list[str]
+    senses: list[Sense]
+    path: str = ""
+    verb_forms: list[str] = field(default_factory=list)
+    exclusions: list[str] = field(default_factory=list)
+    requires_ai_context: bool = False
+    features: list[dict[str, str]] = field(default_factory=list)
+    relations: dict[str, list[str]] = field(default_factory=dict)
+    confusions: list[str] = field(default_factory=list)
+    sources: list[Citation] = field(default_factory=list)
+
+    @property
+    def multi_sense(self) -> bool:
+        return len(self.senses) > 1
+
+    def sense(self, sense_id: str) -> Sense | None:
+        for s in self.senses:
+            if s.id == sense_id:
+                return s
+        return None
+
+    @property
+    def ai_senses(self) -> list[Sense]:
+        return [s for s in self.senses if s.ai]
+
+
+@dataclass
+class Source:
+    key: str
+    authors: list[str]
+    title: str
+    url: str
+    year: int | None = None
+    venue: str = ""
+    urls: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Glossary:
+    terms: dict[str, Term]
+    sources: dict[str, Source]
+    fingerprint: str = ""
+
+    def surface_pattern(self) -> re.Pattern[str]:
+        """One regex of every surface form, for the cheap per-file prefilter."""
+        words = set()
+        for term in self.terms.values():
+            words.update(term.forms)
+            words.update(term.verb_forms)
+        alternatives = sorted((_form_regex(w) for w in words), key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
+
+
+def _form_regex(form: str) -> str:
+    parts = re.split(r"[\s\-]+", form.strip())
+    return r"[\s\-]+".join(re.escape(p) for p in parts)
+
+
+# -- loading -----------------------------------------------------------------------------
+
+
+def glossary_files(dirs: list[Path]) -> list[Path]:
+    files = []
+    for folder in dirs:
+        files.extend(yaml_files(folder))
+    return files
+
+
+def load_glossary(dirs: list[Path] | None = None, use_cache: bool = True) -> Glossary:
+    """Load and validate every glossary folder (termlint's own by default).
+
+    Later folders may add terms and sources; a term id defined twice is an error.
+    """
+    dirs = [bundled_dir("glossary")] if dirs is None else list(dirs)
+    files = glossary_files(dirs)
+    digest = _fingerprint(files)
+    cache = _cache_path(digest) if use_cache else None
+    if cache is not None and cache.is_file():
+        try:
+            raw = json.loads(cache.read_text(encoding="utf-8"))
+            return _build(raw, digest)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a damaged cache is rebuilt below
+    raw = _load_raw(files)
+    if cache is not None:
+        _write_cache(cache, raw)
+    return _build(raw, digest)
+
+
+def check_glossary(dirs: list[Path] | None = None) -> tuple[Glossary | None, list[TermlintError]]:
+    """Validate without the cache and return every problem found (for ``glossary check``)."""
+    dirs = [bundled_dir("glossary")] if dirs is None else list(dirs)
+    try:
+        raw = _load_raw(glossary_files(dirs))
+    except DataErrors as exc:
+        return None, exc.errors
+    except TermlintError as exc:
+        return None, [exc]
+    return _build(raw, ""), []
+
+
+def _fingerprint(files: list[Path]) -> str:
+    h = hashlib.sha256(__version__.encode())
+    for f in files:
+        h.update(str(f).encode())
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+    return h.hexdigest()[:32]
+
+
+def cache_dir() -> Path | None:
+    """Where derived data is cached; None when caching is switched off."""
+    if os.environ.get("TERMLINT_NO_CACHE"):
+        return None
+    if os.environ.get("TERMLINT_CACHE_DIR"):
+        return Path(os.environ["TERMLINT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "termlint"
+
+
+def _cache_path(digest: str) -> Path | None:
+    folder = cache_dir()
+    return folder / f"glossary-{digest}.json" if folder else None
+
+
+def _write_cache(path: Path, raw: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(raw), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # caching is an optimisation only
+
+
+def _load_raw(files: list[Path]) -> dict:
+    """Parse and validate all files; return plain data (JSON-serialisable) or raise."""
+    errors: list[TermlintError] = []
+    terms: list[dict] = []
+    sources: dict[str, dict] = {}
+    source_lines: dict[str, tuple[str, int | None]] = {}
+    for path in files:
+        try:
+            data = read_yaml_file(path)
+        except TermlintError as exc:
+            errors.append(exc)
+            continue
+        if path.name == SOURCES_FILE:
+            problems = validate(data, "sources", str(path))
+            errors.extend(problems)
+            if not problems:
+                for key, entry in data["sources"].items():
+                    if key in sources:
+                        errors.append(TermlintError(
+                            f"source key {key!r} is defined twice (also in "
+                            f"{source_lines[key][0]})", str(path), line_of(data, ["sources", key])))
+                    sources[key] = _plain(entry)
+                    source_lines[key] = (str(path), line_of(data, ["sources", key]))
+            continue
+        problems = validate(data, "glossary-term", str(path))
+        errors.extend(problems)
+        if problems:
+            continue
+        entry = _plain(data)
+        entry["_path"] = str(path)
+        entry["_lines"] = _sense_lines(data)
+        if path.stem != entry["id"]:
+            errors.append(TermlintError(
+                f"term id {entry['id']!r} does not match the file name {path.name!r}",
+                str(path), line_of(data, ["id"])))
+        terms.append(entry)
+    errors.extend(_cross_check(terms, sources))
+    if errors:
+        raise DataErrors(errors)
+    return {"terms": terms, "sources": sources}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _sense_lines(data: Any) -> dict[str, Any]:
+    """Lines worth reporting later: each sense, each cue and each citation."""
+    lines: dict[str, Any] = {"id": line_of(data, ["id"]), "senses": {}, "relations": {},
+                             "sources": {}}
+    for i, sense in enumerate(data.get("senses", [])):
+        sid = sense.get("id")
+        lines["senses"][sid] = {
+            "line": line_of(data, ["senses", i]),
+            "cues": [line_of(data, ["senses", i, "cues", j]) for j in range(len(sense.get("cues", [])))],
+            "sources": [line_of(data, ["senses", i, "sources", j])
+                        for j in range(len(sense.get("sources", [])))],
+            "broader": line_of(data, ["senses", i, "broader"]),
+            "contrasts": [line_of(data, ["senses", i, "contrasts", j])
+                          for j in range(len(sense.get("contrasts", [])))],
+            "features": line_of(data, ["senses", i, "features"]),
+        }
+    for kind, ids in (data.get("relations") or {}).items():
+        lines["relations"][kind] = [line_of(data, ["relations", kind, j]) for j in range(len(ids))]
+    lines["sources"] = [line_of(data, ["sources", j]) for j in range(len(data.get("sources", [])))]
+    return lines
+
+
+def _cue_phrase(cue: Any) -> str:
+    return cue["phrase"] if isinstance(cue, dict) else cue
+
+
+def normalize_phrase(text: str) -> str:
+    """How cue phrases are compared for duplicates: lowercase, hyphens as spaces."""
+    return " ".join(re.split(r"[\s\-]+", text.lower().strip()))
+
+
+def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintError]:
+    errors: list[TermlintError] = []
+    seen_terms: dict[str, str] = {}
+    for t in terms:
+        if t["id"] in seen_terms:
+            errors.append(TermlintError(f"term id {t['id']!r} is defined twice (also in "
+                                        f"{seen_terms[t['id']]})", t["_path"], t["_lines"]["id"]))
+        seen_terms.setdefault(t["id"], t["_path"])
+    for t in terms:
+        path, lines = t["_path"], t["_lines"]
+        sense_ids: set[str] = set()
+        for sense in t["senses"]:
+            sl = lines["senses"].get(sense["id"], {})
+            if sense["id"] in sense_ids:
+                errors.append(TermlintError(f"sense id {sense['id']!r} appears twice in "
+                                            f"term {t['id']!r}", path, sl.get("line")))
+            sense_ids.add(sense["id"])
+        feature_ids = {f["id"] for f in t.get("features", [])}
+        cue_owner: dict[str, str] = {}
+        for sense in t["senses"]:
+            sl = lines["senses"].get(sense["id"], {})
+            for j, cue in enumerate(sense.get("cues", [])):
+                phrase = normalize_phrase(_cue_phrase(cue))
+                line = sl.get("cues", [None] * (j + 1))[j]
+                if phrase in cue_owner and cue_owner[phrase] != sense["id"]:
+                    errors.append(TermlintError(
+                        f"cue {_cue_phrase(cue)!r} is claimed by two senses of {t['id']!r}: "
+                        f"{cue_owner[phrase]!r} and {sense['id']!r}", path, line))
+                elif phrase in cue_owner:
+                    errors.append(TermlintError(
+                        f"cue {_cue_phrase(cue)!r} is listed twice in sense {sense['id']!r}",
+                        path, line))
+                cue_owner[phrase] = sense["id"]
+            for j, cite in enumerate(sense.get("sources", [])):
+                if cite["key"] not in sources:
+                    errors.append(TermlintError(
+                        f"unknown source key {cite['key']!r} (not in {SOURCES_FILE})", path,
+                        sl.get("sources", [None] * (j + 1))[j]))
+            if sense.get("broader") and sense["broader"] not in sense_ids:
+                errors.append(TermlintError(f"broader sense {sense['broader']!r} is not a sense "
+                                            f"of {t['id']!r}", path, sl.get("broader")))
+            for j, contrast in enumerate(sense.get("contrasts", [])):
+                if contrast["sense"] not in sense_ids:
+                    errors.append(TermlintError(
+                        f"contrast names {contrast['sense']!r}, which is not a sense of "
+                        f"{t['id']!r}", path, sl.get("contrasts", [None] * (j + 1))[j]))
+            unknown = set(sense.get("features", {})) - feature_ids
+            if unknown:
+                errors.append(TermlintError(
+                    f"sense {sense['id']!r} has features not declared under 'features': "
+                    f"{', '.join(sorted(unknown))}", path, sl.get("features")))
+        for j, cite in enumerate(t.get("sources", [])):
+            if cite["key"] not in sources:
+                errors.append(TermlintError(f"unknown source key {cite['key']!r} (not in "
+                                            f"{SOURCES_FILE})", path, lines["sources"][j]))
+        for kind, ids in (t.get("relations") or {}).items():
+            for j, other in enumerate(ids):
+                if other not in seen_terms:
+                    errors.append(TermlintError(f"{kind} names unknown term {other!r}", path,
+                                                lines["relations"][kind][j]))
+    return errors
+
+
+def _build(raw: dict, digest: str) -> Glossary:
+    sources = {
+        key: Source(key=key, authors=list(s["authors"]), title=s["title"], year=s.get("year"),
+                    url=s["url"], venue=s.get("venue", ""), urls=list(s.get("urls", [])),
+                    sections=list(s.get("sections", [])), note=s.get("note", ""))
+        for key, s in raw["sources"].items()
+    }
+    terms = {}
+    for t in raw["terms"]:
+        senses = [
+            Sense(
+                id=s["id"], label=s["label"], definition=s["definition"].strip(), term_id=t["id"],
+                ai=s.get("ai", True), broader=s.get("broader"),
+                features=dict(s.get("features", {})),
+                cues=[Cue(c, 1.0) if isinstance(c, str) else Cue(c["phrase"], c.get("weight", 1.0))
+                      for c in s.get("cues", [])],
+                clarifications=list(s.get("clarifications", [])),
+                clear_examples=list(s.get("examples", {}).get("clear", [])),
+                unclear_examples=[(u["text"], u["rewrite"])
+                                  for u in s.get("examples", {}).get("unclear", [])],
+                contrasts=[(c["sense"], c["text"]) for c in s.get("contrasts", [])],
+                sources=[Citation(c["key"], c.get("section", ""), c.get("note", ""))
+                         for c in s.get("sources", [])],
+            )
+            for s in t["senses"]
+        ]
+        terms[t["id"]] = Term(
+            id=t["id"], term=t["term"], summary=t["summary"], forms=list(t["forms"]),
+            senses=senses, path=t.get("_path", ""), verb_forms=list(t.get("verb_forms", [])),
+            exclusions=list(t.get("exclusions", [])),
+            requires_ai_context=t.get("requires_ai_context", False),
+            features=list(t.get("features", [])), relations=dict(t.get("relations", {})),
+            confusions=list(t.get("confusions", [])),
+            sources=[Citation(c["key"], c.get("section", ""), c.get("note", ""))
+                     for c in t.get("sources", [])],
+        )
+    return Glossary(terms=dict(sorted(terms.items())), sources=sources, fingerprint=digest)

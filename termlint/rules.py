@@ -1,0 +1,110 @@
+"""Rules as data: ``rules/*.yaml``, one file per rule, each with its documentation.
+
+A rule names a *kind* (the Python check it configures), a severity, a message template and the
+terms it applies to. Users add rules in their own folders with the same format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .datafiles import bundled_dir, read_yaml_file, validate, yaml_files
+from .errors import DataErrors, TermlintError
+from .yamlio import line_of
+
+SEVERITIES = ("info", "warning", "error")
+DOC_SECTIONS = (
+    ("what", "What it does"),
+    ("why", "Why is this bad?"),
+    ("example", "Example"),
+    ("use_instead", "Use instead"),
+    ("known_problems", "Known problems"),
+    ("options", "Options"),
+)
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+@dataclass
+class Rule:
+    id: str
+    kind: str
+    severity: str
+    message: str
+    doc: dict[str, Any]
+    code: str = ""
+    terms: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+
+    def applies_to(self, term_id: str) -> bool:
+        return not self.terms or term_id in self.terms
+
+
+def load_rules(dirs: list[Path] | None = None) -> dict[str, Rule]:
+    """Load every rule folder (termlint's own by default); problems raise DataErrors."""
+    dirs = [bundled_dir("rules")] if dirs is None else list(dirs)
+    errors: list[TermlintError] = []
+    rules: dict[str, Rule] = {}
+    for folder in dirs:
+        for path in yaml_files(folder):
+            try:
+                data = read_yaml_file(path)
+            except TermlintError as exc:
+                errors.append(exc)
+                continue
+            problems = validate(data, "rule", str(path))
+            if problems:
+                errors.extend(problems)
+                continue
+            if data["id"] in rules:
+                errors.append(TermlintError(
+                    f"rule id {data['id']!r} is defined twice (also in {rules[data['id']].path})",
+                    str(path), line_of(data, ["id"])))
+                continue
+            if path.stem not in (data["id"], f"{data.get('code', '')}-{data['id']}"):
+                errors.append(TermlintError(
+                    f"rule id {data['id']!r} does not match the file name {path.name!r}",
+                    str(path), line_of(data, ["id"])))
+                continue
+            rules[data["id"]] = Rule(
+                id=data["id"], kind=data["kind"], severity=data["severity"],
+                message=data["message"].strip(), doc=dict(data["doc"]),
+                code=data.get("code", ""), terms=list(data.get("terms", [])),
+                options=dict(data.get("options", {})), path=str(path))
+    if errors:
+        raise DataErrors(errors)
+    return dict(sorted(rules.items()))
+
+
+def rule_doc_markdown(rule: Rule) -> str:
+    """The rule's documentation page as Markdown: generated header, then the authored body.
+
+    The same text is printed by ``termlint rules explain`` and rendered into the site.
+    """
+    lines = [f"# {rule.id}" + (f" ({rule.code})" if rule.code else ""), ""]
+    lines.append(f"Default severity: **{rule.severity}**. Kind: `{rule.kind}`. "
+                 f"Applies to: {', '.join(rule.terms) if rule.terms else 'every multi-sense term'}.")
+    lines.append("")
+    for key, heading in DOC_SECTIONS:
+        body = rule.doc.get(key)
+        if not body:
+            continue
+        lines.append(f"## {heading}")
+        lines.append("")
+        if key in ("example", "use_instead"):
+            lines.extend(["```markdown", body.rstrip(), "```"])
+        else:
+            lines.append(body.strip())
+        lines.append("")
+    refs = rule.doc.get("references")
+    if refs:
+        lines.append("## References")
+        lines.append("")
+        lines.extend(f"- {r}" for r in refs)
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,87 @@
+"""Reading a document: bytes to text, with a clear error for anything that is not text.
+
+Positions are kept as character offsets into the decoded text (BOM removed); reporters turn
+them into 1-based line and column numbers that count characters, not bytes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import TermlintError
+
+BOM = "\ufeff"
+
+
+@dataclass
+class SourceText:
+    """A decoded document and its line table."""
+
+    path: str
+    text: str
+    had_bom: bool = False
+    newline: str = "\n"
+    line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self.line_starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line ending."""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+
+def decode(data: bytes, path: str) -> SourceText:
+    """Decode UTF-8 bytes (optionally with a BOM) or explain why they are not a text file."""
+    if b"\x00" in data:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise TermlintError("file is UTF-16 encoded; termlint reads UTF-8 only "
+                                "(convert it with: iconv -f UTF-16 -t UTF-8)", path)
+        raise TermlintError("binary file (contains NUL bytes), not a Markdown document", path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TermlintError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start}); "
+            "termlint reads UTF-8 only", path, line) from None
+    had_bom = text.startswith(BOM)
+    if had_bom:
+        text = text[1:]
+    newline = "\r\n" if "\r\n" in text[:10000] else "\n"
+    return SourceText(path=path, text=text, had_bom=had_bom, newline=newline)
+
+
+def read_source(path: Path | str, display: str | None = None) -> SourceText:
+    """Read and decode one file; every failure is a TermlintError naming the file."""
+    name = display or str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise TermlintError("is a directory, expected a Markdown file", name)
+        data = p.read_bytes()
+    except TermlintError:
+        raise
+    except FileNotFoundError:
+        raise TermlintError("no such file", name) from None
+    except PermissionError:
+        raise TermlintError("permission denied", name) from None
+    except OSError as exc:
+        raise TermlintError(f"cannot read file: {exc.strerror or exc}", name) from None
+    return decode(data, name)
