@@ -7,8 +7,11 @@ against a JSON Schema shipped in ``termlint/schema``, and report each problem as
 
 from __future__ import annotations
 
+import hashlib
 import json
-from functools import lru_cache
+import os
+from collections.abc import Callable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from .errors import TermlintError
 from .yamlio import line_of, load_yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict:
     """A JSON Schema shipped with the package, by file stem (e.g. ``glossary-term``)."""
     text = resources.files("termlint").joinpath("schema", f"{name}.schema.json").read_text(
@@ -86,3 +89,55 @@ def bundled_dir(name: str) -> Path:
         return checkout
     raise TermlintError(f"termlint's bundled {name} folder is missing; reinstall termlint",
                         str(installed))
+
+
+def cache_dir() -> Path | None:
+    """Where validated data is cached; None when caching is switched off."""
+    if os.environ.get("TERMLINT_NO_CACHE"):
+        return None
+    if os.environ.get("TERMLINT_CACHE_DIR"):
+        return Path(os.environ["TERMLINT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "termlint"
+
+
+def fingerprint(kind: str, files: list[Path]) -> str:
+    """A digest of termlint's version and the files' names and contents."""
+    from . import __version__
+
+    h = hashlib.sha256(f"{__version__}\0{kind}".encode())
+    for f in files:
+        h.update(str(f).encode() + b"\0")
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+    return h.hexdigest()[:32]
+
+
+def cached_raw(kind: str, files: list[Path], produce: Callable[[], Any],
+               use_cache: bool = True) -> tuple[Any, str]:
+    """Validated plain data for ``files``, from the cache when their contents are unchanged.
+
+    ``produce`` parses and validates (raising on problems); only its successful, JSON-shaped
+    result is cached, so a broken file is reported on every run. The cache holds data only:
+    it is read with ``json``, never executed.
+    """
+    digest = fingerprint(kind, files)
+    folder = cache_dir() if use_cache else None
+    path = folder / f"{kind}-{digest}.json" if folder else None
+    if path is not None and path.is_file():
+        try:
+            return json.loads(path.read_text(encoding="utf-8")), digest
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is rebuilt below
+    raw = produce()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(raw), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # caching is an optimisation only
+    return raw, digest

@@ -8,17 +8,14 @@ not re-parse YAML it has already checked.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .datafiles import bundled_dir, read_yaml_file, validate, yaml_files
+from .datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
 from .errors import DataErrors, TermlintError
+from .stems import phrase_key
 from .yamlio import line_of
 
 SOURCES_FILE = "sources.yaml"
@@ -140,18 +137,11 @@ def load_glossary(dirs: list[Path] | None = None, use_cache: bool = True) -> Glo
     """
     dirs = [bundled_dir("glossary")] if dirs is None else list(dirs)
     files = glossary_files(dirs)
-    digest = _fingerprint(files)
-    cache = _cache_path(digest) if use_cache else None
-    if cache is not None and cache.is_file():
-        try:
-            raw = json.loads(cache.read_text(encoding="utf-8"))
-            return _build(raw, digest)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # a damaged cache is rebuilt below
-    raw = _load_raw(files)
-    if cache is not None:
-        _write_cache(cache, raw)
-    return _build(raw, digest)
+    raw, digest = cached_raw("glossary", files, lambda: _load_raw(files), use_cache)
+    try:
+        return _build(raw, digest)
+    except (KeyError, TypeError):  # a cache from an incompatible layout
+        return _build(_load_raw(files), digest)
 
 
 def check_glossary(dirs: list[Path] | None = None) -> tuple[Glossary | None, list[TermlintError]]:
@@ -164,42 +154,6 @@ def check_glossary(dirs: list[Path] | None = None) -> tuple[Glossary | None, lis
     except TermlintError as exc:
         return None, [exc]
     return _build(raw, ""), []
-
-
-def _fingerprint(files: list[Path]) -> str:
-    h = hashlib.sha256(__version__.encode())
-    for f in files:
-        h.update(str(f).encode())
-        try:
-            h.update(f.read_bytes())
-        except OSError:
-            h.update(b"<unreadable>")
-    return h.hexdigest()[:32]
-
-
-def cache_dir() -> Path | None:
-    """Where derived data is cached; None when caching is switched off."""
-    if os.environ.get("TERMLINT_NO_CACHE"):
-        return None
-    if os.environ.get("TERMLINT_CACHE_DIR"):
-        return Path(os.environ["TERMLINT_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "termlint"
-
-
-def _cache_path(digest: str) -> Path | None:
-    folder = cache_dir()
-    return folder / f"glossary-{digest}.json" if folder else None
-
-
-def _write_cache(path: Path, raw: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(raw), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # caching is an optimisation only
 
 
 def _load_raw(files: list[Path]) -> dict:
@@ -260,7 +214,8 @@ def _sense_lines(data: Any) -> dict[str, Any]:
         sid = sense.get("id")
         lines["senses"][sid] = {
             "line": line_of(data, ["senses", i]),
-            "cues": [line_of(data, ["senses", i, "cues", j]) for j in range(len(sense.get("cues", [])))],
+            "cues": [line_of(data, ["senses", i, "cues", j])
+                     for j in range(len(sense.get("cues", [])))],
             "sources": [line_of(data, ["senses", i, "sources", j])
                         for j in range(len(sense.get("sources", [])))],
             "broader": line_of(data, ["senses", i, "broader"]),
@@ -276,11 +231,6 @@ def _sense_lines(data: Any) -> dict[str, Any]:
 
 def _cue_phrase(cue: Any) -> str:
     return cue["phrase"] if isinstance(cue, dict) else cue
-
-
-def normalize_phrase(text: str) -> str:
-    """How cue phrases are compared for duplicates: lowercase, hyphens as spaces."""
-    return " ".join(re.split(r"[\s\-]+", text.lower().strip()))
 
 
 def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintError]:
@@ -305,7 +255,7 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
         for sense in t["senses"]:
             sl = lines["senses"].get(sense["id"], {})
             for j, cue in enumerate(sense.get("cues", [])):
-                phrase = normalize_phrase(_cue_phrase(cue))
+                phrase = phrase_key(_cue_phrase(cue))
                 line = sl.get("cues", [None] * (j + 1))[j]
                 if phrase in cue_owner and cue_owner[phrase] != sense["id"]:
                     errors.append(TermlintError(
@@ -313,8 +263,8 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
                         f"{cue_owner[phrase]!r} and {sense['id']!r}", path, line))
                 elif phrase in cue_owner:
                     errors.append(TermlintError(
-                        f"cue {_cue_phrase(cue)!r} is listed twice in sense {sense['id']!r}",
-                        path, line))
+                        f"cue {_cue_phrase(cue)!r} is listed twice in sense {sense['id']!r} "
+                        "(inflections and hyphen/space spellings already match)", path, line))
                 cue_owner[phrase] = sense["id"]
             for j, cite in enumerate(sense.get("sources", [])):
                 if cite["key"] not in sources:

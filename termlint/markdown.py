@@ -278,10 +278,7 @@ class _Walker:
                 else:
                     emit(" ", nl)
                     cursor = nl + 1
-            elif ctype == "code_inline":
-                cursor = _skip_delimited(content, child.markup, cursor)
-                emit(PLACEHOLDER, None)
-            elif ctype == "math_inline" or ctype == "math_inline_double":
+            elif ctype == "code_inline" or ctype == "math_inline" or ctype == "math_inline_double":
                 cursor = _skip_delimited(content, child.markup, cursor)
                 emit(PLACEHOLDER, None)
             elif ctype == "link_open":
@@ -325,8 +322,9 @@ class _Walker:
             emit(piece, pos)
             return pos + len(piece)
         # Escapes (\*) and entities (&amp;) make the text differ from its source: align it.
-        for ch, index, cursor in _align(piece, content, cursor):
+        for ch, index, next_cursor in _align(piece, content, cursor):
             emit(ch, index)
+            cursor = next_cursor
         return cursor
 
 

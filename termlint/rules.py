@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafiles import bundled_dir, read_yaml_file, validate, yaml_files
+from .datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
 from .errors import DataErrors, TermlintError
 from .yamlio import line_of
 
@@ -45,40 +45,45 @@ class Rule:
         return not self.terms or term_id in self.terms
 
 
-def load_rules(dirs: list[Path] | None = None) -> dict[str, Rule]:
+def load_rules(dirs: list[Path] | None = None, use_cache: bool = True) -> dict[str, Rule]:
     """Load every rule folder (termlint's own by default); problems raise DataErrors."""
     dirs = [bundled_dir("rules")] if dirs is None else list(dirs)
+    files = [p for folder in dirs for p in yaml_files(folder)]
+    raw, _ = cached_raw("rules", files, lambda: _load_raw(files), use_cache)
+    return {r["id"]: Rule(**r) for r in raw}
+
+
+def _load_raw(files: list[Path]) -> list[dict]:
     errors: list[TermlintError] = []
-    rules: dict[str, Rule] = {}
-    for folder in dirs:
-        for path in yaml_files(folder):
-            try:
-                data = read_yaml_file(path)
-            except TermlintError as exc:
-                errors.append(exc)
-                continue
-            problems = validate(data, "rule", str(path))
-            if problems:
-                errors.extend(problems)
-                continue
-            if data["id"] in rules:
-                errors.append(TermlintError(
-                    f"rule id {data['id']!r} is defined twice (also in {rules[data['id']].path})",
-                    str(path), line_of(data, ["id"])))
-                continue
-            if path.stem not in (data["id"], f"{data.get('code', '')}-{data['id']}"):
-                errors.append(TermlintError(
-                    f"rule id {data['id']!r} does not match the file name {path.name!r}",
-                    str(path), line_of(data, ["id"])))
-                continue
-            rules[data["id"]] = Rule(
-                id=data["id"], kind=data["kind"], severity=data["severity"],
-                message=data["message"].strip(), doc=dict(data["doc"]),
-                code=data.get("code", ""), terms=list(data.get("terms", [])),
-                options=dict(data.get("options", {})), path=str(path))
+    rules: dict[str, dict] = {}
+    for path in files:
+        try:
+            data = read_yaml_file(path)
+        except TermlintError as exc:
+            errors.append(exc)
+            continue
+        problems = validate(data, "rule", str(path))
+        if problems:
+            errors.extend(problems)
+            continue
+        if data["id"] in rules:
+            errors.append(TermlintError(
+                f"rule id {data['id']!r} is defined twice (also in {rules[data['id']]['path']})",
+                str(path), line_of(data, ["id"])))
+            continue
+        if path.stem not in (data["id"], f"{data.get('code', '')}-{data['id']}"):
+            errors.append(TermlintError(
+                f"rule id {data['id']!r} does not match the file name {path.name!r}",
+                str(path), line_of(data, ["id"])))
+            continue
+        rules[data["id"]] = {
+            "id": data["id"], "kind": data["kind"], "severity": data["severity"],
+            "message": data["message"].strip(), "doc": dict(data["doc"]),
+            "code": data.get("code", ""), "terms": list(data.get("terms", [])),
+            "options": dict(data.get("options", {})), "path": str(path)}
     if errors:
         raise DataErrors(errors)
-    return dict(sorted(rules.items()))
+    return [rules[k] for k in sorted(rules)]
 
 
 def rule_doc_markdown(rule: Rule) -> str:
@@ -87,8 +92,9 @@ def rule_doc_markdown(rule: Rule) -> str:
     The same text is printed by ``termlint rules explain`` and rendered into the site.
     """
     lines = [f"# {rule.id}" + (f" ({rule.code})" if rule.code else ""), ""]
+    applies = ", ".join(rule.terms) if rule.terms else "every multi-sense term"
     lines.append(f"Default severity: **{rule.severity}**. Kind: `{rule.kind}`. "
-                 f"Applies to: {', '.join(rule.terms) if rule.terms else 'every multi-sense term'}.")
+                 f"Applies to: {applies}.")
     lines.append("")
     for key, heading in DOC_SECTIONS:
         body = rule.doc.get(key)

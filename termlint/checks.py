@@ -1,0 +1,131 @@
+"""Rule kinds: the Python checks that rule files configure.
+
+A kind is a function ``(rule, occurrences, context) -> diagnostics``. Concrete rules — their
+messages, severities, terms and options — are YAML in ``rules/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic, Suggestion
+from .glossary import Glossary, Term
+from .occurrences import Occurrence
+from .rules import Rule
+from .source import SourceText
+
+
+@dataclass
+class CheckContext:
+    source: SourceText
+    glossary: Glossary
+    docs_url: str
+    check_blockquotes: bool
+    options: dict
+
+
+def sense_url(docs_url: str, term_id: str, sense_id: str | None = None) -> str:
+    """Link to a term page, or to one sense's anchor on it, in the glossary site."""
+    base = f"{docs_url}/{term_id}.html"
+    return f"{base}#{sense_id}" if sense_id else base
+
+
+def _label(term: Term, sense_id: str) -> str:
+    sense = term.sense(sense_id)
+    return sense.label if sense else sense_id
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _diagnostic(rule: Rule, occ: Occurrence, ctx: CheckContext, message: str,
+                **extra) -> Diagnostic:
+    line, column = ctx.source.line_col(occ.start)
+    end_line, end_column = ctx.source.line_col(occ.end)
+    return Diagnostic(
+        path=ctx.source.path, start=occ.start, end=occ.end, line=line, column=column,
+        end_line=end_line, end_column=end_column, rule=rule.id, severity=rule.severity,
+        message=message, term=occ.term_id, match=occ.match, code=rule.code,
+        evidence=list(occ.evidence), **extra)
+
+
+def _suggest(term: Term, senses: list[str], match: str, limit: int = 3) -> list[Suggestion]:
+    out = []
+    for sense_id in senses[:limit]:
+        sense = term.sense(sense_id)
+        if sense and sense.clarifications:
+            out.append(Suggestion(sense_id, sense.suggestions(match)[0], sense.label))
+    return out
+
+
+def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
+    for occ in occurrences:
+        if occ.status != "ambiguous" or not rule.applies_to(occ.term_id):
+            continue
+        if occ.in_blockquote and not ctx.check_blockquotes:
+            continue
+        term = ctx.glossary.terms[occ.term_id]
+        shown = occ.candidates[:4]
+        candidates = _join(shown)
+        if len(occ.candidates) > len(shown):
+            candidates += f" (or {len(occ.candidates) - len(shown)} more)"
+        example = occ.candidates[0] if occ.candidates else term.senses[0].id
+        yield _diagnostic(
+            rule, occ, ctx, rule.message.format(match=occ.match, candidates=candidates,
+                                                term=term.id),
+            suggestions=_suggest(term, occ.candidates, occ.match),
+            help=(f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
+                  f"or declare the sense once in front matter: "
+                  f"termlint: {{senses: {{{term.id}: {example}}}}}"),
+            url=sense_url(ctx.docs_url, term.id))
+
+
+def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
+    for occ in occurrences:
+        if occ.status != "inconsistent" or not rule.applies_to(occ.term_id):
+            continue
+        term = ctx.glossary.terms[occ.term_id]
+        established, origin = occ.established or ("", "")
+        message = rule.message.format(
+            match=occ.match, found=f"“{_label(term, occ.sense)}”",
+            established=f"“{_label(term, established)}”", origin=origin, term=term.id)
+        yield _diagnostic(
+            rule, occ, ctx, message, suggestions=_suggest(term, [occ.sense], occ.match),
+            help="say that the sense changes here, or use another word for the second sense",
+            url=sense_url(ctx.docs_url, term.id, occ.sense))
+
+
+SETTLED = ("declared", "established", "linked", "defined")
+
+
+def check_undefined(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
+    min_uses = int(ctx.options.get("min_uses", 3))
+    by_term: dict[str, list[Occurrence]] = {}
+    for occ in occurrences:
+        if occ.mention or occ.status in ("colloquial", "single-sense"):
+            continue
+        by_term.setdefault(occ.term_id, []).append(occ)
+    for term_id, uses in by_term.items():
+        term = ctx.glossary.terms[term_id]
+        if not term.multi_sense or not rule.applies_to(term_id) or len(uses) < min_uses:
+            continue
+        if any(o.status in SETTLED or o.established for o in uses):
+            continue
+        first = uses[0]
+        yield _diagnostic(
+            rule, first, ctx, rule.message.format(term=term.term, count=len(uses),
+                                                  match=first.match),
+            help=(f"define it once (\"By {first.match.lower()} I mean …\"), link the first use to "
+                  f"its sense, or declare it: termlint: {{senses: {{{term_id}: SENSE}}}}"),
+            url=sense_url(ctx.docs_url, term_id))
+
+
+KINDS: dict[str, Callable] = {
+    "ambiguous": check_ambiguous,
+    "inconsistent": check_inconsistent,
+    "undefined": check_undefined,
+}

@@ -1,0 +1,246 @@
+"""Orchestration: paths → sources → prose → occurrences → senses → rules → diagnostics.
+
+The library API the CLI (and anyone else) calls: :func:`load_project`, :func:`lint_text`,
+:func:`lint_source` and :func:`lint_paths`. spaCy is imported only when a file's cheap prefilter
+finds a glossary term; markdown-it-py only then too.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import KINDS, CheckContext
+from .config import Config, load_config
+from .diagnostics import Diagnostic
+from .errors import TermlintError
+from .glossary import Glossary, load_glossary
+from .occurrences import Occurrence
+from .rules import Rule, load_rules
+from .source import SourceText, decode, read_source
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass
+class Project:
+    """Everything a lint run needs besides the documents."""
+
+    config: Config
+    glossary: Glossary
+    rules: dict[str, Rule]
+    prefilter: re.Pattern[str]
+
+    @property
+    def active_rules(self) -> list[Rule]:
+        out = []
+        for rule in self.rules.values():
+            names = {rule.id, rule.code}
+            if self.config.enable and not names & set(self.config.enable):
+                continue
+            if names & set(self.config.disable):
+                continue
+            out.append(rule)
+        return out
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)
+    error: TermlintError | None = None
+    source: SourceText | None = None
+    unused_suppressions: list = field(default_factory=list)
+
+
+def load_project(config_path: Path | None = None, cwd: Path | None = None,
+                 use_cache: bool = True) -> Project:
+    """Read the configuration, glossary and rules (termlint's own plus the project's)."""
+    from .datafiles import bundled_dir
+
+    config = load_config(config_path, cwd)
+    glossary = load_glossary([bundled_dir("glossary"), *config.glossary_dirs], use_cache=use_cache)
+    rules = load_rules([bundled_dir("rules"), *config.rule_dirs])
+    for rule_id, level in config.severity.items():
+        rule = _find_rule(rules, rule_id, config)
+        rule.severity = level
+    for rule_id, options in config.rule_options.items():
+        _find_rule(rules, rule_id, config).options.update(options)
+    for name in [*config.enable, *config.disable]:
+        _find_rule(rules, name, config)
+    for rule in rules.values():
+        unknown = [t for t in rule.terms if t not in glossary.terms]
+        if unknown:
+            raise TermlintError(f"rule {rule.id!r} names unknown terms: {', '.join(unknown)}",
+                                rule.path)
+    return Project(config, glossary, rules, glossary.surface_pattern())
+
+
+def _find_rule(rules: dict[str, Rule], name: str, config: Config) -> Rule:
+    for rule in rules.values():
+        if name in (rule.id, rule.code):
+            return rule
+    known = ", ".join(rules)
+    raise TermlintError(f"unknown rule {name!r} (known: {known})", config.path or "configuration")
+
+
+_DEFAULT_PROJECT: Project | None = None
+
+
+def default_project() -> Project:
+    global _DEFAULT_PROJECT
+    if _DEFAULT_PROJECT is None:
+        _DEFAULT_PROJECT = load_project()
+    return _DEFAULT_PROJECT
+
+
+def lint_text(text: str, path: str = "<text>", project: Project | None = None) -> FileResult:
+    """Lint a Markdown string."""
+    return lint_source(SourceText(path=path, text=text.lstrip("\ufeff")), project)
+
+
+def lint_bytes(data: bytes, path: str, project: Project | None = None) -> FileResult:
+    try:
+        source = decode(data, path)
+    except TermlintError as exc:
+        return FileResult(path, error=exc)
+    return lint_source(source, project)
+
+
+def lint_source(source: SourceText, project: Project | None = None) -> FileResult:
+    """Lint one decoded document; input problems come back as ``FileResult.error``."""
+    project = project or default_project()
+    result = FileResult(source.path, source=source)
+    try:
+        analysis = analyze_source(source, project)
+    except TermlintError as exc:
+        result.error = exc
+        return result
+    if analysis is None:
+        return result
+    _doc, occurrences, ranges = analysis
+    result.occurrences = occurrences
+    diagnostics: list[Diagnostic] = []
+    for rule in project.active_rules:
+        ctx = CheckContext(source, project.glossary, project.config.docs_url,
+                           project.config.check_blockquotes, rule.options)
+        diagnostics.extend(KINDS[rule.kind](rule, occurrences, ctx))
+    from .suppress import apply_suppressions
+
+    diagnostics = apply_suppressions(diagnostics, ranges)
+    result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
+    result.unused_suppressions = [s for s in ranges if not s.used]
+    return result
+
+
+def analyze_source(source: SourceText, project: Project):
+    """Markdown → occurrences with senses; None when the prefilter finds no term."""
+    if not project.prefilter.search(source.text):
+        return None
+    from .markdown import parse_markdown
+    from .nlp import analyzer_for
+    from .occurrences import find_occurrences
+    from .senses import DocumentResolver
+    from .suppress import suppressions
+
+    doc = parse_markdown(source)
+    for d in doc.directives:
+        if d.error:
+            raise TermlintError(d.error, source.path, d.line)
+        unknown = [r for r in d.rules if not any(r in (x.id, x.code)
+                                                 for x in project.rules.values())]
+        if unknown:
+            raise TermlintError(f"suppression names unknown rule {unknown[0]!r}", source.path,
+                                d.line)
+    analyzer = analyzer_for(project.glossary)
+    analyses = analyzer.analyze([b.text for b in doc.blocks])
+    occurrences = find_occurrences(doc, analyses, project.glossary)
+    resolver = DocumentResolver(doc, analyses, project.glossary)
+    resolver.resolve(occurrences)
+    ranges = suppressions(doc.directives, lambda off: source.line_col(off)[0])
+    return doc, occurrences, ranges
+
+
+def iter_paths(paths: Iterable[str], config: Config) -> Iterator[tuple[str, Path | None,
+                                                                      TermlintError | None]]:
+    """Expand files and folders into Markdown files, with an error for each bad path.
+
+    Yields ``(display_path, path, error)``; ``-`` stands for standard input.
+    """
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == "-":
+            yield "-", None, None
+            continue
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            yield raw, None, TermlintError("no such file or folder", raw)
+            continue
+        if path.is_dir():
+            yield from _walk(path, config, seen)
+            continue
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            yield raw, path, None
+
+
+def _walk(folder: Path, config: Config, seen: set[str]):
+    visited_dirs: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=None):
+        real = os.path.realpath(dirpath)
+        if real in visited_dirs:
+            dirnames[:] = []
+            yield dirpath, None, TermlintError("symlink loop: folder already visited", dirpath)
+            continue
+        visited_dirs.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and d not in ("node_modules", "__pycache__")
+                             and not _excluded(Path(dirpath) / d, config))
+        for name in sorted(filenames):
+            if not name.lower().endswith(MARKDOWN_SUFFIXES):
+                continue
+            path = Path(dirpath) / name
+            if _excluded(path, config):
+                continue
+            key = os.path.realpath(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield str(path), path, None
+
+
+def _excluded(path: Path, config: Config) -> bool:
+    if not config.exclude:
+        return False
+    try:
+        rel = path.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.as_posix(), pat)
+               or rel.startswith(pat.rstrip("/") + "/") for pat in config.exclude)
+
+
+def lint_paths(paths: Iterable[str], project: Project | None = None,
+               stdin_reader=None) -> Iterator[FileResult]:
+    """Lint files and folders in order; a bad file yields a result with ``error`` set."""
+    project = project or default_project()
+    for display, path, error in iter_paths(paths, project.config):
+        if error is not None:
+            yield FileResult(display, error=error)
+            continue
+        if path is None:
+            data = stdin_reader() if stdin_reader else b""
+            yield lint_bytes(data, "<stdin>", project)
+            continue
+        try:
+            source = read_source(path, display)
+        except TermlintError as exc:
+            yield FileResult(display, error=exc)
+            continue
+        yield lint_source(source, project)

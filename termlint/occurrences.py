@@ -1,0 +1,131 @@
+"""Term occurrences: which term matches are real uses, and which are mentions.
+
+Pure functions over the plain data of :mod:`termlint.nlp` — no spaCy here. A verb-only form
+("scheme") counts only as a verb; a match inside an exclusion ("Ponzi scheme") is not an
+occurrence; a word discussed as a word ("the word 'schemer'") is a *mention*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .glossary import Glossary
+from .markdown import MarkdownDoc
+from .nlp import BlockAnalysis, TermHit, lexicon
+from .stems import stem
+
+OPEN_QUOTES = {'"', "“", "'", "‘", "«", "„"}
+CLOSE_QUOTES = {'"', "”", "'", "’", "»", "“"}
+
+
+@dataclass
+class Occurrence:
+    """One use (or mention) of a glossary term, and what the resolver decided about it."""
+
+    term_id: str
+    match: str
+    start: int  # source offsets
+    end: int
+    block: int
+    sentence: int
+    token: int
+    in_blockquote: bool = False
+    in_heading: bool = False
+    mention: bool = False
+    sense: str | None = None
+    confidence: float = 0.0
+    status: str = "unresolved"
+    evidence: list[str] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    established: tuple[str, str] | None = None
+    defines: bool = False
+    text_start: int = 0  # offsets in the block's prose text
+    text_end: int = 0
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    mention_nouns: frozenset[str]
+    mention_verbs: tuple[tuple[str, ...], ...]
+    verb_preceders: frozenset[str]
+    determiners: frozenset[str]
+    ai_stems: frozenset[str]
+
+
+def _lex() -> _Lexicon:
+    global _LEX
+    if _LEX is None:
+        lex = lexicon()
+        _LEX = _Lexicon(
+            mention_nouns=frozenset(str(w).lower() for w in lex["mention_nouns"]),
+            mention_verbs=tuple(tuple(str(p).lower().split()) for p in lex["mention_verbs"]),
+            verb_preceders=frozenset(str(w).lower() for w in lex["verb_preceders"]),
+            determiners=frozenset(str(w).lower() for w in lex["determiners"]),
+            ai_stems=frozenset(stem(str(w)) for w in lex["ai_agents"] if " " not in str(w)),
+        )
+    return _LEX
+
+
+_LEX: _Lexicon | None = None
+
+
+def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
+                     glossary: Glossary) -> list[Occurrence]:
+    """Turn term matches into occurrences, dropping non-term uses."""
+    found = []
+    ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
+    for block, analysis in zip(doc.blocks, analyses, strict=False):
+        for hit in analysis.terms:
+            term = glossary.terms[hit.term_id]
+            if any(s <= hit.start and hit.end <= e for s, e in analysis.exclusions):
+                continue
+            if hit.kind == "verb" and not _is_verb_use(hit, block.text):
+                continue
+            if term.requires_ai_context and not _has_ai_context(hit, analysis, ai_in_doc):
+                continue
+            start = block.source_offset(hit.start)
+            end = block.source_offset(hit.end - 1) + 1
+            occ = Occurrence(
+                term_id=hit.term_id, match=doc.source.text[start:end], start=start, end=end,
+                block=block.index, sentence=hit.sentence, token=hit.token,
+                in_blockquote=block.in_quote, in_heading=block.kind == "heading",
+                text_start=hit.start, text_end=hit.end)
+            occ.mention = is_mention(hit)
+            found.append(occ)
+    return found
+
+
+def _has_ai_context(hit: TermHit, analysis: BlockAnalysis, ai_in_doc: int) -> bool:
+    return bool(analysis.ai_tokens) or ai_in_doc >= 3
+
+
+def _is_verb_use(hit: TermHit, text: str) -> bool:
+    """'models that scheme', 'it might scheme' — not 'a training scheme' or 'in Scheme'."""
+    lex = _lex()
+    if not hit.left:
+        return False
+    prev = hit.left[-1]
+    if prev in lex.determiners:
+        return False
+    if prev in ("that", "which", "who"):  # "models that scheme", but not "that scheme failed"
+        return len(hit.left) >= 2 and stem(hit.left[-2]) in lex.ai_stems
+    if prev in lex.verb_preceders or prev in ("has", "have", "had"):
+        return True
+    return stem(prev) in lex.ai_stems
+
+
+def is_mention(hit: TermHit) -> bool:
+    """A word talked about as a word: 'the term scheming', '“schemer” is used for …'."""
+    lex = _lex()
+    left, right = hit.left, hit.right
+    quoted = bool(left) and left[-1] in OPEN_QUOTES and bool(right) and right[0] in CLOSE_QUOTES
+    bare_left = left[:-1] if quoted else left
+    if bare_left and bare_left[-1] in lex.mention_nouns:
+        return True
+    if quoted:
+        after = right[1:]
+        for phrase in lex.mention_verbs:
+            if tuple(after[: len(phrase)]) == phrase:
+                return True
+    return False

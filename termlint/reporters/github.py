@@ -1,0 +1,41 @@
+"""``--format github``: GitHub Actions workflow commands, one annotation per diagnostic."""
+
+from __future__ import annotations
+
+from . import Summary
+
+LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter:
+    def __init__(self, stream, color=None, project=None, quiet: bool = False):
+        self.stream = stream
+
+    def file(self, result) -> None:
+        if result.error is not None:
+            e = result.error
+            props = f"file={_escape_property(e.path or result.path)}"
+            if e.line:
+                props += f",line={e.line}"
+            self.stream.write(f"::error {props},title=termlint::{_escape_data(e.message)}\n")
+            return
+        for d in result.diagnostics:
+            props = ",".join([
+                f"file={_escape_property(d.path)}", f"line={d.line}", f"col={d.column}",
+                f"endLine={d.end_line}", f"endColumn={d.end_column}",
+                f"title={_escape_property('termlint ' + d.rule)}"])
+            message = d.message
+            if d.suggestions:
+                message += "\nTry: " + " | ".join(s.text for s in d.suggestions)
+            self.stream.write(f"::{LEVELS[d.severity]} {props}::{_escape_data(message)}\n")
+
+    def finish(self, summary: Summary) -> None:
+        pass

@@ -1,0 +1,310 @@
+"""The glossary as a static HTML site: ``termlint glossary build --out DIR``.
+
+One page per term (``{term_id}.html``, each sense an anchor ``#{sense_id}``), one page per rule
+(``rules/{rule_id}.html``), a bibliography (``sources.html#{key}``) and an index with a search
+box. Every page works offline and from ``file://``: the search index is embedded in the index
+page as well as written to ``search-index.json``, and all styles and scripts are local files.
+
+Glossary text is untrusted: templates autoescape, Markdown is rendered with raw HTML off and
+images off, and links are kept only for http, https, mailto and relative targets. The same
+input always gives the same bytes (no timestamps, sorted iteration).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from . import __version__
+from .errors import TermlintError
+from .glossary import Citation, Glossary, Sense, Term
+from .rules import Rule, rule_doc_markdown
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SOURCE_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
+SAFE_SCHEMES = ("http", "https", "mailto")
+RESERVED_PAGES = frozenset({"index", "sources", "search-index"})
+ASSETS = ("style.css", "search.js")
+INDEX_FILE = "search-index.json"
+
+
+class SafeMarkdown(MarkdownIt):
+    """CommonMark with raw HTML and images off and links limited to safe targets."""
+
+    def __init__(self) -> None:
+        super().__init__("commonmark", {"html": False})
+        self.disable("image")  # an image would be a request leaving the machine
+
+    def validateLink(self, url: str) -> bool:
+        return is_safe_url(url)
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s) and mailto URLs and for relative ones (no scheme at all).
+
+    A colon before the first ``/``, ``?`` or ``#`` means a scheme; any other scheme —
+    ``javascript:``, ``data:``, ``file:`` or an obfuscated spelling of one — is refused.
+    """
+    head = re.split(r"[/?#]", url.strip(), maxsplit=1)[0]
+    if ":" not in head:
+        return True
+    scheme = head.split(":", 1)[0].lower()
+    return scheme in SAFE_SCHEMES
+
+
+_MD = SafeMarkdown()
+
+
+def markdown_block(text: str) -> Markup:
+    """Markdown to safe HTML (paragraphs, lists, code)."""
+    return Markup(_MD.render(text))
+
+
+def markdown_inline(text: str) -> Markup:
+    """Markdown to safe inline HTML (no paragraph), for table cells and list items."""
+    return Markup(_MD.renderInline(text))
+
+
+# -- checks ------------------------------------------------------------------------------
+
+
+def check_ids(glossary: Glossary, rules: dict[str, Rule]) -> None:
+    """Refuse ids that would be unsafe or clash as file names or anchors."""
+    for term in glossary.terms.values():
+        where = term.path or f"glossary term {term.id!r}"
+        if not SLUG.match(term.id):
+            raise TermlintError(f"term id {term.id!r} is not a safe slug "
+                                f"(lowercase letters, digits and single hyphens)", where)
+        if term.id in RESERVED_PAGES:
+            raise TermlintError(f"term id {term.id!r} is reserved for the site's own "
+                                f"{term.id}.html page", where)
+        for sense in term.senses:
+            if not SLUG.match(sense.id):
+                raise TermlintError(f"sense id {sense.id!r} of term {term.id!r} is not a safe "
+                                    f"slug (lowercase letters, digits and single hyphens)", where)
+    for key in glossary.sources:
+        if not SOURCE_KEY.match(key):
+            raise TermlintError(f"source key {key!r} may hold only letters, digits and _.:-",
+                                "sources.yaml")
+    for rule in rules.values():
+        if not SLUG.match(rule.id):
+            raise TermlintError(f"rule id {rule.id!r} is not a safe slug", rule.path or None)
+
+
+def _clean_base_url(base_url: str) -> str:
+    base = base_url.strip().rstrip("/")
+    if base and not re.match(r"^https?://[^\s\"'<>]+$", base):
+        raise TermlintError(f"--base-url must be an http or https URL, not {base_url!r}")
+    return base
+
+
+# -- view helpers ------------------------------------------------------------------------
+
+
+def search_text(*parts: str) -> str:
+    """Text as the search box compares it: no accents, lowercase, words split by spaces."""
+    text = unicodedata.normalize("NFKD", " ".join(parts))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.split(r"[\W_]+", text)).strip()
+
+
+def split_label(label: str) -> tuple[str, str]:
+    """``"Worst-case model (schemer as …)"`` -> ``("Worst-case model", "schemer as …")``."""
+    m = re.match(r"^(.*\S)\s*\(([^()]*)\)$", label)
+    return (m.group(1), m.group(2)) if m else (label, "")
+
+
+def feature_value(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def short_citation(glossary: Glossary, key: str) -> str:
+    """``Carlsmith 2023``, ``Cotra and Roger 2021``, ``Meinke et al. 2024``."""
+    source = glossary.sources.get(key)
+    if source is None:
+        return key
+    names = [a for a in source.authors if a.strip().lower() not in ("et al.", "et al")]
+    surnames = [a.split()[-1] for a in names if a.split()]
+    if not surnames:
+        who = source.title
+    elif len(surnames) == 1 and len(source.authors) == 1:
+        who = surnames[0]
+    elif len(surnames) == 2 and len(source.authors) == 2:
+        who = f"{surnames[0]} and {surnames[1]}"
+    else:
+        who = f"{surnames[0]} et al."
+    return f"{who} {source.year}" if source.year else who
+
+
+def clarification_html(template: str, match: str) -> Markup:
+    """A clarification with ``{match}`` shown as the word as a writer would have it."""
+    pieces = [escape(p) for p in template.split("{match}")]
+    return Markup(f'<span class="match">{escape(match)}</span>').join(pieces)
+
+
+def _term_sort_key(term: Term) -> tuple[str, str]:
+    return (search_text(term.term), term.id)
+
+
+def _letter(term: Term) -> str:
+    first = search_text(term.term)[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+# -- the search index --------------------------------------------------------------------
+
+
+def search_index(glossary: Glossary) -> dict[str, Any]:
+    """Everything the search box needs, in a stable order."""
+    terms = []
+    for term in sorted(glossary.terms.values(), key=_term_sort_key):
+        senses = [{
+            "id": s.id,
+            "label": s.label,
+            "url": f"{term.id}.html#{s.id}",
+            "text": search_text(s.id, s.label, s.definition, *(c.phrase for c in s.cues)),
+        } for s in term.senses]
+        terms.append({
+            "id": term.id,
+            "term": term.term,
+            "url": f"{term.id}.html",
+            "names": search_text(term.id, term.term, *term.forms, *term.verb_forms),
+            "text": search_text(term.summary),
+            "senses": senses,
+        })
+    return {"version": 1, "terms": terms}
+
+
+def _json_for_script(data: Any) -> Markup:
+    """JSON safe inside a ``<script type="application/json">`` element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# -- building ----------------------------------------------------------------------------
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("termlint", "templates/site"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=markdown_block, mdi=markdown_inline, value=feature_value,
+                       safe_url=is_safe_url)
+    env.globals.update(split_label=split_label, clarification=clarification_html,
+                       version=__version__)
+    return env
+
+
+def _narrower(term: Term) -> dict[str, list[Sense]]:
+    found: dict[str, list[Sense]] = {}
+    for s in term.senses:
+        if s.broader:
+            found.setdefault(s.broader, []).append(s)
+    return found
+
+
+def _citations_by_source(glossary: Glossary) -> dict[str, list[dict[str, str]]]:
+    """For the bibliography: where each source is cited (term or sense, with section)."""
+    cited: dict[str, list[dict[str, str]]] = {}
+
+    def add(c: Citation, url: str, label: str) -> None:
+        cited.setdefault(c.key, []).append({"url": url, "label": label, "section": c.section})
+
+    for term in sorted(glossary.terms.values(), key=_term_sort_key):
+        for c in term.sources:
+            add(c, f"{term.id}.html", term.term)
+        for s in term.senses:
+            for c in s.sources:
+                add(c, f"{term.id}.html#{s.id}", f"{term.term}: {split_label(s.label)[0]}")
+    return cited
+
+
+def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
+               base_url: str = "") -> list[Path]:
+    """Write the glossary site into ``out_dir`` and return the files written, sorted.
+
+    Args:
+        glossary: The loaded glossary.
+        rules: The loaded rules, by id.
+        out_dir: The folder to write into (created if missing; other files are left alone).
+        base_url: Where the site will be published; used only for canonical links.
+
+    Raises:
+        TermlintError: An id is not a safe slug, or ``base_url`` is not an http(s) URL.
+    """
+    check_ids(glossary, rules)
+    base = _clean_base_url(base_url)
+    env = _environment()
+    terms = sorted(glossary.terms.values(), key=_term_sort_key)
+    rule_list = [rules[k] for k in sorted(rules)]
+
+    def cite(c: Citation, root: str = "") -> dict[str, str]:
+        return {"url": f"{root}sources.html#{c.key}", "label": short_citation(glossary, c.key),
+                "section": c.section, "note": c.note}
+
+    def term_link(term_id: str) -> dict[str, str] | None:
+        other = glossary.terms.get(term_id)
+        return {"url": f"{term_id}.html", "label": other.term} if other else None
+
+    common = {"base": base, "terms": terms, "rules": rule_list, "cite": cite,
+              "term_link": term_link}
+    pages: dict[str, str] = {}
+    index = search_index(glossary)
+    letters: dict[str, list[Term]] = {}
+    for term in terms:
+        letters.setdefault(_letter(term), []).append(term)
+    groups = [{"letter": k, "anchor": "_letter-" + (k.lower() if k != "#" else "other"),
+               "terms": v} for k, v in letters.items()]
+    pages["index.html"] = env.get_template("index.html").render(
+        common, root="", page="index.html", title="Glossary", groups=groups,
+        index_json=_json_for_script(index))
+    for term in terms:
+        pages[f"{term.id}.html"] = env.get_template("term.html").render(
+            common, root="", page=f"{term.id}.html", title=term.term, term=term,
+            narrower=_narrower(term), senses_by_id={s.id: s for s in term.senses},
+            match=term.forms[0] if term.forms else term.term,
+            term_rules=[r for r in rule_list if r.applies_to(term.id)])
+    for rule in rule_list:
+        pages[f"rules/{rule.id}.html"] = env.get_template("rule.html").render(
+            common, root="../", page=f"rules/{rule.id}.html", title=f"Rule {rule.id}",
+            rule=rule, body=markdown_block(rule_doc_markdown(rule)),
+            rule_terms=[t for t in terms if t.id in rule.terms])
+    sources = [glossary.sources[k] for k in sorted(glossary.sources)]
+    pages["sources.html"] = env.get_template("sources.html").render(
+        common, root="", page="sources.html", title="Sources", sources=sources,
+        cited=_citations_by_source(glossary))
+    pages[INDEX_FILE] = json.dumps(index, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    static = resources.files("termlint").joinpath("templates", "site")
+    for name in ASSETS:
+        pages[name] = static.joinpath(name).read_text(encoding="utf-8")
+
+    written = []
+    for name in sorted(pages):
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pages[name].encode("utf-8"))
+        written.append(path)
+    return written
+
+
+__all__ = ["build_site", "is_safe_url", "markdown_block", "markdown_inline", "search_index"]

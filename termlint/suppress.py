@@ -1,0 +1,63 @@
+"""Suppression comments: which diagnostics a ``termlint-disable…`` comment hides.
+
+Every suppression that hides nothing is reported back, so stale comments can be cleaned up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic
+from .directives import Directive
+
+
+@dataclass
+class Suppression:
+    directive: Directive
+    first_line: int
+    last_line: int  # inclusive; a very large number for "to the end"
+    used: bool = False
+
+    def hides(self, diag: Diagnostic) -> bool:
+        rules = self.directive.rules
+        return self.first_line <= diag.line <= self.last_line and \
+            (not rules or diag.rule in rules or diag.code in rules)
+
+
+def suppressions(directives: list[Directive], source_line_of) -> list[Suppression]:
+    """Line ranges of every suppression in a document."""
+    out: list[Suppression] = []
+    open_ranges: list[Suppression] = []
+    for d in sorted(directives, key=lambda d: d.offset):
+        if d.error:
+            continue
+        end_line = source_line_of(max(d.end_offset - 1, d.offset))
+        if d.kind == "disable-line":
+            out.append(Suppression(d, d.line, end_line))
+        elif d.kind == "disable-next-line":
+            out.append(Suppression(d, end_line + 1, end_line + 1))
+        elif d.kind == "disable":
+            s = Suppression(d, d.line, 10**9)
+            open_ranges.append(s)
+            out.append(s)
+        elif d.kind == "enable":
+            for s in open_ranges:
+                if s.last_line == 10**9 and (not d.rules or not s.directive.rules
+                                             or set(s.directive.rules) & set(d.rules)):
+                    s.last_line = d.line
+            open_ranges = [s for s in open_ranges if s.last_line == 10**9]
+    return out
+
+
+def apply_suppressions(diagnostics: list[Diagnostic],
+                       ranges: list[Suppression]) -> list[Diagnostic]:
+    kept = []
+    for diag in diagnostics:
+        hidden = False
+        for s in ranges:
+            if s.hides(diag):
+                s.used = True
+                hidden = True
+        if not hidden:
+            kept.append(diag)
+    return kept
