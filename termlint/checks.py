@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Suggestion
 from .glossary import Glossary, Term
-from .occurrences import Occurrence
 from .rules import Rule
 from .source import SourceText
+
+if TYPE_CHECKING:
+    from .occurrences import Occurrence
 
 
 @dataclass

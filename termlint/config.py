@@ -14,7 +14,6 @@ from typing import Any
 
 from .datafiles import cached_raw, validate
 from .errors import DataErrors, TermlintError
-from .yamlio import load_yaml
 
 CONFIG_NAMES = (".termlint.yaml", ".termlint.yml", "pyproject.toml")
 DEFAULT_DOCS_URL = "https://termlint.example/glossary"
@@ -87,6 +86,8 @@ def _parse(text: str, path: Path) -> dict:
         data = _toml_section(text, str(path))
         line_for = _toml_line_finder(text)
     else:
+        from .yamlio import load_yaml
+
         data = load_yaml(text, str(path)) or {}
         line_for = None
     if not isinstance(data, dict):

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TermlintError
-from .yamlio import line_of, load_yaml
 
 
 @cache
@@ -30,6 +29,8 @@ def schema(name: str) -> dict:
 
 def read_yaml_file(path: Path) -> Any:
     """Read and parse one YAML file; any failure names the file."""
+    from .yamlio import load_yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -42,6 +43,8 @@ def read_yaml_file(path: Path) -> Any:
 def validate(data: Any, schema_name: str, path: str) -> list[TermlintError]:
     """Validate loaded YAML against a schema; one error per problem, with its line."""
     import jsonschema
+
+    from .yamlio import line_of
 
     validator_cls = jsonschema.validators.validator_for(schema(schema_name))
     validator = validator_cls(schema(schema_name))

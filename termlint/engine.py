@@ -13,15 +13,18 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks import KINDS, CheckContext
 from .config import Config, load_config
 from .diagnostics import Diagnostic
 from .errors import TermlintError
 from .glossary import Glossary, load_glossary
-from .occurrences import Occurrence
 from .rules import Rule, load_rules
 from .source import SourceText, decode, read_source
+
+if TYPE_CHECKING:
+    from .occurrences import Occurrence
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 

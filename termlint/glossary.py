@@ -16,7 +16,6 @@ from typing import Any
 from .datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
 from .errors import DataErrors, TermlintError
 from .stems import phrase_key
-from .yamlio import line_of
 
 SOURCES_FILE = "sources.yaml"
 
@@ -158,6 +157,8 @@ def check_glossary(dirs: list[Path] | None = None) -> tuple[Glossary | None, lis
 
 def _load_raw(files: list[Path]) -> dict:
     """Parse and validate all files; return plain data (JSON-serialisable) or raise."""
+    from .yamlio import line_of
+
     errors: list[TermlintError] = []
     terms: list[dict] = []
     sources: dict[str, dict] = {}
@@ -208,6 +209,8 @@ def _plain(value: Any) -> Any:
 
 def _sense_lines(data: Any) -> dict[str, Any]:
     """Lines worth reporting later: each sense, each cue and each citation."""
+    from .yamlio import line_of
+
     lines: dict[str, Any] = {"id": line_of(data, ["id"]), "senses": {}, "relations": {},
                              "sources": {}}
     for i, sense in enumerate(data.get("senses", [])):

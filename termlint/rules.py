@@ -12,7 +12,6 @@ from typing import Any
 
 from .datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
 from .errors import DataErrors, TermlintError
-from .yamlio import line_of
 
 SEVERITIES = ("info", "warning", "error")
 DOC_SECTIONS = (
@@ -54,6 +53,8 @@ def load_rules(dirs: list[Path] | None = None, use_cache: bool = True) -> dict[s
 
 
 def _load_raw(files: list[Path]) -> list[dict]:
+    from .yamlio import line_of
+
     errors: list[TermlintError] = []
     rules: dict[str, dict] = {}
     for path in files:

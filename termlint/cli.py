@@ -1,0 +1,297 @@
+"""The ``termlint`` command line: a thin layer over the library API.
+
+Exit status: 0 nothing at or above the failing severity, 1 findings, 2 usage, configuration or
+input error (the message names the file and the reason).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DataErrors, TermlintError
+
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+
+class TermlintGroup(click.Group):
+    """Turns TermlintError into a clean message and exit 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DataErrors as exc:
+            for err in exc.errors:
+                click.echo(f"termlint: {err}", err=True)
+            sys.exit(EXIT_ERROR)
+        except TermlintError as exc:
+            click.echo(f"termlint: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+def project_options(fn):
+    """--config and --no-cache, shared by every command that loads the project."""
+    fn = click.option("--no-cache", is_flag=True,
+                      help="Re-read glossary, rules and configuration instead of using the "
+                           "cache of validated data.")(fn)
+    fn = click.option("--config", "config_path", type=click.Path(path_type=Path),
+                      help="Configuration file (default: the nearest .termlint.yaml or "
+                           "pyproject.toml with [tool.termlint]).")(fn)
+    return fn
+
+
+def _project(config_path, no_cache):
+    from .engine import load_project
+
+    return load_project(config_path, use_cache=not no_cache)
+
+
+@click.group(cls=TermlintGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="termlint")
+def main():
+    """Flag uses of alignment terms whose sense a reader cannot tell.
+
+    termlint reads Markdown drafts, finds words with several senses (above all
+    "scheming" / "schemer"), decides which sense each use carries from qualifiers,
+    definitions, links and the document's framing, and reports the uses a careful
+    reader could not pin down — with concrete rewrites from its glossary.
+
+    \b
+    Examples:
+      termlint check draft.md            check one document
+      termlint check docs/               check every *.md under a folder
+      termlint senses draft.md           show how each use was read, and why
+      termlint glossary show scheming    the senses side by side
+      termlint rules explain ambiguous-term
+    """
+
+
+# -- check ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "sarif", "github"]),
+              help="Output format.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
+              help="Lowest severity that makes the exit status 1 "
+                   "[default: warning, or fail_on from the configuration].")
+@click.option("--color/--no-color", default=None, help="Colour the text output "
+              "[default: only on a terminal].")
+@click.option("-q", "--quiet", is_flag=True, help="One line per problem, no source excerpt.")
+@project_options
+def check(paths, fmt, fail_on, color, quiet, config_path, no_cache):
+    """Check Markdown files and folders (default: the current folder; - reads stdin).
+
+    \b
+    Examples:
+      termlint check draft.md
+      termlint check posts/ --format json
+      cat draft.md | termlint check -
+      termlint check . --fail-on info
+    """
+    from .engine import lint_paths
+    from .reporters import Summary, formats
+    from .rules import severity_rank
+
+    project = _project(config_path, no_cache)
+    fail_on = fail_on or project.config.fail_on
+    reporter = formats()[fmt](sys.stdout, color=color, project=project, quiet=quiet)
+    summary = Summary()
+    had_error = False
+    for result in lint_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read):
+        summary.files += 1
+        if result.error is not None:
+            had_error = True
+            summary.files_with_errors += 1
+            if fmt != "text":
+                click.echo(f"termlint: {result.error}", err=True)
+        for d in result.diagnostics:
+            summary.counts[d.severity] += 1
+        reporter.file(result)
+    reporter.finish(summary)
+    if had_error:
+        sys.exit(EXIT_ERROR)
+    if fail_on != "never":
+        threshold = severity_rank(fail_on)
+        if any(summary.counts[s] for s in ("info", "warning", "error")
+               if severity_rank(s) >= threshold):
+            sys.exit(EXIT_FINDINGS)
+
+
+# -- senses -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="Output format.")
+@project_options
+def senses(paths, fmt, config_path, no_cache):
+    """Show every use of a glossary term, the sense it was read in, and why.
+
+    \b
+    Examples:
+      termlint senses draft.md
+      termlint senses draft.md --format json
+    """
+    import json
+
+    from .engine import lint_paths
+
+    project = _project(config_path, no_cache)
+    items = []
+    had_error = False
+    for result in lint_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read):
+        if result.error is not None:
+            had_error = True
+            click.echo(f"termlint: {result.error}", err=True)
+            continue
+        for occ in result.occurrences:
+            line, column = result.source.line_col(occ.start)
+            end_line, end_column = result.source.line_col(occ.end)
+            items.append({
+                "path": result.path, "line": line, "column": column, "end_line": end_line,
+                "end_column": end_column, "match": occ.match, "term": occ.term_id,
+                "sense": occ.sense, "confidence": occ.confidence, "status": occ.status,
+                "evidence": occ.evidence, "candidates": occ.candidates,
+                "mention": occ.mention, "in_blockquote": occ.in_blockquote,
+            })
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "occurrences": items}, indent=2,
+                              ensure_ascii=False))
+    else:
+        for it in items:
+            sense = it["sense"] or ("? " + ", ".join(it["candidates"][:3])
+                                    if it["status"] == "ambiguous" else "-")
+            click.echo(f"{it['path']}:{it['line']}:{it['column']}: {it['match']!r} "
+                       f"[{it['status']}] {sense}  ({it['confidence']:.2f})")
+            for why in it["evidence"][:4]:
+                click.echo(f"    because: {why}")
+        click.echo(f"{len(items)} occurrence{'s' if len(items) != 1 else ''}.")
+    if had_error:
+        sys.exit(EXIT_ERROR)
+
+
+# -- rules ------------------------------------------------------------------------------
+
+
+@main.group()
+def rules():
+    """List the lint rules and explain one."""
+
+
+@rules.command("list")
+@project_options
+def rules_list(config_path, no_cache):
+    """List every rule with its code, default severity and one-line description."""
+    project = _project(config_path, no_cache)
+    active = {r.id for r in project.active_rules}
+    for rule in project.rules.values():
+        state = "" if rule.id in active else "  (disabled)"
+        what = " ".join(rule.doc.get("what", "").split())
+        click.echo(f"{rule.id:<20} {rule.code:<6} {rule.severity:<8} {what[:70]}"
+                   f"{'…' if len(what) > 70 else ''}{state}")
+
+
+@rules.command("explain")
+@click.argument("name")
+@project_options
+def rules_explain(name, config_path, no_cache):
+    """Explain a rule: what it does, why, an example and a better version.
+
+    NAME is a rule id (ambiguous-term) or code (TL201).
+    """
+    from .rules import rule_doc_markdown
+
+    project = _project(config_path, no_cache)
+    for rule in project.rules.values():
+        if name in (rule.id, rule.code):
+            click.echo(rule_doc_markdown(rule), nl=False)
+            return
+    raise TermlintError(f"unknown rule {name!r} (known: {', '.join(project.rules)})")
+
+
+# -- glossary ---------------------------------------------------------------------------
+
+
+@main.group()
+def glossary():
+    """Browse, validate and publish the glossary."""
+
+
+@glossary.command("list")
+@project_options
+def glossary_list(config_path, no_cache):
+    """List every term with its number of senses and summary."""
+    project = _project(config_path, no_cache)
+    for term in project.glossary.terms.values():
+        n = len(term.senses)
+        click.echo(f"{term.id:<30} {n} sense{'s' if n != 1 else ' '}  "
+                   f"{' '.join(term.summary.split())[:80]}")
+
+
+@glossary.command("show")
+@click.argument("term_id")
+@project_options
+def glossary_show(term_id, config_path, no_cache):
+    """Show a term: its senses, their features side by side, and the sources."""
+    from .glossary_text import render_term
+
+    project = _project(config_path, no_cache)
+    term = project.glossary.terms.get(term_id)
+    if term is None:
+        matches = [t for t in project.glossary.terms.values()
+                   if term_id.lower() in (f.lower() for f in t.forms)]
+        if not matches:
+            raise TermlintError(f"no term {term_id!r} in the glossary "
+                                "(see: termlint glossary list)")
+        term = matches[0]
+    click.echo(render_term(term, project.glossary, width=click.get_terminal_size()[0]))
+
+
+@glossary.command("check")
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+def glossary_check(folders):
+    """Validate glossary folders (default: termlint's own): schema, sources, relations, cues.
+
+    Prints every problem as file:line: message and exits 2 if there is any.
+    """
+    from .glossary import check_glossary
+
+    g, errors = check_glossary(list(folders) or None)
+    for err in errors:
+        click.echo(f"{err}", err=True)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    senses = sum(len(t.senses) for t in g.terms.values())
+    click.echo(f"ok: {len(g.terms)} terms, {senses} senses, {len(g.sources)} sources")
+
+
+@glossary.command("build")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder to write the site into (created if missing).")
+@click.option("--base-url", default="", help="URL the site will be served from (optional).")
+@project_options
+def glossary_build(out_dir, base_url, config_path, no_cache):
+    """Write the glossary as a static HTML site to browse offline.
+
+    \b
+    Example:
+      termlint glossary build --out site/ && open site/index.html
+    """
+    from .site import build_site
+
+    project = _project(config_path, no_cache)
+    written = build_site(project.glossary, project.rules, out_dir, base_url=base_url)
+    click.echo(f"wrote {len(written)} files to {out_dir}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
