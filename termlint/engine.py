@@ -62,11 +62,14 @@ class FileResult:
 
 
 def load_project(config_path: Path | None = None, cwd: Path | None = None,
-                 use_cache: bool = True) -> Project:
-    """Read the configuration, glossary and rules (termlint's own plus the project's)."""
+                 use_cache: bool = True, config: Config | None = None) -> Project:
+    """Read the configuration, glossary and rules (termlint's own plus the project's).
+
+    ``config`` skips the search for a configuration file and uses the one given.
+    """
     from .datafiles import bundled_dir
 
-    config = load_config(config_path, cwd)
+    config = config or load_config(config_path, cwd)
     glossary = load_glossary([bundled_dir("glossary"), *config.glossary_dirs], use_cache=use_cache)
     rules = load_rules([bundled_dir("rules"), *config.rule_dirs])
     for rule_id, level in config.severity.items():

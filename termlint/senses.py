@@ -82,6 +82,10 @@ _AFTER_PATTERNS = [
     re.compile(r"^" + _Q + r"s?" + _Q + r"\s*\)?\s+for\s+short\b", re.I),
     re.compile(r"^" + _Q + r"s?" + _Q + r"\s+(?:is|means)\s+when\b", re.I),
 ]
+_USED_FOR_BEFORE = re.compile(r"\b(?:use|uses|using|used|call|calls|calling)\s+"
+                              r"(?:the\s+(?:term|word|label)\s+)?" + _Q + r"$", re.I)
+_USED_FOR_AFTER = re.compile(r"^" + _Q + r"s?" + _Q + r"\s+(?:to\s+(?:refer\s+to|mean|denote|"
+                             r"describe|name)|for|as\s+(?:a\s+)?(?:name|label|shorthand))\b", re.I)
 _SUBJECT_DEFINITION = re.compile(
     r"^" + _Q + r"s?" + _Q + r"\s+(?:is|are)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:models?|ais?|systems?|agents?|policy|policies|networks?|mesa-optimizers?)\s+"
@@ -99,6 +103,8 @@ def is_definitional(sentence: str, rel_start: int, rel_end: int) -> bool:
     if any(p.search(after) for p in _AFTER_PATTERNS):
         return True
     if _SUBJECT_DEFINITION.search(after) and _SUBJECT_BEFORE.search(before):
+        return True
+    if _USED_FOR_BEFORE.search(before) and _USED_FOR_AFTER.search(after):
         return True
     return bool(_HEREAFTER.search(sentence))
 
@@ -494,10 +500,8 @@ def _source_url_index(glossary: Glossary) -> dict[str, list[tuple[str, str, floa
         if not term.multi_sense:
             continue
         for sense in term.senses:
-            if not sense.ai:
-                continue
-            for cite in sense.sources:
-                cited[cite.key].add((term.id, sense.id))
+            if sense.ai and sense.sources:  # a sense's first source is its primary one
+                cited[sense.sources[0].key].add((term.id, sense.id))
     index: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
     for key, pairs in cited.items():
         source = glossary.sources.get(key)

@@ -215,6 +215,31 @@ def _environment() -> Environment:
     return env
 
 
+def comparison_rows(term: Term) -> list[dict[str, Any]]:
+    """Rows of the side-by-side table: one per declared feature, then what every term has.
+
+    Each row is ``{"label", "help", "cells": [(text, css_class), ...]}`` with one cell per
+    sense. A term without features still gets a table, of its senses' definitions.
+    """
+    by_id = {s.id: s for s in term.senses}
+    rows = []
+    for f in term.features:
+        cells = [feature_value(s.features.get(f["id"])) for s in term.senses]
+        rows.append({"label": f["label"], "help": f.get("help", ""),
+                     "cells": [(c, f"v-{c}" if c in ("yes", "no") else "v-text") for c in cells]})
+    if any(s.broader for s in term.senses):
+        rows.append({"label": "A narrower case of", "help": "", "cells": [
+            (split_label(by_id[s.broader].label)[0] if s.broader in by_id else "—", "v-text")
+            for s in term.senses]})
+    if any(not s.ai for s in term.senses):
+        rows.append({"label": "About AI systems", "help": "", "cells": [
+            ("yes", "v-yes") if s.ai else ("no", "v-no") for s in term.senses]})
+    if not term.features:
+        rows.append({"label": "Definition", "help": "", "cells": [
+            (markdown_inline(s.definition), "v-text") for s in term.senses]})
+    return rows
+
+
 def _narrower(term: Term) -> dict[str, list[Sense]]:
     found: dict[str, list[Sense]] = {}
     for s in term.senses:
@@ -281,7 +306,7 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
     for term in terms:
         pages[f"{term.id}.html"] = env.get_template("term.html").render(
             common, root="", page=f"{term.id}.html", title=term.term, term=term,
-            narrower=_narrower(term), senses_by_id={s.id: s for s in term.senses},
+            narrower=_narrower(term), rows=comparison_rows(term), senses_by_id={s.id: s for s in term.senses},
             match=term.forms[0] if term.forms else term.term,
             term_rules=[r for r in rule_list if r.applies_to(term.id)])
     for rule in rule_list:

@@ -1,0 +1,65 @@
+"""Shared fixtures: the real glossary and rules, loaded once; a private cache folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Keep the test run's cache out of the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("termlint-cache")
+    old = os.environ.get("TERMLINT_CACHE_DIR")
+    os.environ["TERMLINT_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("TERMLINT_CACHE_DIR", None)
+    else:
+        os.environ["TERMLINT_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def project(_private_cache):
+    from termlint.config import Config
+    from termlint.engine import load_project
+
+    dev = os.environ.get("TERMLINT_DEV_GLOSSARY")  # DEV-ONLY, remove before commit
+    if dev:
+        import termlint.datafiles as df
+        real = df.bundled_dir
+        df.bundled_dir = lambda name: Path(dev) if name == "glossary" else real(name)
+        import termlint.engine as en
+        en.bundled_dir = df.bundled_dir
+    return load_project(config=Config(root=ROOT))
+
+
+@pytest.fixture(scope="session")
+def lint(project):
+    """lint(text) -> FileResult, with termlint's own glossary and rules."""
+    from termlint.engine import lint_text
+
+    def run(text: str, path: str = "doc.md"):
+        result = lint_text(text, path, project)
+        assert result.error is None, str(result.error)
+        return result
+
+    return run
+
+
+def occ_at(result, needle: str, nth: int = 0):
+    """The occurrence whose match starts at the nth appearance of ``needle`` in the source."""
+    text = result.source.text
+    pos = -1
+    for _ in range(nth + 1):
+        pos = text.find(needle, pos + 1)
+        assert pos >= 0, f"{needle!r} not in the document"
+    for occ in result.occurrences:
+        if occ.start == pos:
+            return occ
+    raise AssertionError(f"no occurrence at {needle!r} (offset {pos}); have "
+                         f"{[(o.match, o.start) for o in result.occurrences]}")

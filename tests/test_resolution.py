@@ -1,0 +1,182 @@
+"""Every way a sense gets decided, on documents written for the purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import occ_at
+from termlint.errors import TermlintError
+
+
+def test_declaration_in_front_matter_decides(lint):
+    r = lint("---\ntermlint:\n  senses: {scheming: worst-case-model}\n---\n"
+             "Our AI plan must survive scheming.\n")
+    occ = occ_at(r, "scheming.")
+    assert (occ.sense, occ.status) == ("worst-case-model", "declared")
+    assert "front matter" in occ.evidence[0]
+    assert not r.diagnostics
+
+
+def test_declaration_by_comment_decides(lint):
+    r = lint("<!-- termlint-sense scheming=roleplay -->\n\nThe AI model was scheming.\n")
+    occ = occ_at(r, "scheming.")
+    assert (occ.sense, occ.status) == ("roleplay", "declared")
+
+
+def test_unknown_sense_in_declaration_is_an_input_error(project):
+    from termlint.engine import lint_text
+
+    r = lint_text("---\ntermlint:\n  senses: {scheming: plotting}\n---\nAI scheming.\n", "d.md",
+                  project)
+    assert isinstance(r.error, TermlintError)
+    assert "unknown sense 'plotting'" in str(r.error) and r.error.path == "d.md"
+
+
+@pytest.mark.parametrize("definition", [
+    "By scheming I mean an AI model that plays the training game to gain power after training.",
+    "In this post, scheming (i.e. training-gaming by a power-motivated model) is the worry.",
+    "We use 'schemer' to refer to a power-motivated instrumental training-gamer.",
+    "Following Carlsmith, a schemer is a model that games training to get power later.",
+])
+def test_definition_sets_the_sense_for_later_uses(lint, definition):
+    r = lint(f"{definition}\n\nLater, is an AI model likely to be scheming at all?\n")
+    later = occ_at(r, "scheming at all")
+    assert later.sense == "power-motivated-training-gamer"
+    assert later.status == "established"
+    assert "defined on line 1" in later.evidence[0]
+    assert not [d for d in r.diagnostics if d.rule == "ambiguous-term"]
+
+
+def test_definition_in_own_words_quiets_later_uses(lint):
+    r = lint("By scheming we mean something of our own that we describe at length below.\n\n"
+             "Then the AI model was scheming.\n")
+    later = occ_at(r, "scheming.")
+    assert later.status == "defined" and later.sense is None
+    assert not [d for d in r.diagnostics if d.rule == "ambiguous-term"]
+
+
+def test_two_competing_definitions_do_not_settle_the_sense(lint):
+    r = lint("By scheming I mean a power-motivated training-gamer.\n\n"
+             "But some use 'schemer' to refer to a worst-case model that subverts control.\n\n"
+             "So is the AI system scheming?\n")
+    assert occ_at(r, "scheming?").status == "ambiguous"
+
+
+def test_link_to_a_glossary_sense_decides_and_establishes(lint):
+    r = lint("Models may be [scheming](https://termlint.example/glossary/scheming.html"
+             "#visible-cot-gaming) here.\n\nThe AI model kept scheming.\n")
+    first = occ_at(r, "scheming]")
+    assert (first.sense, first.status) == ("visible-cot-gaming", "linked")
+    assert occ_at(r, "scheming.\n").sense == "visible-cot-gaming"
+
+
+def test_link_to_a_cited_source_counts_as_a_cue(lint):
+    r = lint("The AI models were [scheming](https://arxiv.org/abs/2412.04984v2) in tests.\n")
+    occ = occ_at(r, "scheming]")
+    assert occ.sense == "in-context-scheming"
+
+
+def test_heading_frames_the_section(lint):
+    r = lint("# Notes\n\n## In-context scheming in frontier models\n\n"
+             "The AI model was scheming in two of the runs.\n")
+    occ = occ_at(r, "scheming in two")
+    assert occ.sense == "in-context-scheming"
+    assert any("heading" in e for e in occ.evidence)
+
+
+def test_qualifier_next_to_the_word_decides(lint):
+    r = lint("An AI lab should fear worst-case scheming more than anything.\n")
+    occ = occ_at(r, "scheming more")
+    assert occ.sense == "worst-case-model" and occ.status == "resolved"
+    assert any("next to the word" in e for e in occ.evidence)
+
+
+def test_cues_elsewhere_in_the_sentence_decide(lint):
+    r = lint("The model wrote in its scratchpad that it would comply, a clear case of scheming.\n")
+    assert occ_at(r, "scheming.").sense == "visible-cot-gaming"
+
+
+def test_paragraph_context_decides_when_the_sentence_is_bare(lint):
+    r = lint("Apollo gave each AI model a goal in its system prompt. Then we watched. "
+             "Scheming followed quickly.\n")
+    assert occ_at(r, "Scheming").sense == "in-context-scheming"
+
+
+def test_framing_of_the_whole_document(lint):
+    paragraphs = [
+        "Carlsmith's report asks what SGD will select for.",
+        "The counting argument says most goals are beyond-episode goals.",
+        "A training-gamer plays the training game to gain power later.",
+        "Speed costs may count against it during training.",
+        "Other text without cues about the AI.",
+        "So how likely is a schemer overall?",
+    ]
+    r = lint("\n\n".join(paragraphs) + "\n")
+    occ = occ_at(r, "schemer overall")
+    assert occ.sense == "power-motivated-training-gamer"
+    assert any("framing" in e for e in occ.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "The Ponzi scheme collapsed.",
+    "We changed the colour scheme of the AI dashboard.",
+    "Our naming scheme for models is simple.",
+    "The training scheme for the model had three stages.",
+    "The schema of the AI dataset changed.",
+    "The interpreter is written in Scheme.",
+])
+def test_excluded_uses_are_not_occurrences(lint, text):
+    assert lint(text + "\n").occurrences == []
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("The word “schemer” is used for several things in AI safety.", "schemer"),
+    ("The term scheming is overloaded in AI safety.", "scheming"),
+    ("Some AI researchers avoid the label 'schemer' altogether.", "schemer"),
+    ("In AI safety, 'scheming' means several things.", "scheming"),
+])
+def test_mentions_are_not_flagged(lint, text, needle):
+    r = lint(text + "\n")
+    occ = occ_at(r, needle)
+    assert occ.mention and occ.status == "mention" and occ.sense is None
+    assert not r.diagnostics
+
+
+@pytest.mark.parametrize("text", [
+    "Iago spends the whole play scheming against Othello.",
+    "The scheming uncle in the novel wants the estate.",
+    "Office politics rewards the colleague best at scheming.",
+])
+def test_human_plotting_is_colloquial_and_never_flagged(lint, text):
+    r = lint("This post is about AI models and training.\n\n" + text + "\n")
+    occ = r.occurrences[-1]
+    assert occ.sense == "colloquial"
+    assert not [d for d in r.diagnostics if d.rule == "ambiguous-term"]
+
+
+def test_verb_forms_count_only_as_verbs(lint):
+    r = lint("Frontier AI models might scheme. A scheme to fund research failed.\n")
+    assert [o.match for o in r.occurrences] == ["scheme"]
+    assert r.occurrences[0].start == r.source.text.index("scheme.")
+
+
+def test_bare_use_in_ai_context_is_ambiguous_with_candidates(lint):
+    r = lint("AI labs should prepare for scheming before the next model ships.\n")
+    occ = occ_at(r, "scheming")
+    assert occ.status == "ambiguous" and occ.sense is None
+    assert {"power-motivated-training-gamer", "worst-case-model",
+            "in-context-scheming"} <= set(occ.candidates)
+
+
+def test_contrasting_cues_stay_ambiguous(lint):
+    r = lint("Unlike in-context evaluations, worst-case analysis matters, so the AI model "
+             "scheming is the issue.\n")
+    occ = occ_at(r, "scheming is")
+    assert occ.status == "ambiguous"
+
+
+def test_every_decision_records_evidence(lint):
+    r = lint("By scheming I mean a power-motivated training-gamer.\n\nAn AI schemer, then. "
+             "In-context scheming in evals. The word 'schemer'. The AI was scheming.\n")
+    for occ in r.occurrences:
+        assert occ.evidence, occ
