@@ -1,0 +1,253 @@
+"""The command line as a user meets it: exit codes, formats, stdin, config, suppression, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from termlint.cli import main
+
+AMBIGUOUS = "AI labs should prepare for scheming before the next model ships.\n"
+CLEAR = "AI labs should prepare for in-context scheming before the next model ships.\n"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """run(*args, input=None) in a clean folder with no configuration above it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".termlint.yaml").write_text("{}\n")
+
+    def invoke(*args, input=None):
+        result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+        return result
+    return invoke
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_exit_0_when_clean_1_on_findings(run, tmp_path):
+    write(tmp_path, "clean.md", CLEAR)
+    write(tmp_path, "bad.md", AMBIGUOUS)
+    clean = run("check", "clean.md")
+    assert clean.exit_code == 0 and "No problems found in 1 file" in clean.output
+    bad = run("check", "bad.md")
+    assert bad.exit_code == 1
+    assert "bad.md:1:28: warning [ambiguous-term]" in bad.output
+    assert "^^^^^^^^" in bad.output and "try:" in bad.output
+
+
+def test_folder_is_searched_for_markdown(run, tmp_path):
+    write(tmp_path, "docs/a.md", AMBIGUOUS)
+    write(tmp_path, "docs/sub/b.markdown", AMBIGUOUS)
+    write(tmp_path, "docs/c.txt", AMBIGUOUS)
+    out = run("check", "docs", "--format", "json")
+    paths = sorted({d["path"] for d in json.loads(out.output)["diagnostics"]})
+    assert [Path(p).name for p in paths] == ["a.md", "b.markdown"]
+
+
+def test_json_format_contract(run, tmp_path):
+    write(tmp_path, "bad.md", "Intro.\n\n" + AMBIGUOUS)
+    out = run("check", "bad.md", "--format", "json")
+    data = json.loads(out.output)
+    assert data["version"] == 1
+    [d] = data["diagnostics"]
+    for key in ("path", "line", "column", "end_line", "end_column", "rule", "severity",
+                "message", "term", "match", "suggestions"):
+        assert key in d
+    assert (d["line"], d["column"], d["end_column"]) == (3, 28, 36)
+    assert d["rule"] == "ambiguous-term" and d["match"] == "scheming" and d["term"] == "scheming"
+    assert all({"sense", "text"} <= set(s) for s in d["suggestions"])
+    assert data["summary"]["warning"] == 1
+
+
+def test_senses_json_contract(run, tmp_path):
+    write(tmp_path, "d.md", CLEAR + "The Ponzi scheme failed.\n")
+    out = run("senses", "d.md", "--format", "json")
+    data = json.loads(out.output)
+    assert data["version"] == 1
+    [occ] = data["occurrences"]  # the Ponzi scheme is left out
+    assert occ["sense"] == "in-context-scheming" and occ["match"] == "scheming"
+    for key in ("path", "line", "column", "match", "term", "sense", "confidence", "evidence"):
+        assert key in occ
+    assert occ["evidence"]
+
+
+def test_stdin(run):
+    out = run("check", "-", input=AMBIGUOUS)
+    assert out.exit_code == 1 and "<stdin>:1:28" in out.output
+
+
+def test_fail_on(run, tmp_path):
+    write(tmp_path, "bad.md", AMBIGUOUS)
+    assert run("check", "bad.md", "--fail-on", "error").exit_code == 0
+    assert run("check", "bad.md", "--fail-on", "never").exit_code == 0
+    undefined = "AI scheming, AI scheming, AI scheming.\n"
+    write(tmp_path, "info.md", "By scheming, I mean nothing in particular.\n\n" + undefined)
+    write(tmp_path, "u.md", "In-context scheming in AI evals. " * 3 + "\n")
+    assert run("check", "u.md", "--fail-on", "info").exit_code == 1
+    assert run("check", "u.md").exit_code == 0  # info does not fail by default
+
+
+def test_config_in_pyproject(run, tmp_path):
+    (tmp_path / ".termlint.yaml").unlink()
+    write(tmp_path, "pyproject.toml", '[tool.termlint]\ndisable = ["ambiguous-term"]\n')
+    write(tmp_path, "bad.md", AMBIGUOUS)
+    assert run("check", "bad.md").exit_code == 0
+
+
+def test_config_yaml_severity_and_fail_on(run, tmp_path):
+    write(tmp_path, ".termlint.yaml", "severity: {ambiguous-term: error}\nfail_on: error\n")
+    write(tmp_path, "bad.md", AMBIGUOUS)
+    out = run("check", "bad.md")
+    assert out.exit_code == 1 and "error [ambiguous-term]" in out.output
+
+
+def test_config_exclude(run, tmp_path):
+    write(tmp_path, ".termlint.yaml", "exclude: ['old/**']\n")
+    write(tmp_path, "old/bad.md", AMBIGUOUS)
+    write(tmp_path, "new/ok.md", CLEAR)
+    assert run("check", ".").exit_code == 0
+
+
+@pytest.mark.parametrize("comment", [
+    "<!-- termlint-disable-next-line ambiguous-term -- quoting a tweet -->\n" + AMBIGUOUS,
+    "<!-- termlint-disable -->\n\n" + AMBIGUOUS + "\n<!-- termlint-enable -->\n",
+    AMBIGUOUS.rstrip("\n") + " <!-- termlint-disable-line TL201: known -->\n",
+])
+def test_suppression_comments(run, tmp_path, comment):
+    write(tmp_path, "s.md", comment)
+    assert run("check", "s.md").exit_code == 0
+
+
+def test_suppression_ends_at_enable(run, tmp_path):
+    write(tmp_path, "s.md", "<!-- termlint-disable ambiguous-term -->\n\n" + AMBIGUOUS +
+          "\n<!-- termlint-enable ambiguous-term -->\n\n" + AMBIGUOUS)
+    out = run("check", "s.md", "--format", "json")
+    assert [d["line"] for d in json.loads(out.output)["diagnostics"]] == [7]
+
+
+def test_suppression_of_unknown_rule_is_an_error(run, tmp_path):
+    write(tmp_path, "s.md", "<!-- termlint-disable no-such-rule -->\n" + AMBIGUOUS)
+    out = run("check", "s.md")
+    assert out.exit_code == 2 and "no-such-rule" in out.output and "s.md:1" in out.output
+
+
+BAD_INPUTS = {
+    "missing.md": None,
+    "latin1.md": "caf\xe9 scheming AI\n".encode("latin-1"),
+    "binary.md": b"\x89PNG\r\n\x1a\n\x00\x00scheming",
+    "frontmatter.md": "---\ntitle: [oops\n---\nAI scheming.\n",
+    "unclosed.md": "---\ntitle: x\nAI scheming.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_names_the_file_and_others_are_still_checked(run, tmp_path, name):
+    if BAD_INPUTS[name] is not None:
+        write(tmp_path, name, BAD_INPUTS[name])
+    write(tmp_path, "good.md", AMBIGUOUS)
+    out = run("check", name, "good.md")
+    assert out.exit_code == 2
+    assert name in out.output
+    assert "good.md:1:28" in out.output  # the other file was still checked
+    assert "Traceback" not in out.output
+
+
+@pytest.mark.parametrize("kind, content, expected", [
+    ("glossary", "id: [unclosed\n", "invalid YAML"),
+    ("glossary", "id: extra\nterm: x\nsummary: s\nforms: [x]\nsenses: [{id: a, label: A, "
+                 "definition: d}]\ncolour: blue\n", "unknown key 'colour'"),
+    ("rules", "id: my-rule\nkind: ambiguous\n", "is required"),
+    ("rules", "id: [x\n", "invalid YAML"),
+])
+def test_malformed_data_folders_give_file_line_messages(run, tmp_path, kind, content, expected):
+    name = "extra.yaml" if kind == "glossary" else "my-rule.yaml"
+    write(tmp_path, f"{kind}/{name}", content)
+    write(tmp_path, ".termlint.yaml", f"{kind}: [{kind}]\n")
+    write(tmp_path, "d.md", AMBIGUOUS)
+    out = run("check", "d.md")
+    assert out.exit_code == 2
+    assert f"{kind}/{name}:" in out.output and expected in out.output
+    assert "Traceback" not in out.output
+
+
+@pytest.mark.parametrize("config, expected", [
+    ("fail_on: sometimes\n", ".termlint.yaml:1: fail_on: 'sometimes' is not one of"),
+    ("colour: blue\n", "unknown key 'colour'"),
+    ("exclude: [unclosed\n", "invalid YAML"),
+])
+def test_malformed_config(run, tmp_path, config, expected):
+    write(tmp_path, ".termlint.yaml", config)
+    write(tmp_path, "d.md", AMBIGUOUS)
+    out = run("check", "d.md")
+    assert out.exit_code == 2 and expected in out.output
+
+
+def test_malformed_pyproject_section_names_line(run, tmp_path):
+    (tmp_path / ".termlint.yaml").unlink()
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n\n[tool.termlint]\ncolour = 1\n')
+    write(tmp_path, "d.md", AMBIGUOUS)
+    out = run("check", "d.md")
+    assert out.exit_code == 2 and "pyproject.toml:5:" in out.output
+
+
+def test_rules_list_and_explain(run):
+    listing = run("rules", "list")
+    for rule in ("ambiguous-term", "inconsistent-sense", "undefined-term"):
+        assert rule in listing.output
+    explained = run("rules", "explain", "TL201")
+    assert explained.exit_code == 0
+    assert "## What it does" in explained.output and "## Use instead" in explained.output
+    assert run("rules", "explain", "nope").exit_code == 2
+
+
+def test_glossary_list_and_show(run):
+    assert "scheming" in run("glossary", "list").output
+    shown = run("glossary", "show", "scheming")
+    assert shown.exit_code == 0
+    assert "Side by side" in shown.output and "worst-case-model" in shown.output
+    assert "arxiv.org" in shown.output
+    assert run("glossary", "show", "no-such-term").exit_code == 2
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["senses"], ["rules"], ["rules", "list"],
+                                     ["rules", "explain"], ["glossary"], ["glossary", "show"],
+                                     ["glossary", "check"], ["glossary", "build"],
+                                     ["glossary", "list"]])
+def test_every_command_has_help(run, command):
+    out = run(*command, "--help")
+    assert out.exit_code == 0 and "Usage:" in out.output
+    assert len(out.output.splitlines()) > 3
+
+
+def test_no_spacy_for_a_file_without_glossary_terms(tmp_path):
+    """A subprocess, as pre-commit runs it: no glossary term, no spaCy, no markdown-it-py."""
+    write(tmp_path, "plain.md", "# Notes\n\nNothing here is ambiguous.\n")
+    write(tmp_path, ".termlint.yaml", "{}\n")
+    code = ("import sys; from termlint.cli import main\n"
+            "try:\n    main(['check', 'plain.md'])\nexcept SystemExit as e:\n    code = e.code\n"
+            "print('SPACY', 'spacy' in sys.modules, 'MDIT', 'markdown_it' in sys.modules, "
+            "'EXIT', code)\n")
+    env = {**os.environ, "TERMLINT_NO_CACHE": ""}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, env=env, check=False)
+    assert "SPACY False MDIT False EXIT 0" in out.stdout, out.stdout + out.stderr
+    # and the same check with a term does load it, so the assertion above can fail
+    write(tmp_path, "plain.md", AMBIGUOUS)
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, env=env, check=False)
+    assert "SPACY True" in out.stdout, out.stdout + out.stderr
