@@ -253,7 +253,9 @@ def glossary_show(term_id, config_path, no_cache):
             raise TermlintError(f"no term {term_id!r} in the glossary "
                                 "(see: termlint glossary list)")
         term = matches[0]
-    click.echo(render_term(term, project.glossary, width=click.get_terminal_size()[0]))
+    import shutil
+
+    click.echo(render_term(term, project.glossary, width=shutil.get_terminal_size()[0]))
 
 
 @glossary.command("check")

@@ -100,7 +100,14 @@ def parse_markdown(source: SourceText) -> MarkdownDoc:
         raise TermlintError(
             "Markdown nested too deeply to read (lists or quotes nested hundreds of levels)",
             source.path) from None
-    return _Walker(source, text, tokens).walk()
+    doc = _Walker(source, text, tokens).walk()
+    if doc.front_matter is None and _UNCLOSED_FRONT_MATTER.match(text):
+        raise TermlintError("front matter opened on line 1 is never closed: add a line '---' "
+                            "after it", source.path, 1)
+    return doc
+
+
+_UNCLOSED_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n[A-Za-z_][\w-]*[ \t]*:")
 
 
 _NEST_PREFIX = re.compile(r"^[ \t]*(?:(?:[>*+-]|\d{1,9}[.)])[ \t]*){200,}", re.M)

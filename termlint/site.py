@@ -138,7 +138,7 @@ def short_citation(glossary: Glossary, key: str) -> str:
     if source is None:
         return key
     names = [a for a in source.authors if a.strip().lower() not in ("et al.", "et al")]
-    surnames = [a.split()[-1] for a in names if a.split()]
+    surnames = [_surname(a) for a in names if a.split()]
     if not surnames:
         who = source.title
     elif len(surnames) == 1 and len(source.authors) == 1:
@@ -148,6 +148,30 @@ def short_citation(glossary: Glossary, key: str) -> str:
     else:
         who = f"{surnames[0]} et al."
     return f"{who} {source.year}" if source.year else who
+
+
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "du", "da", "di", "del", "la", "le",
+                        "ter", "ten"})
+_ORGANISATION = frozenset({"research", "institute", "lab", "labs", "team", "foundation",
+                           "university", "group", "project", "contributors", "staff", "editors",
+                           "council", "committee", "centre", "center", "society", "inc", "ltd"})
+
+
+def _surname(name: str) -> str:
+    """``Joe Carlsmith`` -> ``Carlsmith``, ``Teun van der Weij`` -> ``van der Weij``.
+
+    An organisation ("Apollo Research", "AI Safety Info (Stampy) contributors") stays whole.
+    """
+    words = name.split()
+    lower = [w.lower().strip("().,") for w in words]
+    if len(words) == 1 or any(w in _ORGANISATION or "(" in w for w in lower):
+        return name.strip()
+    if any(not w[0].isupper() and lw not in _PARTICLES for w, lw in zip(words, lower, strict=True)):
+        return name.strip()
+    start = len(words) - 1
+    while start > 1 and lower[start - 1] in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 def clarification_html(template: str, match: str) -> Markup:
@@ -306,7 +330,8 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
     for term in terms:
         pages[f"{term.id}.html"] = env.get_template("term.html").render(
             common, root="", page=f"{term.id}.html", title=term.term, term=term,
-            narrower=_narrower(term), rows=comparison_rows(term), senses_by_id={s.id: s for s in term.senses},
+            narrower=_narrower(term), rows=comparison_rows(term),
+            senses_by_id={s.id: s for s in term.senses},
             match=term.forms[0] if term.forms else term.term,
             term_rules=[r for r in rule_list if r.applies_to(term.id)])
     for rule in rule_list:

@@ -1,4 +1,7 @@
-"""The command line as a user meets it: exit codes, formats, stdin, config, suppression, bad input."""
+"""The command line as a user meets it.
+
+Exit codes, formats, stdin, config, suppression and bad input.
+"""
 
 from __future__ import annotations
 

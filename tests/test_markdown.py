@@ -65,7 +65,8 @@ Math $scheming^2$ and footnote[^n].
 
 def test_prose_keeps_text_and_skips_code_html_urls_math():
     text = prose(SAMPLE)
-    for kept in ["Heading with emphasis", "link text", "a second line", "Escaped *star* and & entity",
+    for kept in ["Heading with emphasis", "link text", "a second line",
+                 "Escaped *star* and & entity",
                  "item one continued", "nested item", "quoted text", "quoted list", "cell one",
                  "cell two", "The footnote body", "Math X and footnote"]:
         assert kept in text, kept

@@ -15,7 +15,8 @@ CASES = {
     "heading": "# Will AI labs prepare for scheming\n\nSome text.\n",
     "crlf": f"---\r\ntitle: x\r\n---\r\n\r\nIntro.\r\n\r\n{BARE}\r\nMore {BARE}\r\n",
     "non-ascii before": f"Naïve café — 日本語 “quotes” 💡 then: {BARE}\n",
-    "emphasis and link": f"*Really*, [labs]({'https://e.org'}) should prepare their models for **scheming** now.\n",
+    "emphasis and link": "*Really*, [labs](https://e.org) should prepare their models for "
+                         "**scheming** now.\n",
     "escapes and entities": f"A \\*star\\* &amp; &copy; then {BARE}\n",
     "tab indented list": f"-\t{BARE}\n",
 }

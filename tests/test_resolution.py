@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import occ_at
+
 from termlint.errors import TermlintError
 
 

@@ -41,8 +41,7 @@ def test_ambiguous_message_names_candidates_and_suggests(lint):
            if d.rule == "ambiguous-term"]
     assert "worst-case-model" in d.message and "power-motivated-training-gamer" in d.message
     assert len(d.suggestions) >= 2
-    assert all(s.sense and s.text and "scheming" in s.text.lower() or s.text
-               for s in d.suggestions)
+    assert all(s.sense in d.message and s.text for s in d.suggestions)
     assert "termlint: {senses: {scheming:" in d.help  # how to declare it once
     assert d.url.endswith("/scheming.html")
 
