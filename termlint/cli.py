@@ -295,5 +295,36 @@ def glossary_build(out_dir, base_url, config_path, no_cache):
     click.echo(f"wrote {len(written)} files to {out_dir}")
 
 
+# -- evaluate ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["dev", "heldout", "all"]), default="dev",
+              show_default=True, help="Which part of the labelled set to score.")
+@click.option("-v", "--verbose", is_flag=True, help="List every error after the table.")
+@project_options
+def evaluate(folder, split, verbose, config_path, no_cache):
+    """Score termlint against a labelled set (precision, recall, sense accuracy).
+
+    FOLDER holds YAML files of labelled texts (see tests/labelled/README.md).
+
+    \b
+    Example:
+      termlint evaluate tests/labelled --split heldout
+    """
+    from .evaluate import evaluate as run_evaluation
+    from .evaluate import load_items, report
+
+    project = _project(config_path, no_cache)
+    items = load_items(folder, split)
+    scores = run_evaluation(items, project)
+    click.echo(report(scores, f"{folder} — split {split}: {len(items)} items"), nl=False)
+    if verbose:
+        click.echo("")
+        for err in scores.errors:
+            click.echo(f"- {err}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -53,6 +53,7 @@ class BlockAnalysis:
     cues: list[CueHit] = field(default_factory=list)
     ai_tokens: list[tuple[int, int]] = field(default_factory=list)  # (token, sentence)
     human_tokens: list[tuple[int, int]] = field(default_factory=list)
+    pronoun_tokens: list[tuple[int, int]] = field(default_factory=list)
     exclusions: list[tuple[int, int]] = field(default_factory=list)  # character spans
 
 
@@ -105,7 +106,7 @@ class Analyzer:
                     self.norm_matcher.add(key, [make(v) for v in phrase_variants(cue.phrase)])
         lex = lexicon()
         for kind, words in (("ai", lex["ai_agents"] + lex["ai_topics"]),
-                            ("human", lex["human_agents"])):
+                            ("human", lex["human_agents"]), ("pronoun", lex["human_pronouns"])):
             key = self._key(("context", kind))
             self.norm_matcher.add(key, [make(v) for w in words for v in phrase_variants(str(w))])
 
@@ -138,7 +139,8 @@ class Analyzer:
         for match_id, start, end in self.norm_matcher(doc):
             meaning = self.keys[match_id]
             if meaning[0] == "context":
-                target = result.ai_tokens if meaning[1] == "ai" else result.human_tokens
+                target = {"ai": result.ai_tokens, "human": result.human_tokens,
+                          "pronoun": result.pronoun_tokens}[meaning[1]]
                 target.append((start, sent_of_token[start]))
                 continue
             _, term_id, sense_id, phrase, weight = meaning

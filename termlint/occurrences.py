@@ -48,6 +48,7 @@ class Occurrence:
 class _Lexicon:
     mention_nouns: frozenset[str]
     mention_verbs: tuple[tuple[str, ...], ...]
+    mention_lead_verbs: frozenset[str]
     verb_preceders: frozenset[str]
     determiners: frozenset[str]
     ai_stems: frozenset[str]
@@ -60,6 +61,7 @@ def _lex() -> _Lexicon:
         _LEX = _Lexicon(
             mention_nouns=frozenset(str(w).lower() for w in lex["mention_nouns"]),
             mention_verbs=tuple(tuple(str(p).lower().split()) for p in lex["mention_verbs"]),
+            mention_lead_verbs=frozenset(str(w).lower() for w in lex["mention_lead_verbs"]),
             verb_preceders=frozenset(str(w).lower() for w in lex["verb_preceders"]),
             determiners=frozenset(str(w).lower() for w in lex["determiners"]),
             ai_stems=frozenset(stem(str(w)) for w in lex["ai_agents"] if " " not in str(w)),
@@ -124,6 +126,8 @@ def is_mention(hit: TermHit) -> bool:
     if bare_left and bare_left[-1] in lex.mention_nouns:
         return True
     if quoted:
+        if bare_left and bare_left[-1] in lex.mention_lead_verbs:
+            return True
         after = right[1:]
         for phrase in lex.mention_verbs:
             if tuple(after[: len(phrase)]) == phrase:

@@ -270,16 +270,31 @@ class DocumentResolver:
         return (best, share) if share >= FRAMING_SHARE else None
 
     def is_colloquial(self, occ: Occurrence, term: Term) -> bool:
-        if not any(not s.ai for s in term.senses):
+        """Everyday use: needs positive evidence of people, never just absence of AI words.
+
+        In alignment writing a bare "scheming" is about AI; it is read as everyday plotting only
+        with a person acting near the word, or an everyday cue of the term's non-AI sense, and
+        no AI word in the sentence.
+        """
+        everyday = [s.id for s in term.senses if not s.ai]
+        if not everyday:
             return False
         analysis = self.analyses[occ.block]
-        if any(sent == occ.sentence for _, sent in analysis.ai_tokens):
-            return False
-        human_near = any(sent == occ.sentence and abs(tok - occ.token) <= HUMAN_WINDOW
-                         for tok, sent in analysis.human_tokens)
-        if human_near:
+        ai_near = min((abs(tok - occ.token) for tok, sent in analysis.ai_tokens
+                       if sent == occ.sentence), default=None)
+        human_near = min((abs(tok - occ.token) for tok, sent in analysis.human_tokens
+                          if sent == occ.sentence), default=None)
+        if human_near is not None and human_near <= HUMAN_WINDOW and \
+                (ai_near is None or ai_near > human_near + 2):
             return True
-        return not analysis.ai_tokens and self.ai_in_doc < 2
+        if ai_near is not None:
+            return False
+        if self.ai_in_doc == 0 and any(
+                sent == occ.sentence for _, sent in analysis.pronoun_tokens):
+            return True
+        local = sum(c.weight for c in analysis.cues if c.term_id == term.id
+                    and c.sentence == occ.sentence and c.sense_id in everyday)
+        return local >= 1.0
 
     # the decision ----------------------------------------------------------------------
 
