@@ -94,7 +94,7 @@ def _score_item(item, expected, predicted, flagged, glossary, scores: Scores) ->
     pairs = []
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and a1 - a0 == b1 - b0):
-            pairs.extend(zip(range(a0, a1), range(b0, b1)))
+            pairs.extend(zip(range(a0, a1), range(b0, b1), strict=False))
             continue
         for a in range(a0, a1):
             scores.missing_occurrences += 1

@@ -111,7 +111,7 @@ class Glossary:
             words.update(term.forms)
             words.update(term.verb_forms)
         alternatives = sorted((_form_regex(w) for w in words), key=len, reverse=True)
-        return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w])", re.I)
+        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I)
 
 
 def _form_regex(form: str) -> str:

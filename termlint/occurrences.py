@@ -110,11 +110,20 @@ def _is_verb_use(hit: TermHit, text: str) -> bool:
     prev = hit.left[-1]
     if prev in lex.determiners:
         return False
-    if prev in ("that", "which", "who"):  # "models that scheme", but not "that scheme failed"
-        return len(hit.left) >= 2 and stem(hit.left[-2]) in lex.ai_stems
+    if prev in ("that", "which", "who"):  # "organisms that scheme", not "that scheme failed"
+        return len(hit.left) >= 2 and (_is_ai_agent(hit.left[-2], lex)
+                                       or _looks_plural(hit.left[-2]))
     if prev in lex.verb_preceders or prev in ("has", "have", "had"):
         return True
-    return stem(prev) in lex.ai_stems
+    return _is_ai_agent(prev, lex)
+
+
+def _is_ai_agent(word: str, lex: _Lexicon) -> bool:
+    return stem(word) in lex.ai_stems or (word.endswith("s") and stem(word[:-1]) in lex.ai_stems)
+
+
+def _looks_plural(word: str) -> bool:
+    return len(word) > 3 and word.isalpha() and word.endswith("s") and not word.endswith("ss")
 
 
 def is_mention(hit: TermHit) -> bool:
@@ -128,6 +137,9 @@ def is_mention(hit: TermHit) -> bool:
     if quoted:
         if bare_left and bare_left[-1] in lex.mention_lead_verbs:
             return True
+        if len(bare_left) >= 2 and bare_left[-1] == "by" and bare_left[-2] in (
+                "mean", "means", "meant", "meaning"):
+            return True  # what people mean by "scheming"
         after = right[1:]
         for phrase in lex.mention_verbs:
             if tuple(after[: len(phrase)]) == phrase:

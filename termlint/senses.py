@@ -29,6 +29,7 @@ from .occurrences import Occurrence
 # Weights of the evidence, in one place.
 QUALIFIER_DISTANCE = 2  # tokens: a cue this close is a qualifier ("in-context scheming")
 QUALIFIER_BONUS = 1.5
+QUALIFIER_MIN_WEIGHT = 1.5  # generic words ("training", "eval") get no bonus for standing close
 SENTENCE_FALLOFF = 40  # tokens over which a same-sentence cue fades to half weight
 PARAGRAPH_WEIGHT = 0.5
 NEIGHBOUR_WEIGHT = 0.2
@@ -60,7 +61,6 @@ class Establishment:
 # -- definitional sentences ---------------------------------------------------------------
 
 _BEFORE_PATTERNS = [
-    re.compile(r"\bby\s+(?:the\s+(?:term|word|label)\s+)?" + _Q + r"$", re.I),
     re.compile(r"\b(?:i|we)(?:'ll|’ll|\s+will|\s+shall|\s+here)?\s+(?:use|reserve|say)\s+"
                r"(?:the\s+(?:term|word|label)\s+)?" + _Q + r"$", re.I),
     re.compile(r"\bwhat\s+(?:i|we)(?:'ll|’ll|\s+will)?\s+call\s+" + _Q + r"$", re.I),
@@ -70,8 +70,9 @@ _BEFORE_PATTERNS = [
                + _Q + r"$", re.I),
 ]
 _AFTER_PATTERNS = [
-    re.compile(r"^" + _Q + r"s?" + _Q + r",?\s*(?:i|we)\s+(?:will\s+|'ll\s+|’ll\s+)?"
-               r"(?:mean|am\s+referring|are\s+referring|refer)\b", re.I),
+    re.compile(r"^" + _Q + r"s?" + _Q + r",?\s*(?:i|we|this\s+(?:post|paper|memo|report|piece|"
+               r"essay|note|document|section|chapter))\s+(?:will\s+|'ll\s+|’ll\s+)?"
+               r"(?:mean|means|am\s+referring|are\s+referring|refers?)\b", re.I),
     re.compile(r"^" + _Q + r"s?" + _Q + r"\s*[(,:—–-]\s*(?:i\.\s?e\.|ie\b|that\s+is|meaning|"
                r"hereafter|henceforth|defined\s+as|by\s+which)", re.I),
     re.compile(r"^" + _Q + r"s?" + _Q + r"\s+(?:is|are)\s+(?:here\s+)?(?:defined|understood|"
@@ -193,11 +194,11 @@ class DocumentResolver:
             if cue.term_id != term.id or cue.sentence != occ.sentence:
                 continue
             d = _token_distance(cue, occ)
-            factor = QUALIFIER_BONUS if d <= QUALIFIER_DISTANCE else \
-                max(0.5, 1 - d / SENTENCE_FALLOFF)
+            qualifier = d <= QUALIFIER_DISTANCE and cue.weight >= QUALIFIER_MIN_WEIGHT
+            factor = QUALIFIER_BONUS if qualifier else max(0.5, 1 - d / SENTENCE_FALLOFF)
             scores[cue.sense_id] += cue.weight * factor
             why.append(f"'{cue.phrase}' in the sentence" + (" (next to the word)"
-                                                             if d <= QUALIFIER_DISTANCE else ""))
+                                                             if qualifier else ""))
         block = self.doc.blocks[occ.block]
         sent_start, sent_end = analysis.sentences[occ.sentence]
         for start, _end, term_id, sense_id, weight in self.sense_links.get(occ.block, ()):
