@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -34,19 +34,54 @@ class Link:
     href: str
 
 
-@dataclass
 class ProseBlock:
-    """One paragraph, heading, table cell or footnote paragraph, as prose."""
+    """One paragraph, heading, table cell or footnote paragraph, as prose.
 
-    index: int
-    kind: str
-    text: str
-    pieces: list[tuple[int, int, int]]
-    line: int
-    heading_level: int = 0
-    heading_path: tuple[int, ...] = ()
-    in_quote: bool = False
-    links: list[Link] = field(default_factory=list)
+    The prose text, its pieces and links are built on first use: most blocks of a long
+    document hold no glossary term and are never read.
+    """
+
+    __slots__ = ("index", "kind", "line", "end_line", "heading_level", "heading_path",
+                 "in_quote", "raw", "_build", "_text", "_pieces", "_links")
+
+    def __init__(self, index: int, kind: str, line: int, raw: str, build=None, *,
+                 heading_level: int = 0, heading_path: tuple[int, ...] = (),
+                 in_quote: bool = False, end_line: int = 0, text: str | None = None,
+                 pieces: list[tuple[int, int, int]] | None = None,
+                 links: list[Link] | None = None):
+        self.index = index
+        self.kind = kind
+        self.line = line
+        self.end_line = end_line or line  # last source line (1-based, inclusive)
+        self.raw = raw  # the block's Markdown source text, for cheap searches
+        self.heading_level = heading_level
+        self.heading_path = heading_path
+        self.in_quote = in_quote
+        self._build = build
+        self._text, self._pieces, self._links = text, pieces, links
+
+    def _materialize(self) -> None:
+        if self._text is None:
+            if self._build is None:
+                self._text, self._pieces, self._links = "", [], []
+            else:
+                self._text, self._pieces, self._links = self._build()
+                self._build = None
+
+    @property
+    def text(self) -> str:
+        self._materialize()
+        return self._text
+
+    @property
+    def pieces(self) -> list[tuple[int, int, int]]:
+        self._materialize()
+        return self._pieces
+
+    @property
+    def links(self) -> list[Link]:
+        self._materialize()
+        return self._links
 
     def source_offset(self, text_index: int) -> int:
         """Source offset of a prose-text index (the nearest mapped character)."""
@@ -171,7 +206,16 @@ class _Walker:
                 kind = ("heading" if pending_heading else
                         "footnote" if footnote_depth else pending_kind)
                 path = tuple(i for _, i in headings)
-                block = self._inline_block(tok, kind, pending_heading, path, quote_depth > 0)
+                # Cells share source lines: find their origins now, left to right.
+                origins = self._content_line_origins(tok) if kind == "table_cell" else None
+                block = ProseBlock(
+                    len(self.blocks), kind, tok.map[0] + 1, tok.content,
+                    (lambda tok=tok, o=origins: self._inline_prose(tok, o)),
+                    heading_level=pending_heading, end_line=tok.map[1],
+                    heading_path=path, in_quote=quote_depth > 0)
+                self.blocks.append(block)
+                if "termlint" in tok.content:  # directives in inline HTML are read now
+                    block.text  # noqa: B018 - builds the block, collecting its directives
                 if pending_heading:
                     while headings and headings[-1][0] >= pending_heading:
                         headings.pop()
@@ -234,9 +278,12 @@ class _Walker:
             origins.append(self.line_starts[line_index] + col)
         return origins
 
-    def _inline_block(self, tok, kind: str, level: int, path: tuple, in_quote: bool) -> ProseBlock:
+    def _inline_prose(self, tok, origins: list[int] | None = None
+                      ) -> tuple[str, list[tuple[int, int, int]], list[Link]]:
+        """The prose text of one inline token, its source pieces and its links."""
         content = tok.content
-        origins = self._content_line_origins(tok)
+        if origins is None:
+            origins = self._content_line_origins(tok)
         line_starts_in_content = [0]
         for i, ch in enumerate(content):
             if ch == "\n":
@@ -316,12 +363,7 @@ class _Walker:
                 if pos >= 0:
                     cursor = _skip_past(content, "]", pos)
             # emphasis and strikethrough markers carry no text; later finds skip them
-        block = ProseBlock(
-            index=len(self.blocks), kind=kind, text="".join(out), pieces=pieces,
-            line=tok.map[0] + 1, heading_level=level, heading_path=path, in_quote=in_quote,
-            links=links)
-        self.blocks.append(block)
-        return block
+        return "".join(out), pieces, links
 
     def _emit_text(self, piece: str, content: str, cursor: int, emit) -> int:
         pos = content.find(piece, cursor)

@@ -1,6 +1,8 @@
 """The spaCy stage — the only module that imports spaCy.
 
-One pipeline per process: ``spacy.blank("en")`` with a sentencizer. Every word type gets a crude
+One pipeline per process: ``spacy.blank("en")``'s tokenizer, with sentence boundaries from
+:mod:`termlint.sentences` (a regex; spaCy's sentencizer cost more than the Markdown parse on a
+large corpus). Every word type gets a crude
 stem as its NORM (set once per lexeme, not per token), so cue phrases match any inflection
 without anyone writing inflection patterns. Term forms match on LOWER (exact words). The output
 is plain data (:class:`BlockAnalysis`), so the later stages never see spaCy objects.
@@ -15,6 +17,7 @@ from importlib import resources
 import yaml
 
 from .glossary import Glossary
+from .sentences import sentence_bounds, sentence_index
 from .stems import stem
 
 BATCH_SIZE = 256
@@ -84,7 +87,6 @@ class Analyzer:
 
         nlp = spacy.blank("en")
         nlp.vocab.lex_attr_getters[NORM] = stem
-        nlp.add_pipe("sentencizer")
         self.nlp = nlp
         self.keys: dict[int, tuple] = {}
         self.term_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -117,36 +119,37 @@ class Analyzer:
 
     def analyze(self, texts: list[str]) -> list[BlockAnalysis]:
         """Analyse prose blocks in one batch; returns plain data, one per text."""
-        return [self._analyze_doc(doc) for doc in self.nlp.pipe(texts, batch_size=BATCH_SIZE)]
+        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE)
+        return [self._analyze_doc(doc, text) for doc, text in zip(docs, texts, strict=True)]
 
-    def _analyze_doc(self, doc) -> BlockAnalysis:
+    def _analyze_doc(self, doc, text: str) -> BlockAnalysis:
         result = BlockAnalysis()
-        sent_of_token = [0] * len(doc)
-        for i, sent in enumerate(doc.sents):
-            result.sentences.append((sent.start_char, sent.end_char))
-            for t in range(sent.start, sent.end):
-                sent_of_token[t] = i
+        result.sentences = sentence_bounds(text)  # doc.text would rebuild it token by token
+        starts = [s for s, _ in result.sentences]
         for match_id, start, end in self.term_matcher(doc):
             meaning = self.keys[match_id]
-            span = doc[start:end]
+            start_char = doc[start].idx
+            end_char = doc[end - 1].idx + len(doc[end - 1])
             if meaning[0] == "exclusion":
-                result.exclusions.append((span.start_char, span.end_char))
+                result.exclusions.append((start_char, end_char))
                 continue
             left = tuple(doc[i].lower_ for i in range(max(0, start - 4), start))
             right = tuple(doc[i].lower_ for i in range(end, min(len(doc), end + 4)))
-            result.terms.append(TermHit(meaning[1], meaning[2], span.start_char, span.end_char,
-                                        start, end, sent_of_token[start], left, right))
+            result.terms.append(TermHit(meaning[1], meaning[2], start_char, end_char, start, end,
+                                        sentence_index(starts, start_char), left, right))
         for match_id, start, end in self.norm_matcher(doc):
             meaning = self.keys[match_id]
+            start_char = doc[start].idx
+            sentence = sentence_index(starts, start_char)
             if meaning[0] == "context":
                 target = {"ai": result.ai_tokens, "human": result.human_tokens,
                           "pronoun": result.pronoun_tokens}[meaning[1]]
-                target.append((start, sent_of_token[start]))
+                target.append((start, sentence))
                 continue
             _, term_id, sense_id, phrase, weight = meaning
-            span = doc[start:end]
-            result.cues.append(CueHit(term_id, sense_id, phrase, float(weight), span.start_char,
-                                      span.end_char, start, end, sent_of_token[start]))
+            end_char = doc[end - 1].idx + len(doc[end - 1])
+            result.cues.append(CueHit(term_id, sense_id, phrase, float(weight), start_char,
+                                      end_char, start, end, sentence))
         result.terms = _longest_terms(result.terms)
         result.cues = _longest_cues(result.cues)
         return result

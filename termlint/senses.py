@@ -117,8 +117,9 @@ class DocumentResolver:
     """Resolves every occurrence of one document."""
 
     def __init__(self, doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary,
-                 link_base: str = ""):
+                 analyzed: list[int] | None = None):
         self.doc = doc
+        self.analyzed = range(len(doc.blocks)) if analyzed is None else analyzed
         self.analyses = analyses
         self.glossary = glossary
         self.source_urls = _source_url_index(glossary)
@@ -168,7 +169,8 @@ class DocumentResolver:
     def _sense_link_cues(self) -> dict[int, list[tuple[int, int, str, str, float]]]:
         """Per block: links whose target names a glossary sense or a cited source."""
         out: dict[int, list] = defaultdict(list)
-        for block in self.doc.blocks:
+        for index in self.analyzed:
+            block = self.doc.blocks[index]
             for link in block.links:
                 for term_id, sense_id, weight in self._link_targets(link.href):
                     out[block.index].append((link.start, link.end, term_id, sense_id, weight))
