@@ -16,6 +16,9 @@ class TermlintError(Exception):
         self.path = path
         self.line = line
 
+    def __reduce__(self):  # keep path and line when sent between processes
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
@@ -29,6 +32,9 @@ class DataErrors(TermlintError):
     def __init__(self, errors: list[TermlintError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -119,6 +119,11 @@ def _parser():
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(footnote_plugin).use(dollarmath_plugin)
     md.options["maxNesting"] = MAX_NESTING
+    # Inline parsing is most of markdown-it's work and most blocks hold no glossary term:
+    # blocks are parsed inline only when the linter reads their prose (see _inline_children).
+    # Without inline parsing no footnote reference is seen, so footnote_tail would drop every
+    # footnote body; it is switched off and bodies stay where they are written.
+    md.core.ruler.disable(["inline", "text_join", "footnote_tail"])
     return md
 
 
@@ -130,12 +135,13 @@ def parse_markdown(source: SourceText) -> MarkdownDoc:
     text = _LONE_CR.sub("\n", source.text) if "\r" in source.text else source.text
     _check_nesting(text, source.path)
     try:
-        tokens = _parser().parse(text)
+        env: dict = {}
+        tokens = _parser().parse(text, env)
     except RecursionError:
         raise TermlintError(
             "Markdown nested too deeply to read (lists or quotes nested hundreds of levels)",
             source.path) from None
-    doc = _Walker(source, text, tokens).walk()
+    doc = _Walker(source, text, tokens, env).walk()
     if doc.front_matter is None and _UNCLOSED_FRONT_MATTER.match(text):
         raise TermlintError("front matter opened on line 1 is never closed: add a line '---' "
                             "after it", source.path, 1)
@@ -156,8 +162,9 @@ def _check_nesting(text: str, path: str) -> None:
 
 
 class _Walker:
-    def __init__(self, source: SourceText, text: str, tokens: list):
+    def __init__(self, source: SourceText, text: str, tokens: list, env: dict | None = None):
         self.source = source
+        self.env = {} if env is None else env
         self.text = text
         self.tokens = tokens
         starts = [0]
@@ -190,9 +197,9 @@ class _Walker:
                 quote_depth += 1
             elif ttype == "blockquote_close":
                 quote_depth -= 1
-            elif ttype == "footnote_open":
+            elif ttype in ("footnote_open", "footnote_reference_open"):
                 footnote_depth += 1
-            elif ttype == "footnote_close":
+            elif ttype in ("footnote_close", "footnote_reference_close"):
                 footnote_depth -= 1
             elif ttype == "heading_open":
                 pending_heading = int(tok.tag[1:])
@@ -316,7 +323,7 @@ class _Walker:
             out.append(text_piece)
             out_len += len(text_piece)
 
-        for child in tok.children or []:
+        for child in self._inline_children(tok):
             ctype = child.type
             if skipping_autolink:
                 if ctype == "link_close":
@@ -364,6 +371,20 @@ class _Walker:
                     cursor = _skip_past(content, "]", pos)
             # emphasis and strikethrough markers carry no text; later finds skip them
         return "".join(out), pieces, links
+
+    def _inline_children(self, tok) -> list:
+        """The inline tokens of a block, parsed now if the core parse skipped them."""
+        if not tok.children and tok.content:
+            md = _parser()
+            children: list = []
+            try:
+                md.inline.parse(tok.content, md, self.env, children)
+            except RecursionError:
+                raise TermlintError("Markdown nested too deeply to read (inline markup)",
+                                    self.source.path, tok.map[0] + 1 if tok.map else None
+                                    ) from None
+            tok.children = children
+        return tok.children
 
     def _emit_text(self, piece: str, content: str, cursor: int, emit) -> int:
         pos = content.find(piece, cursor)

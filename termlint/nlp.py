@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import yaml
-
-from .glossary import Glossary
 from .sentences import sentence_bounds, sentence_index
 from .stems import stem
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
 
 BATCH_SIZE = 256
 
@@ -73,6 +74,8 @@ def phrase_variants(phrase: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, list[str]]:
+    import yaml
+
     text = resources.files("termlint").joinpath("data", "lexicon.yaml").read_text("utf-8")
     return yaml.safe_load(text)
 

@@ -8,11 +8,14 @@ occurrence; a word discussed as a word ("the word 'schemer'") is a *mention*.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .glossary import Glossary
-from .markdown import MarkdownDoc
-from .nlp import BlockAnalysis, TermHit, lexicon
 from .stems import stem
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+    from .markdown import MarkdownDoc
+    from .nlp import BlockAnalysis, TermHit
 
 OPEN_QUOTES = {'"', "“", "'", "‘", "«", "„"}
 CLOSE_QUOTES = {'"', "”", "'", "’", "»", "“"}
@@ -57,6 +60,8 @@ class _Lexicon:
 def _lex() -> _Lexicon:
     global _LEX
     if _LEX is None:
+        from .nlp import lexicon
+
         lex = lexicon()
         _LEX = _Lexicon(
             mention_nouns=frozenset(str(w).lower() for w in lex["mention_nouns"]),

@@ -1,0 +1,222 @@
+"""termlint's speed, measured on demand (never as a timed assertion in the tests).
+
+    python bench/bench.py                 # full run: 1M-word corpus, peers, memory
+    python bench/bench.py --quick         # smaller corpus, no peers
+    python bench/bench.py --write docs/benchmarks.md
+
+Prints one Markdown table. Everything runs in the same session: termlint's CLI, the
+markdown-it-py parse-only floor on the same corpus, ``python -c "import spacy"``, and peers —
+proselint from PyPI and, where node is present, alex and write-good from npm — installed into a
+scratch folder (bench/out/peers), never as termlint's dependencies. Peak memory is the child's
+maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+from corpus import document, write_corpus  # noqa: E402
+
+PY = sys.executable
+FLOOR = """
+import sys, pathlib
+from markdown_it import MarkdownIt
+md = MarkdownIt("commonmark").enable("table")
+for p in sorted(pathlib.Path(sys.argv[1]).glob("*.md")):
+    md.parse(p.read_text(encoding="utf-8"))
+"""
+
+
+def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, cwd=cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{cmd[0]} failed with status {status}")
+    return elapsed, usage.ru_maxrss
+
+
+def best_of(n: int, cmd, **kw) -> tuple[float, int]:
+    results = [run(cmd, **kw) for _ in range(n)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def words_in(folder: Path) -> int:
+    return sum(len(p.read_text(encoding="utf-8").split()) for p in folder.glob("*.md"))
+
+
+def termlint_cmd(*args: str) -> list[str]:
+    return [PY, "-m", "termlint", "check", *args, "--format", "json"]
+
+
+def fresh_env(cache: Path | None) -> dict:
+    env = dict(os.environ)
+    env.pop("TERMLINT_NO_CACHE", None)
+    if cache is None:
+        env["TERMLINT_NO_CACHE"] = "1"
+    else:
+        env["TERMLINT_CACHE_DIR"] = str(cache)
+    return env
+
+
+def install_peers(skip: bool) -> dict[str, list[str]]:
+    """Scratch installs of proselint (pip) and alex / write-good (npm); whatever works."""
+    peers: dict[str, list[str]] = {}
+    if skip:
+        return peers
+    root = OUT / "peers"
+    venv = root / "venv"
+    if not (venv / "bin" / "proselint").exists():
+        subprocess.run([PY, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "proselint"], check=False)
+    if (venv / "bin" / "proselint").exists():
+        peers["proselint"] = [str(venv / "bin" / "proselint"), "check"]
+    if shutil.which("npm") and shutil.which("node"):
+        node_bin = root / "node" / "node_modules" / ".bin"
+        if not (node_bin / "alex").exists():
+            subprocess.run(["npm", "install", "--silent", "--prefix", str(root / "node"),
+                            "alex", "write-good"], check=False, stdout=subprocess.DEVNULL)
+        if (node_bin / "alex").exists():
+            peers["alex"] = [str(node_bin / "alex")]
+        if (node_bin / "write-good").exists():
+            peers["write-good"] = [str(node_bin / "write-good")]
+    return peers
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{cpu}, {len(os.sched_getaffinity(0))} cores{mem}; Python "
+            f"{platform.python_version()}; {platform.system()} {platform.release()}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="200k words, no peers")
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N for timings")
+    parser.add_argument("--write", type=Path, help="also write the report to this file")
+    args = parser.parse_args()
+    if args.quick:
+        args.words, args.no_peers = 200_000, True
+
+    OUT.mkdir(exist_ok=True)
+    corpus = OUT / f"corpus-{args.words}"
+    if not corpus.is_dir():
+        write_corpus(corpus, args.words)
+    total_words = words_in(corpus)
+    size_mb = sum(p.stat().st_size for p in corpus.glob("*.md")) / 1e6
+    small = OUT / "small"
+    small.mkdir(exist_ok=True)
+    plain = small / "no-terms.md"
+    plain.write_text("# Meeting notes\n\nWe talked about the budget and the offsite.\n" * 20)
+    import random
+
+    draft = small / "draft-10k.md"
+    draft.write_text(document(random.Random(3), 10_000, 0.03), encoding="utf-8")
+
+    rows: list[tuple[str, str, str, str]] = []
+    env = fresh_env(None)
+
+    # Throughput over the corpus.
+    floor_t, floor_m = best_of(args.repeat, [PY, "-c", FLOOR, str(corpus)])
+    rows.append(("markdown-it-py parse only (the floor)", f"{floor_t:.2f} s",
+                 f"{total_words / floor_t:,.0f} words/s", f"{floor_m / 1024:.0f} MiB"))
+    for jobs in ("1", "0"):
+        t, m = best_of(args.repeat, termlint_cmd(str(corpus), "--jobs", jobs, "--no-cache"),
+                       env=env)
+        label = "termlint check, 1 job" if jobs == "1" else \
+            f"termlint check, --jobs auto ({len(os.sched_getaffinity(0))})"
+        rows.append((label, f"{t:.2f} s", f"{total_words / t:,.0f} words/s "
+                     f"({floor_t / t:.2f}× floor)", f"{m / 1024:.0f} MiB"))
+    cache = OUT / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    run(termlint_cmd(str(corpus)), env=fresh_env(cache))
+    t, m = best_of(args.repeat, termlint_cmd(str(corpus)), env=fresh_env(cache))
+    rows.append(("termlint check, second run (result cache)", f"{t:.2f} s",
+                 f"{total_words / t:,.0f} words/s", f"{m / 1024:.0f} MiB"))
+
+    peers = install_peers(args.no_peers)
+    if "proselint" in peers:
+        t, m = best_of(1, [*peers["proselint"], str(corpus)])
+        rows.append(("proselint check (same corpus)", f"{t:.2f} s",
+                     f"{total_words / t:,.0f} words/s", f"{m / 1024:.0f} MiB"))
+
+    # Cold starts.
+    cold = []
+    t, m = best_of(5, termlint_cmd(str(plain)), env=fresh_env(OUT / "cache-cold"))
+    cold.append(("termlint check, file with no glossary term", t, m))
+    t, m = best_of(args.repeat, termlint_cmd(str(draft)), env=fresh_env(OUT / "cache-cold"))
+    cold.append(("termlint check, 10k-word draft with terms (no result cache)", t, m))
+    t, m = best_of(args.repeat, [PY, "-c", "import spacy"])
+    cold.append(('python -c "import spacy"', t, m))
+    for name, cmd in peers.items():
+        for label, path in (("no-term file", plain), ("10k-word draft", draft)):
+            t, m = best_of(args.repeat, [*cmd, str(path)])
+            cold.append((f"{name}, {label}", t, m))
+
+    # Memory as the corpus grows.
+    growth = []
+    for words in (args.words // 4, args.words // 2, args.words):
+        folder = OUT / f"corpus-{words}"
+        if not folder.is_dir():
+            write_corpus(folder, words)
+        _, m = run(termlint_cmd(str(folder), "--jobs", "1", "--no-cache"), env=env)
+        growth.append((words, m))
+
+    today = datetime.date.today().isoformat()
+    lines = [f"# termlint benchmarks — {today}", "",
+             f"Machine: {machine()}.", "",
+             f"Corpus: {total_words:,} words, {size_mb:.1f} MB of generated alignment-style "
+             f"Markdown in {len(list(corpus.glob('*.md')))} files (bench/corpus.py: prose with "
+             "inline markup, lists, tables, code blocks, terms in about 3% of sentences).", "",
+             f"Command: `python bench/bench.py{' --quick' if args.quick else ''}` "
+             f"(best of {args.repeat}).", "",
+             "## Throughput", "", "| run | wall time | throughput | peak memory |",
+             "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    lines += ["", "## Cold start", "", "| command | wall time | peak memory |", "|---|---|---|"]
+    lines += [f"| {a} | {t * 1000:.0f} ms | {m / 1024:.0f} MiB |" for a, t, m in cold]
+    lines += ["", "## Peak memory as the corpus grows (1 job)", "",
+              "| corpus | peak memory |", "|---|---|"]
+    lines += [f"| {w:,} words | {m / 1024:.0f} MiB |" for w, m in growth]
+    spread = statistics.pstdev([m for _, m in growth]) / 1024
+    lines += ["", f"Spread of peak memory across corpus sizes: {spread:.1f} MiB."]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if args.write:
+        args.write.write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
