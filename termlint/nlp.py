@@ -80,15 +80,32 @@ def lexicon() -> dict[str, list[str]]:
     return yaml.safe_load(text)
 
 
+def _lean_english():
+    """Blank English without the tokenizer's 1,300 special cases.
+
+    Loading them took longer than building all of termlint's matchers; they only keep
+    contractions ("do n't") and abbreviations ("e.g.") together, which neither matching nor
+    the regex sentence splitter needs.
+    """
+    from spacy.lang.en import English
+
+    class LeanEnglish(English):
+        lang = "en"
+
+        class Defaults(English.Defaults):
+            tokenizer_exceptions: dict = {}  # noqa: RUF012
+
+    return LeanEnglish()
+
+
 class Analyzer:
     """The spaCy pipeline and matchers for one glossary; build once, reuse for every file."""
 
     def __init__(self, glossary: Glossary):
-        import spacy
         from spacy.attrs import NORM
         from spacy.matcher import PhraseMatcher
 
-        nlp = spacy.blank("en")
+        nlp = _lean_english()
         nlp.vocab.lex_attr_getters[NORM] = stem
         self.nlp = nlp
         self.keys: dict[int, tuple] = {}
