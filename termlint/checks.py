@@ -127,8 +127,39 @@ def check_undefined(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
             url=sense_url(ctx.docs_url, term_id))
 
 
+def check_unused_suppressions(rule: Rule, suppressions: list, ctx: CheckContext,
+                              active: set[str]):
+    """Suppression comments that hid nothing; runs after suppressions are applied.
+
+    ``active`` holds the ids and codes of the rules that ran: a comment naming a rule that did
+    not run is left alone, since it may matter under another configuration.
+    """
+    names = {rule.id, rule.code} - {""}
+    silencers = [s for s in suppressions if names & set(s.directive.rules)]
+    for s in suppressions:
+        d = s.directive
+        if s.used or s in silencers or (d.rules and not set(d.rules) <= active):
+            continue
+        line, column = ctx.source.line_col(d.offset)
+        if any(x.first_line <= line <= x.last_line for x in silencers):
+            continue
+        end_line, end_column = ctx.source.line_col(d.end_offset)
+        comment = " ".join([f"termlint-{d.kind}", *d.rules])
+        yield Diagnostic(
+            path=ctx.source.path, start=d.offset, end=d.end_offset, line=line, column=column,
+            end_line=end_line, end_column=end_column, rule=rule.id, severity=rule.severity,
+            message=rule.message.format(comment=comment), term="",
+            match=ctx.source.text[d.offset:d.end_offset], code=rule.code,
+            help="delete the comment; if a finding here must stay hidden, name its rule")
+
+
 KINDS: dict[str, Callable] = {
     "ambiguous": check_ambiguous,
     "inconsistent": check_inconsistent,
     "undefined": check_undefined,
+}
+
+# Kinds that look at what the suppression comments did, after they are applied.
+AFTER_SUPPRESSION: dict[str, Callable] = {
+    "unused-suppression": check_unused_suppressions,
 }

@@ -96,7 +96,8 @@ def check(paths, fmt, fail_on, color, quiet, config_path, no_cache):
       cat draft.md | termlint check -
       termlint check . --fail-on info
     """
-    from .engine import lint_paths
+    from .engine import iter_paths, lint_paths
+    from .progress import Progress
     from .reporters import Summary, formats
     from .rules import severity_rank
 
@@ -105,8 +106,12 @@ def check(paths, fmt, fail_on, color, quiet, config_path, no_cache):
     reporter = formats()[fmt](sys.stdout, color=color, project=project, quiet=quiet)
     summary = Summary()
     had_error = False
+    progress = Progress.for_run(sys.stderr, lambda: sum(
+        1 for _ in iter_paths(paths or ["."], project.config)))
     for result in lint_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read):
         summary.files += 1
+        if result.error is not None or result.diagnostics:
+            progress.clear()
         if result.error is not None:
             had_error = True
             summary.files_with_errors += 1
@@ -115,6 +120,8 @@ def check(paths, fmt, fail_on, color, quiet, config_path, no_cache):
         for d in result.diagnostics:
             summary.counts[d.severity] += 1
         reporter.file(result)
+        progress.update(summary.files)
+    progress.clear()
     reporter.finish(summary)
     if had_error:
         sys.exit(EXIT_ERROR)
@@ -324,6 +331,144 @@ def evaluate(folder, split, verbose, config_path, no_cache):
         click.echo("")
         for err in scores.errors:
             click.echo(f"- {err}")
+
+
+# -- fix --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--sense", "senses", multiple=True, metavar="TERM=SENSE",
+              help="The sense every flagged use of TERM has in these documents (repeatable).")
+@click.option("--how", type=click.Choice(["rewrite", "link", "declare"]), default="rewrite",
+              show_default=True, help="rewrite: put the sense's clarification in place of the "
+              "words; link: link the words to the sense in the glossary site; declare: declare "
+              "the sense once in the front matter.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the changes as a unified diff and write nothing.")
+@click.option("--interactive/--no-interactive", default=None,
+              help="Ask for the sense of each use whose term has no --sense "
+                   "[default: when standard input is a terminal].")
+@project_options
+def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
+    """Settle ambiguous uses: you pick the sense, termlint edits the document.
+
+    Files are rewritten atomically, keeping encoding, byte-order mark, line endings and
+    permissions; only the flagged words (or the front matter, for --how declare) change, and
+    a second run finds nothing more to do. - reads standard input and writes the result to
+    standard output.
+
+    \b
+    Examples:
+      termlint fix draft.md --sense scheming=worst-case-model --diff
+      termlint fix posts/ --sense scheming=in-context-scheming --how link
+      termlint fix draft.md --how declare          (asks, when run in a terminal)
+    """
+    from .engine import iter_paths
+    from .fix import (
+        candidate_senses,
+        encode,
+        fix_source,
+        parse_sense_options,
+        unified_diff,
+        write_atomic,
+    )
+    from .source import decode
+
+    project = _project(config_path, no_cache)
+    chosen = parse_sense_options(senses, project.glossary)
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    if not chosen and not interactive:
+        raise click.UsageError("say which sense to use: --sense TERM=SENSE (repeatable), or run "
+                               "in a terminal to choose use by use (--interactive)")
+    asked: dict[tuple[str, str], str | None] = {}
+
+    def choose_for(source, ask: bool):
+        def choose(diag, occ):
+            if diag.term in chosen:
+                return chosen[diag.term]
+            key = (source.path, diag.term if how == "declare" else f"{diag.start}")
+            if not ask or key in asked:
+                return asked.get(key)
+            term = project.glossary.terms[diag.term]
+            options = candidate_senses(term, occ)
+            click.echo(f"\n{diag.path}:{diag.line}:{diag.column}: `{diag.match}`", err=True)
+            click.echo(f"{diag.line:>7} | {source.line_text(diag.line)}", err=True)
+            for i, sense in enumerate(options, 1):
+                click.echo(f"  {i}) {sense.id} — {sense.label}", err=True)
+            click.echo("  0) leave it as it is", err=True)
+            n = click.prompt("Sense" + (" for the whole document" if how == "declare" else ""),
+                             type=click.IntRange(0, len(options)), default=0, err=True)
+            asked[key] = options[n - 1].id if n else None
+            return asked[key]
+        return choose
+
+    had_error = False
+    files = uses = 0
+    for display, path, error in iter_paths(paths or ["."], project.config):
+        try:
+            if error is not None:
+                raise error
+            data = sys.stdin.buffer.read() if path is None else _read_bytes(path, display)
+            source = decode(data, "<stdin>" if path is None else display)
+            plan = fix_source(source, project, choose_for(source, interactive and path is not None),
+                              how)
+        except TermlintError as exc:
+            had_error = True
+            click.echo(f"termlint: {exc}", err=True)
+            continue
+        for note in plan.notes:
+            click.echo(f"note: {note}", err=True)
+        if show_diff:
+            click.echo(unified_diff(source.path, plan.old_text, plan.new_text), nl=False)
+        elif path is None:
+            sys.stdout.buffer.write(encode(source, plan.new_text))
+        elif plan.changed:
+            try:
+                write_atomic(path, encode(source, plan.new_text), original=data)
+            except TermlintError as exc:
+                had_error = True
+                click.echo(f"termlint: {exc}", err=True)
+                continue
+        if plan.changed:
+            files += 1
+            uses += len(plan.fixed)
+    verb = "would fix" if show_diff else "fixed"
+    click.echo(f"{verb} {uses} use{'s' if uses != 1 else ''} in {files} "
+               f"file{'s' if files != 1 else ''}", err=True)
+    if had_error:
+        sys.exit(EXIT_ERROR)
+
+
+def _read_bytes(path: Path, display: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise TermlintError("is a directory, expected a Markdown file", display)
+        return path.read_bytes()
+    except OSError as exc:
+        raise TermlintError(f"cannot read file: {exc.strerror or exc}", display) from None
+
+
+# -- init -------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing .termlint.yaml.")
+def init(force):
+    """Write a starter .termlint.yaml here and print the pre-commit hook to add.
+
+    \b
+    Example:
+      termlint init && termlint check
+    """
+    from .init import pre_commit_snippet, write_starter
+
+    path = write_starter(Path.cwd(), force=force)
+    click.echo(f"wrote {path.name}: every key is explained in it (see: termlint rules list)")
+    click.echo("\nTo check Markdown files on every commit, add this to "
+               ".pre-commit-config.yaml:\n")
+    click.echo(pre_commit_snippet(), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

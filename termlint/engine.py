@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .checks import KINDS, CheckContext
+from .checks import AFTER_SUPPRESSION, KINDS, CheckContext
 from .config import Config, load_config
 from .diagnostics import Diagnostic
 from .errors import TermlintError
@@ -124,6 +124,10 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
     result = FileResult(source.path, source=source)
     try:
         analysis = analyze_source(source, project)
+        if analysis is None and "termlint-disable" in source.text:
+            from .suppress import document_suppressions  # no term, but maybe a stale comment
+
+            analysis = None, [], document_suppressions(source, project.rules.values())
     except TermlintError as exc:
         result.error = exc
         return result
@@ -133,12 +137,20 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
     result.occurrences = occurrences
     diagnostics: list[Diagnostic] = []
     for rule in project.active_rules:
+        if rule.kind in AFTER_SUPPRESSION:
+            continue
         ctx = CheckContext(source, project.glossary, project.config.docs_url,
                            project.config.check_blockquotes, rule.options)
         diagnostics.extend(KINDS[rule.kind](rule, occurrences, ctx))
     from .suppress import apply_suppressions
 
     diagnostics = apply_suppressions(diagnostics, ranges)
+    active = {name for r in project.active_rules for name in (r.id, r.code) if name}
+    for rule in project.active_rules:
+        if rule.kind in AFTER_SUPPRESSION:
+            ctx = CheckContext(source, project.glossary, project.config.docs_url,
+                               project.config.check_blockquotes, rule.options)
+            diagnostics.extend(AFTER_SUPPRESSION[rule.kind](rule, ranges, ctx, active))
     result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
     result.unused_suppressions = [s for s in ranges if not s.used]
     return result

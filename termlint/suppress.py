@@ -61,3 +61,26 @@ def apply_suppressions(diagnostics: list[Diagnostic],
         if not hidden:
             kept.append(diag)
     return kept
+
+
+def check_directives(directives: list[Directive], rules, path: str) -> None:
+    """Raise on a malformed directive or one naming a rule that does not exist."""
+    from .errors import TermlintError
+
+    rules = list(rules)
+    for d in directives:
+        if d.error:
+            raise TermlintError(d.error, path, d.line)
+        unknown = [r for r in d.rules if not any(r in (x.id, x.code) for x in rules)]
+        if unknown:
+            raise TermlintError(f"suppression names unknown rule {unknown[0]!r}", path, d.line)
+
+
+def document_suppressions(source, rules) -> list[Suppression]:
+    """The suppressions of a document read without NLP: for a document with no term in it,
+    whose suppression comments can only be unused."""
+    from .markdown import parse_markdown
+
+    doc = parse_markdown(source)
+    check_directives(doc.directives, rules, source.path)
+    return suppressions(doc.directives, lambda off: source.line_col(off)[0])

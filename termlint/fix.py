@@ -1,0 +1,570 @@
+"""Safe fixes for ambiguous uses: the writer picks a sense, termlint makes the edit.
+
+Three ways to say which sense a use carries (``how``):
+
+- ``rewrite`` replaces the words with the sense's first clarification ("in-context scheming");
+- ``link`` makes the words a Markdown link to the sense in the glossary site;
+- ``declare`` adds ``termlint: {senses: {TERM: SENSE}}`` to the front matter, creating the
+  front matter if there is none, by inserting lines — the writer's YAML is never re-serialised.
+
+Everything here except :func:`write_atomic` is a pure function over text: edits are computed as
+``(start, end, text)`` replacements of the decoded source, applied from the end backwards, and
+overlapping edits are refused. :func:`fix_source` lints the result again and keeps only the edits
+that really settled their use, so a second run finds nothing to change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import itertools
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .checks import sense_url
+from .errors import TermlintError
+from .source import BOM, SourceText
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
+    from .engine import Project
+    from .glossary import Glossary, Sense, Term
+    from .occurrences import Occurrence
+
+HOWS = ("rewrite", "link", "declare")
+RULE = "ambiguous-term"
+
+
+class FixError(TermlintError):
+    """A fix that cannot be made safely; the file is left as it was."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` of the decoded source (BOM removed) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Pick:
+    """The sense the writer chose for one flagged use."""
+
+    diagnostic: Diagnostic
+    sense: str
+
+    @property
+    def term(self) -> str:
+        return self.diagnostic.term
+
+
+@dataclass
+class FixPlan:
+    """What fixing one document would do."""
+
+    path: str
+    old_text: str
+    new_text: str
+    edits: list[Edit] = field(default_factory=list)
+    fixed: list[Pick] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.old_text
+
+
+# -- choosing senses -----------------------------------------------------------------------
+
+
+def find_term(glossary: Glossary, name: str) -> Term | None:
+    """A term by id, or by one of its written forms (case-insensitive)."""
+    if name in glossary.terms:
+        return glossary.terms[name]
+    low = name.lower()
+    for term in glossary.terms.values():
+        if low == term.id.lower() or low in (f.lower() for f in [*term.forms, *term.verb_forms]):
+            return term
+    return None
+
+
+def parse_sense_options(values: list[str] | tuple[str, ...], glossary: Glossary) -> dict[str, str]:
+    """``["scheming=worst-case-model", …]`` → ``{term id: sense id}``; bad input raises."""
+    chosen: dict[str, str] = {}
+    for value in values:
+        name, eq, sense_id = (part.strip() for part in value.partition("="))
+        if not eq or not name or not sense_id:
+            raise TermlintError(f"--sense expects TERM=SENSE, got {value!r}")
+        term = find_term(glossary, name)
+        if term is None:
+            raise TermlintError(f"--sense {value}: no term {name!r} in the glossary "
+                                "(see: termlint glossary list)")
+        if term.sense(sense_id) is None:
+            known = ", ".join(s.id for s in term.senses)
+            raise TermlintError(f"--sense {value}: {term.id!r} has no sense {sense_id!r} "
+                                f"(known: {known})")
+        if chosen.get(term.id, sense_id) != sense_id:
+            raise TermlintError(f"--sense names two senses for {term.id!r}: "
+                                f"{chosen[term.id]} and {sense_id}")
+        chosen[term.id] = sense_id
+    return chosen
+
+
+def candidate_senses(term: Term, occurrence: Occurrence | None) -> list[Sense]:
+    """The senses to offer for a use: the resolver's candidates first, then the others."""
+    first = list(occurrence.candidates) if occurrence is not None else []
+    ids = first + [s.id for s in term.senses if s.id not in first]
+    return [s for s in (term.sense(i) for i in ids) if s is not None]
+
+
+# -- computing edits -----------------------------------------------------------------------
+
+
+def rewrite_text(sense: Sense, match: str) -> str | None:
+    """The words to write instead of ``match``: the sense's first clarification.
+
+    A capitalised match ("Scheming" at the start of a sentence) stays at the start: the
+    clarification is filled with the lower-case word and its first letter is capitalised.
+    """
+    if not sense.clarifications:
+        return None
+    template = sense.clarifications[0]
+    if match[:1].isupper() and match[1:] == match[1:].lower() and \
+            not template.startswith("{match}"):
+        text = template.replace("{match}", match.lower())
+        return text[:1].upper() + text[1:]
+    return sense.suggestions(match)[0]
+
+
+def link_text(match: str, url: str) -> str:
+    """``[match](url)``; the URL goes in angle brackets if it holds spaces or parentheses."""
+    if any(c in url for c in " ()<>"):
+        url = "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+    return f"[{match}]({url})"
+
+
+def link_spans(source: SourceText) -> list[tuple[int, int]]:
+    """Source ranges of the text of every Markdown link (a use inside one cannot be linked)."""
+    from .markdown import parse_markdown
+
+    spans = []
+    for block in parse_markdown(source).blocks:
+        for link in block.links:
+            if link.end > link.start:
+                spans.append((block.source_offset(link.start),
+                              block.source_offset(link.end - 1) + 1))
+    return spans
+
+
+def where(d: Diagnostic) -> str:
+    return f"{d.path}:{d.line}:{d.column}"
+
+
+def plan_edits(source: SourceText, picks: list[Pick], how: str, glossary: Glossary,
+               docs_url: str, links: list[tuple[int, int]] | None = None
+               ) -> tuple[list[tuple[Edit, list[Pick]]], list[str]]:
+    """Edits for the picks, each with the picks it settles, and notes on the uses left alone."""
+    if how not in HOWS:
+        raise TermlintError(f"unknown fix {how!r} (known: {', '.join(HOWS)})")
+    planned: list[tuple[Edit, list[Pick]]] = []
+    notes: list[str] = []
+    if how == "declare":
+        senses: dict[str, str] = {}
+        for p in picks:
+            senses.setdefault(p.term, p.sense)
+        if senses:
+            planned.append((declaration_edit(source.text, source.newline, senses),
+                            [p for p in picks if senses[p.term] == p.sense]))
+        return planned, notes
+    for p in picks:
+        d = p.diagnostic
+        sense = glossary.terms[d.term].sense(p.sense)
+        if how == "rewrite":
+            text = rewrite_text(sense, d.match)
+            if text is None:
+                notes.append(f"{where(d)}: sense {p.sense!r} has no clarification to rewrite "
+                             "with; use --how link or --how declare")
+                continue
+        else:
+            if any(s <= d.start and d.end <= e for s, e in links or ()) or \
+                    any(c in d.match for c in "[]"):
+                notes.append(f"{where(d)}: `{d.match}` is already inside a link; use "
+                             "--how rewrite or --how declare")
+                continue
+            text = link_text(d.match, sense_url(docs_url, d.term, p.sense))
+        planned.append((Edit(d.start, d.end, text), [p]))
+    return planned, notes
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits, from the end of the text backwards."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    for a, b in itertools.pairwise(ordered):
+        if b.start < a.end or (b.start == a.start and a.start == a.end == b.end):
+            raise FixError(f"overlapping edits at characters {a.start}–{a.end} and "
+                           f"{b.start}–{b.end}; nothing changed")
+    for e in reversed(ordered):
+        if not 0 <= e.start <= e.end <= len(text):
+            raise FixError(f"edit {e.start}–{e.end} lies outside the document")
+        text = text[: e.start] + e.text + text[e.end:]
+    return text
+
+
+def new_spans(edits: list[Edit]) -> dict[Edit, tuple[int, int]]:
+    """Where each edit's new text lies in the edited document."""
+    out = {}
+    shift = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        out[e] = (e.start + shift, e.start + shift + len(e.text))
+        shift += len(e.text) - (e.end - e.start)
+    return out
+
+
+# -- front matter declarations ---------------------------------------------------------------
+
+_OPEN = re.compile(r"---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^---[ \t]*\r?$", re.M)
+_KEY = re.compile(r"([ \t]*)([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]|$)(.*)$")
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first character
+    end: int  # offset after the line ending
+    content: str  # without the line ending
+
+    @property
+    def indent(self) -> str:
+        return self.content[: len(self.content) - len(self.content.lstrip(" \t"))]
+
+    @property
+    def blank(self) -> bool:
+        s = self.content.strip()
+        return not s or s.startswith("#")
+
+
+def _lines(text: str, start: int, end: int) -> list[_Line]:
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl + 1
+        out.append(_Line(pos, stop, text[pos:stop].rstrip("\r\n")))
+        pos = stop
+    return out
+
+
+def front_matter_span(text: str) -> tuple[int, int] | None:
+    """``(body_start, body_end)`` of YAML front matter opening the document, or None."""
+    m = _OPEN.match(text)
+    if not m:
+        return None
+    close = _CLOSE.search(text, m.end())
+    if close is None:
+        return None
+    return m.end(), close.start()
+
+
+def _value(rest: str) -> str:
+    """A key's inline value with any trailing comment removed."""
+    return re.sub(r"(^|[ \t])#.*$", "", rest).strip()
+
+
+def _closing_brace(text: str, open_at: int, stop: int) -> int:
+    """Offset of the ``}`` matching the ``{`` at ``open_at``, on the same line; -1 if none."""
+    depth, quote = 0, ""
+    for i in range(open_at, stop):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if depth == 0:
+                return i if c == "}" else -1
+        elif c == "#" and text[i - 1] in " \t":
+            return -1
+    return -1
+
+
+def _insert_in_flow(text: str, open_at: int, close_at: int, items: list[str]) -> Edit:
+    inner = text[open_at + 1: close_at]
+    if not inner.strip():
+        return Edit(open_at + 1, open_at + 1, ", ".join(items))
+    last = open_at + 1 + len(inner.rstrip())
+    sep = " " if text[last - 1] == "," else ", "
+    return Edit(last, last, sep + ", ".join(items))
+
+
+def declaration_edit(text: str, newline: str, senses: dict[str, str]) -> Edit:
+    """One insertion that declares ``senses`` in the front matter (created if missing).
+
+    The edit only adds characters; the front matter is parsed before and after, and anything
+    but the intended addition makes this raise FixError.
+    """
+    entries = [f"{t}: {s}" for t, s in senses.items()]
+    span = front_matter_span(text)
+    if span is None:
+        lines = ["---", "termlint:", "  senses:", *(f"    {e}" for e in entries), "---", ""]
+        return Edit(0, 0, newline.join(lines))
+    body_start, body_end = span
+    edit = _front_matter_insertion(text, newline, body_start, body_end, entries)
+    _check_declaration(text, edit, span, senses)
+    return edit
+
+
+def _front_matter_insertion(text: str, nl: str, body_start: int, body_end: int,
+                            entries: list[str]) -> Edit:
+    lines = _lines(text, body_start, body_end)
+    top = next((i for i, ln in enumerate(lines)
+                if (m := _KEY.match(ln.content)) and not m.group(1)
+                and m.group(2) == "termlint"), None)
+    if top is None:  # a new top-level key just before the closing ---
+        block = ["termlint:", "  senses:", *(f"    {e}" for e in entries)]
+        return Edit(body_end, body_end, "".join(line + nl for line in block))
+    line = lines[top]
+    rest = _value(_KEY.match(line.content).group(3))
+    if rest.startswith("{"):  # termlint: {senses: {...}} on one line
+        open_at = line.start + line.content.index("{", len(line.content) - len(
+            _KEY.match(line.content).group(3)))
+        close_at = _closing_brace(text, open_at, line.start + len(line.content))
+        if close_at < 0:
+            raise FixError("cannot extend a 'termlint:' mapping written over several lines")
+        inner = re.search(r"(?:^|[{,\s])senses[ \t]*:[ \t]*\{", text[open_at:close_at])
+        if inner is not None:
+            s_open = open_at + inner.end() - 1
+            s_close = _closing_brace(text, s_open, close_at)
+            if s_close < 0:
+                raise FixError("cannot read the 'senses' mapping under 'termlint:'")
+            return _insert_in_flow(text, s_open, s_close, entries)
+        return _insert_in_flow(text, open_at, close_at, [f"senses: {{{', '.join(entries)}}}"])
+    if rest:
+        raise FixError("front matter 'termlint:' is not a mapping")
+    children = []
+    for ln in lines[top + 1:]:
+        if not ln.blank and not ln.indent:
+            break
+        children.append(ln)
+    real = [ln for ln in children if not ln.blank]
+    indent = real[0].indent if real else "  "
+    senses_at = next((i for i, ln in enumerate(children) if not ln.blank
+                      and ln.indent == indent and (m := _KEY.match(ln.content))
+                      and m.group(2) == "senses"), None)
+    if senses_at is None:  # add "senses:" as the first key under termlint:
+        block = [f"{indent}senses:", *(f"{indent * 2}{e}" for e in entries)]
+        return Edit(line.end, line.end, "".join(b + nl for b in block))
+    s_line = children[senses_at]
+    s_rest = _value(_KEY.match(s_line.content).group(3))
+    if s_rest.startswith("{"):
+        s_open = s_line.start + s_line.content.index("{", len(indent))
+        s_close = _closing_brace(text, s_open, s_line.start + len(s_line.content))
+        if s_close < 0:
+            raise FixError("cannot extend a 'senses:' mapping written over several lines")
+        return _insert_in_flow(text, s_open, s_close, entries)
+    if s_rest:
+        raise FixError("front matter 'senses:' under 'termlint:' is not a mapping")
+    inner_lines = []
+    for ln in children[senses_at + 1:]:
+        if not ln.blank and len(ln.indent) <= len(indent):
+            break
+        inner_lines.append(ln)
+    items = [ln for ln in inner_lines if not ln.blank]
+    if items:
+        return Edit(items[-1].end, items[-1].end,
+                    "".join(f"{items[0].indent}{e}{nl}" for e in entries))
+    return Edit(s_line.end, s_line.end, "".join(f"{indent * 2}{e}{nl}" for e in entries))
+
+
+def _check_declaration(text: str, edit: Edit, span: tuple[int, int],
+                       senses: dict[str, str]) -> None:
+    """The edited front matter must hold exactly the old data plus the new senses."""
+    import yaml
+
+    body_start, body_end = span
+    old_body = text[body_start:body_end]
+    new_text = apply_edits(text, [edit])
+    new_span = front_matter_span(new_text)
+    how_to = ("add it by hand: termlint: {senses: {"
+              + ", ".join(f"{t}: {s}" for t, s in senses.items()) + "}}")
+    if new_span is None:
+        raise FixError(f"could not add the declaration to the front matter; {how_to}")
+    try:
+        old = yaml.safe_load(old_body) or {}
+        new = yaml.safe_load(new_text[new_span[0]:new_span[1]])
+    except yaml.YAMLError:
+        raise FixError(f"could not add the declaration to the front matter; {how_to}") from None
+    if not isinstance(old, dict) or not isinstance(old.get("termlint") or {}, dict) or \
+            not isinstance((old.get("termlint") or {}).get("senses") or {}, dict):
+        raise FixError(f"front matter is not laid out as expected; {how_to}")
+    expected = copy.deepcopy(old)
+    settings = expected.get("termlint") or {}
+    expected["termlint"] = settings
+    declared = settings.get("senses") or {}
+    settings["senses"] = declared
+    for term, sense in senses.items():
+        if term in declared:
+            raise FixError(f"front matter already declares a sense for {term!r}")
+        declared[term] = sense
+    if new != expected:
+        raise FixError(f"could not add the declaration without changing other front matter; "
+                       f"{how_to}")
+
+
+# -- the whole document ------------------------------------------------------------------------
+
+Chooser = Callable[["Diagnostic", "Occurrence | None"], "str | None"]
+
+
+def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) -> FixPlan:
+    """Fix the ambiguous uses of one document with the senses ``choose`` returns.
+
+    ``choose(diagnostic, occurrence)`` gives a sense id, or None to leave the use alone. The
+    edited text is linted again; an edit whose use is still ambiguous is dropped (with a note),
+    so running the fix again changes nothing.
+    """
+    from .engine import lint_source
+
+    result = lint_source(source, project)
+    if result.error is not None:
+        raise result.error
+    occurrences = {(o.start, o.end): o for o in result.occurrences}
+    plan = FixPlan(source.path, source.text, source.text)
+    picks = []
+    for d in result.diagnostics:
+        if d.rule != RULE:
+            continue
+        sense = choose(d, occurrences.get((d.start, d.end)))
+        if sense is None:
+            plan.notes.append(f"{where(d)}: `{d.match}` left as it is (no sense chosen for "
+                              f"{d.term!r}; pass --sense {d.term}=SENSE)")
+            continue
+        if project.glossary.terms[d.term].sense(sense) is None:
+            raise TermlintError(f"{d.term!r} has no sense {sense!r}")
+        picks.append(Pick(d, sense))
+    links = link_spans(source) if how == "link" and picks else []
+    while True:
+        planned, notes = plan_edits(source, picks, how, project.glossary,
+                                    project.config.docs_url, links)
+        edits = [e for e, _ in planned]
+        new_text = apply_edits(source.text, edits)
+        failed = _unsettled(source, new_text, planned, project, how == "declare")
+        if not failed:
+            plan.notes.extend(notes)
+            plan.new_text, plan.edits = new_text, edits
+            plan.fixed = [p for _, settled in planned for p in settled]
+            return plan
+        for p in failed:
+            plan.notes.append(f"{where(p.diagnostic)}: `{p.diagnostic.match}` would still be "
+                              f"ambiguous after --how {how}; left as it is")
+        picks = [p for p in picks if p not in failed]
+
+
+def _unsettled(source: SourceText, new_text: str, planned: list[tuple[Edit, list[Pick]]],
+               project: Project, declared: bool) -> list[Pick]:
+    """The picks whose use is still flagged as ambiguous in the edited text.
+
+    A declaration settles every use of its term; any other edit settles the use it replaced.
+    """
+    from .engine import lint_source
+
+    if not planned:
+        return []
+    edited = SourceText(path=source.path, text=new_text, had_bom=source.had_bom,
+                        newline=source.newline)
+    result = lint_source(edited, project)
+    if result.error is not None:
+        raise FixError(f"the edit would make the document unreadable ({result.error.message}); "
+                       "nothing changed")
+    still = [d for d in result.diagnostics if d.rule == RULE]
+    spans = new_spans([e for e, _ in planned])
+    failed = []
+    for edit, settled in planned:
+        start, end = spans[edit]
+        for p in settled:
+            if any(d.term == p.term and (declared or (d.start < end and start < d.end))
+                   for d in still):
+                failed.append(p)
+    return failed
+
+
+# -- output ------------------------------------------------------------------------------------
+
+
+def encode(source: SourceText, text: str) -> bytes:
+    """The document's bytes: UTF-8, with the byte-order mark if the original had one."""
+    return (BOM + text if source.had_bom else text).encode("utf-8")
+
+
+def _split_lines(text: str) -> list[str]:
+    return [line for line in re.split(r"(?<=\n)", text) if line]
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """A unified diff of two versions of a document, as ``git diff`` would print it."""
+    name = Path(path)
+    if name.is_absolute():
+        with contextlib.suppress(ValueError):
+            name = name.relative_to(Path.cwd())
+    name = name.as_posix().lstrip("/")
+    out = []
+    for line in difflib.unified_diff(_split_lines(old), _split_lines(new),
+                                     f"a/{name}", f"b/{name}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def write_atomic(path: Path | str, data: bytes, original: bytes | None = None) -> None:
+    """Replace a file's contents atomically, keeping its permissions.
+
+    The new bytes go to a temporary file in the same folder, which is flushed to disk, given
+    the original's mode, and renamed over the original. On any failure the temporary file is
+    removed and the original is untouched. ``original``, when given, must still be the file's
+    content, so an edit made meanwhile (by an editor, say) is never overwritten.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        st = target.stat()
+        if original is not None and target.read_bytes() != original:
+            raise FixError("the file changed while termlint was fixing it; nothing written",
+                           str(path))
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".termlint.tmp",
+                                    dir=target.parent)
+        tmp = Path(name)
+    except OSError as exc:
+        raise TermlintError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.chmod(stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown"):
+            with contextlib.suppress(OSError):
+                os.chown(tmp, st.st_uid, st.st_gid)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise TermlintError(f"cannot write: {exc.strerror or exc}; the file is unchanged",
+                                str(path)) from None
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

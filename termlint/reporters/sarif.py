@@ -1,0 +1,158 @@
+"""``--format sarif``: one SARIF 2.1.0 log for code-scanning services and SARIF viewers.
+
+Every rule of the project is described in ``tool.driver.rules`` (with its documentation page as
+``help``), each diagnostic is a ``result`` pointing at its rule by id and index, and files that
+could not be read are ``toolExecutionNotifications`` of the invocation. Columns count Unicode
+code points, as termlint's do; URIs are relative to the working folder, with forward slashes.
+Suggested rewrites are ``fixes`` that replace the flagged words.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from . import Summary
+
+SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+              "sarif-schema-2.1.0.json")
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+SRCROOT = "%SRCROOT%"
+
+
+def artifact_uri(path: str, root: Path | None = None) -> str:
+    """A relative URI with forward slashes (percent-encoded), or a file URI when outside root."""
+    root = root or Path.cwd()
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            p = p.relative_to(root)
+        except ValueError:
+            try:
+                p = Path(os.path.relpath(p, root))
+            except ValueError:  # another drive on Windows
+                return p.as_uri()
+            if p.parts[:1] == ("..",):
+                return Path(path).as_uri()
+    return quote(p.as_posix().removeprefix("./"), safe="/")
+
+
+def _camel(rule_id: str) -> str:
+    return "".join(part.capitalize() for part in rule_id.split("-"))
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def rule_descriptor(rule, docs_url: str) -> dict:
+    """A SARIF reportingDescriptor for a termlint rule."""
+    from ..rules import rule_doc_markdown
+
+    what = " ".join(rule.doc.get("what", "").split())
+    why = " ".join(rule.doc.get("why", "").split())
+    page = rule_doc_markdown(rule)
+    descriptor = {
+        "id": rule.id,
+        "name": _camel(rule.id),
+        "shortDescription": {"text": _first_sentence(what) or rule.id},
+        "fullDescription": {"text": f"{what} {why}".strip() or rule.id},
+        "help": {"text": page, "markdown": page},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": ["terminology", "writing"], "kind": rule.kind},
+    }
+    if docs_url:
+        descriptor["helpUri"] = f"{docs_url}/rules/{rule.id}.html"
+    if rule.code:
+        descriptor["properties"]["code"] = rule.code
+    return descriptor
+
+
+def _region(d) -> dict:
+    return {"startLine": d.line, "startColumn": d.column,
+            "endLine": d.end_line, "endColumn": d.end_column}
+
+
+class SarifReporter:
+    def __init__(self, stream, color=None, project=None, quiet: bool = False):
+        self.stream = stream
+        self.root = Path.cwd()
+        self.docs_url = project.config.docs_url if project is not None else ""
+        rules = list(project.rules.values()) if project is not None else []
+        self.rules = [rule_descriptor(r, self.docs_url) for r in rules]
+        self.index = {r.id: i for i, r in enumerate(rules)}
+        self.results: list[dict] = []
+        self.notifications: list[dict] = []
+
+    def _rule_index(self, rule_id: str) -> int:
+        if rule_id not in self.index:  # a diagnostic from a rule the project did not list
+            self.index[rule_id] = len(self.rules)
+            self.rules.append({"id": rule_id})
+        return self.index[rule_id]
+
+    def file(self, result) -> None:
+        if result.error is not None:
+            e = result.error
+            location = {"physicalLocation": {"artifactLocation": {
+                "uri": artifact_uri(e.path or result.path, self.root), "uriBaseId": SRCROOT}}}
+            if e.line:
+                location["physicalLocation"]["region"] = {"startLine": e.line}
+            self.notifications.append({"level": "error", "message": {"text": e.message},
+                                       "locations": [location]})
+            return
+        for d in result.diagnostics:
+            self.results.append(self.result(d))
+
+    def result(self, d) -> dict:
+        uri = artifact_uri(d.path, self.root)
+        artifact = {"uri": uri, "uriBaseId": SRCROOT}
+        text = d.message.rstrip()
+        if d.suggestions:
+            text += ("" if text.endswith((".", "?", "!")) else ".") + " Try: " + \
+                " | ".join(s.text for s in d.suggestions) + "."
+        out = {
+            "ruleId": d.rule,
+            "ruleIndex": self._rule_index(d.rule),
+            "level": LEVELS[d.severity],
+            "message": {"text": text},
+            "locations": [{"physicalLocation": {"artifactLocation": artifact,
+                                                "region": _region(d)}}],
+            "properties": {"term": d.term, "match": d.match,
+                           "suggestions": [{"sense": s.sense, "text": s.text, "label": s.label}
+                                           for s in d.suggestions]},
+        }
+        if d.help:
+            out["properties"]["help"] = d.help
+        if d.url:
+            out["properties"]["url"] = d.url
+        fixes = [{"description": {"text": f"Rewrite as “{s.text}” ({s.sense})"},
+                  "artifactChanges": [{"artifactLocation": dict(artifact), "replacements": [
+                      {"deletedRegion": _region(d), "insertedContent": {"text": s.text}}]}]}
+                 for s in d.suggestions]
+        if fixes:
+            out["fixes"] = fixes
+        return out
+
+    def finish(self, summary: Summary) -> None:
+        from .. import __version__
+
+        driver = {"name": "termlint", "version": __version__, "semanticVersion": __version__,
+                  "rules": self.rules}
+        if self.docs_url:
+            driver["informationUri"] = self.docs_url
+        invocation = {"executionSuccessful": not self.notifications}
+        if self.notifications:
+            invocation["toolExecutionNotifications"] = self.notifications
+        run = {
+            "tool": {"driver": driver},
+            "invocations": [invocation],
+            "originalUriBaseIds": {SRCROOT: {"uri": self.root.as_uri() + "/"}},
+            "columnKind": "unicodeCodePoints",
+            "results": self.results,
+        }
+        log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+        self.stream.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
