@@ -1,0 +1,139 @@
+"""The glossary as data: it validates, it cites, and its examples run as tests."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from termlint.cli import main
+from termlint.glossary import check_glossary, load_glossary
+
+GLOSSARY = load_glossary(use_cache=False)
+MULTI = [t for t in GLOSSARY.terms.values() if t.multi_sense]
+SCHEMING_SENSES = {"power-motivated-training-gamer", "worst-case-model", "visible-cot-gaming",
+                   "roleplay", "in-context-scheming", "colloquial"}
+REQUIRED_TERMS = """training-gaming instrumental-training-gamer terminal-training-gamer
+reward-on-the-episode-seeker beyond-episode-goal goal-guarding situational-awareness
+alignment-faking deceptive-alignment sandbagging early-undermining ai-control control-evaluation
+trusted-model untrusted-model counting-argument slack covert-subversion deferred-subversion
+compliance-gap evaluation-awareness sleeper-agent mesa-optimizer inner-alignment outer-alignment
+strategic-deception treacherous-turn gradient-hacking sycophancy reward-hacking
+specification-gaming p-scheming""".split()
+
+
+def test_every_entry_validates():
+    glossary, errors = check_glossary()
+    assert errors == [] and glossary is not None
+
+
+def test_the_contract_senses_of_scheming_are_there():
+    assert SCHEMING_SENSES <= {s.id for s in GLOSSARY.terms["scheming"].senses}
+
+
+def test_the_neighbourhood_is_covered():
+    missing = [t for t in REQUIRED_TERMS if t not in GLOSSARY.terms]
+    assert missing == []
+    assert len(GLOSSARY.terms) - 1 >= 30
+    for term_id in ("alignment-faking", "deceptive-alignment", "sandbagging"):
+        assert GLOSSARY.terms[term_id].multi_sense
+
+
+def test_every_citation_resolves_to_the_bibliography():
+    cited = [(t.id, c.key) for t in GLOSSARY.terms.values()
+             for c in [*t.sources, *(c for s in t.senses for c in s.sources)]]
+    assert cited
+    assert [pair for pair in cited if pair[1] not in GLOSSARY.sources] == []
+    for source in GLOSSARY.sources.values():
+        assert source.url.startswith("https://") and source.title and source.authors
+
+
+def test_every_sense_has_a_primary_source_with_its_section():
+    for term in MULTI:
+        for sense in term.senses:
+            if sense.ai:
+                assert sense.sources, f"{term.id}/{sense.id} cites nothing"
+                assert any(c.section for c in sense.sources), f"{term.id}/{sense.id}"
+
+
+@pytest.mark.parametrize("term", MULTI, ids=lambda t: t.id)
+def test_multi_sense_terms_are_fully_annotated(term):
+    feature_ids = {f["id"] for f in term.features}
+    assert feature_ids, f"{term.id} declares no features to compare"
+    sense_ids = {s.id for s in term.senses}
+    for sense in term.senses:
+        where = f"{term.id}/{sense.id}"
+        assert sense.cues, f"{where} has no cue phrases"
+        assert len(sense.clarifications) >= 2, f"{where} needs two clarifications"
+        assert len(sense.clear_examples) >= 2, f"{where} needs two clear examples"
+        if sense.ai:
+            assert sense.unclear_examples, f"{where} needs an unclear example and its rewrite"
+        assert set(sense.features) == feature_ids, f"{where} features differ from the columns"
+        sentences = len(re.findall(r"[.!?](?:\s|$)", sense.definition))
+        assert 2 <= sentences <= 5, f"{where}: definition has {sentences} sentences"
+        neighbours = sense_ids - {sense.id}
+        assert {c for c, _ in sense.contrasts} & neighbours, f"{where} contrasts with nothing"
+
+
+def _examples():
+    for term in MULTI:
+        for sense in term.senses:
+            for i, text in enumerate(sense.clear_examples):
+                yield pytest.param(term.id, sense.id, "clear", text, id=f"{sense.id}-clear{i}")
+            for i, (text, rewrite) in enumerate(sense.unclear_examples):
+                yield pytest.param(term.id, sense.id, "unclear", text, id=f"{sense.id}-unclear{i}")
+                yield pytest.param(term.id, sense.id, "rewrite", rewrite,
+                                   id=f"{sense.id}-rewrite{i}")
+
+
+@pytest.mark.parametrize("term_id, sense_id, kind, text", list(_examples()))
+def test_glossary_examples_behave(lint, term_id, sense_id, kind, text):
+    result = lint(text + "\n")
+    uses = [o for o in result.occurrences if o.term_id == term_id and not o.mention]
+    assert uses, f"the example has no use of {term_id}: {text!r}"
+    flagged = {d.start for d in result.diagnostics if d.rule == "ambiguous-term"}
+    if kind == "unclear":
+        assert any(o.start in flagged for o in uses), f"not flagged: {text!r}"
+    else:
+        assert not any(o.start in flagged for o in uses), f"flagged: {text!r}"
+        sense = GLOSSARY.terms[term_id].sense(sense_id)
+        accepted = {sense_id} | ({sense.broader} if sense.broader else set())
+        assert any(o.sense in accepted for o in uses), \
+            f"{text!r} read as {[(o.sense, o.evidence) for o in uses]}"
+
+
+@pytest.mark.parametrize("term_id", ["alignment-faking", "deceptive-alignment", "sandbagging"])
+def test_unclear_uses_of_other_terms_are_flagged_and_clear_ones_left_alone(lint, term_id):
+    term = GLOSSARY.terms[term_id]
+    unclear = [t for s in term.senses for t, _ in s.unclear_examples]
+    clear = [t for s in term.senses for t in s.clear_examples]
+    assert unclear and clear
+    for text in unclear:
+        assert "ambiguous-term" in {d.rule for d in lint(text + "\n").diagnostics}, text
+    for text in clear:
+        flagged = [d for d in lint(text + "\n").diagnostics
+                   if d.rule == "ambiguous-term" and d.term == term_id]
+        assert flagged == [], text
+
+
+def test_glossary_check_reports_file_and_line(tmp_path):
+    folder = tmp_path / "g"
+    folder.mkdir()
+    (folder / "sources.yaml").write_text("sources: {}\n")
+    (folder / "widget.yaml").write_text(
+        "id: widget\nterm: widget\nsummary: s\nforms: [widget]\nsenses:\n"
+        "  - id: a\n    label: A\n    definition: d\n    cues: [shiny]\n"
+        "  - id: b\n    label: B\n    definition: d\n    cues: [shiny]\n"
+        "    sources: [{key: nowhere}]\n")
+    out = CliRunner().invoke(main, ["glossary", "check", str(folder)])
+    assert out.exit_code == 2
+    assert "widget.yaml:13: cue 'shiny' is claimed by two senses" in out.output
+    assert "widget.yaml:14: unknown source key 'nowhere'" in out.output
+
+
+def test_the_json_schemas_ship_with_the_package():
+    from importlib import resources
+
+    for name in ("glossary-term", "sources", "rule", "config"):
+        assert resources.files("termlint").joinpath("schema", f"{name}.schema.json").is_file()
