@@ -85,8 +85,11 @@ def main():
 @click.option("--color/--no-color", default=None, help="Colour the text output "
               "[default: only on a terminal].")
 @click.option("-q", "--quiet", is_flag=True, help="One line per problem, no source excerpt.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes for many files [default: 0 = one per core]. Output is "
+                   "the same, in the same order, whatever the number.")
 @project_options
-def check(paths, fmt, fail_on, color, quiet, config_path, no_cache):
+def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
     """Check Markdown files and folders (default: the current folder; - reads stdin).
 
     \b
@@ -96,10 +99,11 @@ def check(paths, fmt, fail_on, color, quiet, config_path, no_cache):
       cat draft.md | termlint check -
       termlint check . --fail-on info
     """
-    from .engine import iter_paths, lint_paths
+    from .engine import iter_paths
     from .progress import Progress
     from .reporters import Summary, formats
     from .rules import severity_rank
+    from .runner import default_jobs, run_paths
 
     project = _project(config_path, no_cache)
     fail_on = fail_on or project.config.fail_on
@@ -108,7 +112,9 @@ def check(paths, fmt, fail_on, color, quiet, config_path, no_cache):
     had_error = False
     progress = Progress.for_run(sys.stderr, lambda: sum(
         1 for _ in iter_paths(paths or ["."], project.config)))
-    for result in lint_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read):
+    results = run_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read,
+                        jobs=jobs or default_jobs(), use_cache=not no_cache)
+    for result in results:
         summary.files += 1
         if result.error is not None or result.diagnostics:
             progress.clear()

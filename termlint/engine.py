@@ -7,6 +7,7 @@ finds a glossary term; markdown-it-py only then too.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import os
 import re
@@ -161,7 +162,7 @@ def analyze_source(source: SourceText, project: Project):
     if not project.prefilter.search(source.text):
         return None
     from .markdown import parse_markdown
-    from .nlp import analyzer_for
+    from .nlp import BlockAnalysis, analyzer_for
     from .occurrences import find_occurrences
     from .senses import DocumentResolver
     from .suppress import suppressions
@@ -176,12 +177,49 @@ def analyze_source(source: SourceText, project: Project):
             raise TermlintError(f"suppression names unknown rule {unknown[0]!r}", source.path,
                                 d.line)
     analyzer = analyzer_for(project.glossary)
-    analyses = analyzer.analyze([b.text for b in doc.blocks])
+    needed = blocks_to_analyze(doc, project.prefilter)
+    analyses = [BlockAnalysis() for _ in doc.blocks]
+    for index, analysis in zip(needed, analyzer.analyze([doc.blocks[i].text for i in needed]),
+                               strict=True):
+        analyses[index] = analysis
     occurrences = find_occurrences(doc, analyses, project.glossary)
-    resolver = DocumentResolver(doc, analyses, project.glossary)
+    resolver = DocumentResolver(doc, analyses, project.glossary, analyzed=needed)
     resolver.resolve(occurrences)
     ranges = suppressions(doc.directives, lambda off: source.line_col(off)[0])
     return doc, occurrences, ranges
+
+
+def blocks_to_analyze(doc, prefilter: re.Pattern[str]) -> list[int]:
+    """Blocks holding a term, with the context the resolver reads around them.
+
+    That context is the neighbouring blocks, the headings above and the title; every other
+    block is never tokenised. Terms are found with one pass of the prefilter over the whole
+    source, then placed in blocks by line.
+    """
+    blocks = doc.blocks
+    if not blocks:
+        return []
+    spans = sorted((b.line, b.end_line, b.index) for b in blocks)
+    starts = [s[0] for s in spans]
+    line_starts = doc.source.line_starts
+    hit_blocks: set[int] = set()
+    for m in prefilter.finditer(doc.source.text):
+        first = bisect.bisect_right(line_starts, m.start())
+        last = bisect.bisect_right(line_starts, m.end() - 1)
+        i = bisect.bisect_right(starts, last) - 1
+        while i >= 0 and spans[i][1] >= first:
+            hit_blocks.add(spans[i][2])
+            i -= 1
+    needed: set[int] = set()
+    for i in hit_blocks:
+        # The resolver reads one block either side (two after a heading: its section).
+        near = (i + 1, i + 2) if blocks[i].kind == "heading" else (i - 1, i + 1)
+        needed.add(i)
+        needed.update(j for j in near if 0 <= j < len(blocks))
+        needed.update(blocks[i].heading_path)
+    if needed and doc.title_block is not None:
+        needed.add(doc.title_block)
+    return sorted(needed)
 
 
 def iter_paths(paths: Iterable[str], config: Config) -> Iterator[tuple[str, Path | None,

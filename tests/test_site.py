@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap

@@ -1,0 +1,118 @@
+"""Many files: worker processes give the same output in the same order; the result cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from termlint import runner
+from termlint.cli import main
+
+TEXTS = [
+    "AI labs should prepare for scheming before the next model ships.\n",
+    "Given a goal in its system prompt, the model showed in-context scheming.\n",
+    "# Notes\n\nNothing to see here.\n",
+    "The model may be sandbagging the evaluation. A worst-case schemer colludes.\n",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".termlint.yaml").write_text("{}\n")
+    for i in range(24):
+        (tmp_path / "docs" / f"d{i:02d}.md").parent.mkdir(exist_ok=True)
+        text = TEXTS[i % len(TEXTS)] * (1 + i % 3) + f"\nFile number {i}.\n"
+        (tmp_path / "docs" / f"d{i:02d}.md").write_text(text)
+    (tmp_path / "docs" / "bad.md").write_bytes(b"\xff\xfe\x00broken")
+    return tmp_path
+
+
+def check_json(*args):
+    out = CliRunner().invoke(main, ["check", "docs", "--format", "json", *args],
+                             catch_exceptions=False)
+    return out.exit_code, out.stdout
+
+
+def test_parallel_output_is_identical_and_in_order(corpus):
+    serial = check_json("--jobs", "1", "--no-cache")
+    parallel = check_json("--jobs", "2", "--no-cache")
+    assert serial == parallel
+    data = json.loads(serial[1])
+    paths = [d["path"] for d in data["diagnostics"]]
+    assert paths == sorted(paths) and len(set(paths)) >= 8
+    assert serial[0] == 2  # the broken file is reported, the others still checked
+    assert any("bad.md" in e["path"] for e in data["errors"])
+
+
+def _record_pid(entry):
+    """Stands in for runner._lint_entry in workers; module-level so a pool can call it."""
+    import os
+
+    with Path(os.environ["TERMLINT_TEST_PIDS"]).open("a") as f:
+        f.write(f"{os.getpid()}\n")
+    return _REAL_LINT_ENTRY(entry)
+
+
+_REAL_LINT_ENTRY = runner._lint_entry
+
+
+def test_parallel_pool_is_really_used(corpus, monkeypatch):
+    import os
+
+    pids = corpus / "pids.txt"
+    monkeypatch.setenv("TERMLINT_TEST_PIDS", str(pids))
+    monkeypatch.setattr(runner, "_lint_entry", _record_pid)
+    from termlint.config import Config
+    from termlint.engine import load_project
+
+    project = load_project(config=Config(root=corpus))
+    results = list(runner.run_paths(["docs"], project, jobs=2, use_cache=False))
+    assert len(results) == 25
+    workers = set(pids.read_text().split())
+    assert len(workers) == 2 and str(os.getpid()) not in workers
+
+
+def _spy_term_files(monkeypatch):
+    """Record which files holding a glossary term get linted (others need no cache)."""
+    calls = []
+    real = runner.lint_source
+
+    def spy(source, project):
+        if project.prefilter.search(source.text):
+            calls.append(source.path)
+        return real(source, project)
+
+    monkeypatch.setattr(runner, "lint_source", spy)
+    return calls
+
+
+def test_unchanged_files_come_from_the_cache(corpus, monkeypatch):
+    first = check_json("--jobs", "1")
+    calls = _spy_term_files(monkeypatch)
+    assert check_json("--jobs", "1") == first
+    assert calls == []
+
+
+def test_an_edited_file_is_linted_again(corpus, monkeypatch):
+    check_json("--jobs", "1")
+    path = corpus / "docs" / "d00.md"
+    path.write_text("A power-motivated schemer plays the training game.\n")
+    calls = _spy_term_files(monkeypatch)
+    check_json("--jobs", "1")
+    assert calls == [str(Path("docs") / "d00.md")]
+
+
+def test_glossary_edit_invalidates_the_cache(corpus, monkeypatch):
+    check_json("--jobs", "1")
+    (corpus / "extra").mkdir()
+    (corpus / "extra" / "widget.yaml").write_text(
+        "id: widget\nterm: widget\nsummary: s\nforms: [widget]\n"
+        "senses: [{id: a, label: A, definition: d}]\n")
+    (corpus / ".termlint.yaml").write_text("glossary: [extra]\n")
+    calls = _spy_term_files(monkeypatch)
+    check_json("--jobs", "1")
+    assert len(calls) == 18  # every file holding a term is linted again
