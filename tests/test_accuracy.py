@@ -1,0 +1,45 @@
+"""The labelled development set as a regression guard (numbers in docs/accuracy.md).
+
+Only the ``dev`` split is asserted on; ``heldout`` and ``fresh`` are scored for the report and
+never tuned on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from termlint.evaluate import evaluate, load_items
+
+LABELLED = Path(__file__).parent / "labelled"
+
+
+@pytest.fixture(scope="module")
+def dev_scores(project):
+    return evaluate(load_items(LABELLED, "dev"), project)
+
+
+def test_the_labelled_set_is_big_enough():
+    items = load_items(LABELLED, "all")
+    occurrences = [e for item in items for e in item.get("expect") or []]
+    assert len(occurrences) >= 200
+    assert {e["label"] for e in occurrences} >= {"ambiguous", "mention", "colloquial"}
+    assert any(item["split"] == "heldout" for item in items)
+
+
+def test_flags_on_unclear_uses(dev_scores):
+    assert dev_scores.precision >= 0.78, dev_scores.errors
+    assert dev_scores.recall >= 0.80, dev_scores.errors
+    assert dev_scores.f1 >= 0.80
+
+
+def test_senses_of_clear_uses(dev_scores):
+    assert dev_scores.sense_accuracy >= 0.84, dev_scores.errors
+    assert dev_scores.sense_unflagged_wrong <= 12
+
+
+def test_everyday_uses_and_mentions_are_rarely_flagged(dev_scores):
+    assert dev_scores.non_ai_flagged <= 4
+    assert dev_scores.mention_flagged <= 8
+    assert dev_scores.missing_occurrences + dev_scores.extra_occurrences <= 4
