@@ -125,6 +125,7 @@ class DocumentResolver:
         self.source_urls = _source_url_index(glossary)
         self.sense_links = self._sense_link_cues()
         self.ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
+        self.human_in_doc = sum(len(a.human_tokens) for a in analyses)
 
     # evidence gathering --------------------------------------------------------------
 
@@ -295,6 +296,10 @@ class DocumentResolver:
         if self.ai_in_doc == 0 and any(
                 sent == occ.sentence for _, sent in analysis.pronoun_tokens):
             return True
+        if self.ai_in_doc == 0 and self.human_in_doc and not any(
+                c.term_id == term.id and c.sentence == occ.sentence and c.weight >= 1.5
+                for c in analysis.cues):
+            return True  # a document about people (a game, a novel) with no AI in it
         local = sum(c.weight for c in analysis.cues if c.term_id == term.id
                     and c.sentence == occ.sentence and c.sense_id in everyday)
         return local >= 1.0
