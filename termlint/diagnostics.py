@@ -10,6 +10,7 @@ class Suggestion:
     sense: str
     text: str
     label: str = ""
+    url: str = ""  # the sense's anchor in the glossary site
 
 
 @dataclass
