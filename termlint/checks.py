@@ -56,13 +56,14 @@ def _diagnostic(rule: Rule, occ: Occurrence, ctx: CheckContext, message: str,
         evidence=list(occ.evidence), **extra)
 
 
-def _suggest(term: Term, senses: list[str], match: str, docs_url: str,
+def _suggest(term: Term, senses: list[str], occ: Occurrence, docs_url: str,
              limit: int = 3) -> list[Suggestion]:
     out = []
     for sense_id in senses[:limit]:
         sense = term.sense(sense_id)
         if sense and sense.clarifications:
-            out.append(Suggestion(sense_id, sense.suggestions(match)[0], sense.label,
+            text = sense.suggestions(occ.match, verb=occ.verb)[0]
+            out.append(Suggestion(sense_id, text, sense.label,
                                   sense_url(docs_url, term.id, sense_id)))
     return out
 
@@ -82,7 +83,7 @@ def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
         yield _diagnostic(
             rule, occ, ctx, rule.message.format(match=occ.match, candidates=candidates,
                                                 term=term.id),
-            suggestions=_suggest(term, occ.candidates, occ.match, ctx.docs_url),
+            suggestions=_suggest(term, occ.candidates, occ, ctx.docs_url),
             help=(f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
                   f"or declare the sense once in front matter: "
                   f"termlint: {{senses: {{{term.id}: {example}}}}}"),
@@ -100,7 +101,7 @@ def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckCont
             established=f"“{_label(term, established)}”", origin=origin, term=term.id)
         yield _diagnostic(
             rule, occ, ctx, message,
-            suggestions=_suggest(term, [occ.sense], occ.match, ctx.docs_url),
+            suggestions=_suggest(term, [occ.sense], occ, ctx.docs_url),
             help="say that the sense changes here, or use another word for the second sense",
             url=sense_url(ctx.docs_url, term.id, occ.sense))
 

@@ -129,14 +129,17 @@ def candidate_senses(term: Term, occurrence: Occurrence | None) -> list[Sense]:
 # -- computing edits -----------------------------------------------------------------------
 
 
-def rewrite_text(sense: Sense, match: str) -> str | None:
+def rewrite_text(sense: Sense, match: str, verb: bool = False) -> str | None:
     """The words to write instead of ``match``: the sense's first clarification.
 
     A capitalised match ("Scheming" at the start of a sentence) stays at the start: the
     clarification is filled with the lower-case word and its first letter is capitalised.
+    A verb ("models that scheme") takes the first clarification that keeps the word first.
     """
     if not sense.clarifications:
         return None
+    if verb:
+        return sense.suggestions(match, verb=True)[0]
     template = sense.clarifications[0]
     if match[:1].isupper() and match[1:] == match[1:].lower() and \
             not template.startswith("{match}"):
@@ -189,7 +192,8 @@ def plan_edits(source: SourceText, picks: list[Pick], how: str, glossary: Glossa
         d = p.diagnostic
         sense = glossary.terms[d.term].sense(p.sense)
         if how == "rewrite":
-            text = rewrite_text(sense, d.match)
+            verb = d.match.lower() in {f.lower() for f in glossary.terms[d.term].verb_forms}
+            text = rewrite_text(sense, d.match, verb=verb)
             if text is None:
                 notes.append(f"{where(d)}: sense {p.sense!r} has no clarification to rewrite "
                              "with; use --how link or --how declare")

@@ -49,9 +49,16 @@ class Sense:
     contrasts: list[tuple[str, str]] = field(default_factory=list)
     sources: list[Citation] = field(default_factory=list)
 
-    def suggestions(self, match: str) -> list[str]:
-        """The clarifications, filled in with the words as written."""
-        return [c.replace("{match}", match) for c in self.clarifications]
+    def suggestions(self, match: str, verb: bool = False) -> list[str]:
+        """The clarifications, filled in with the words as written.
+
+        For a verb ("models that scheme") the templates that keep the word first come first:
+        "in-context {match}" suits a noun, "{match} in the in-context sense" suits both.
+        """
+        templates = self.clarifications
+        if verb:
+            templates = sorted(templates, key=lambda c: not c.startswith("{match}"))
+        return [c.replace("{match}", match) for c in templates]
 
 
 @dataclass

@@ -34,6 +34,7 @@ class Occurrence:
     token: int
     in_blockquote: bool = False
     in_heading: bool = False
+    verb: bool = False  # matched through a verb-only form ("models that scheme")
     mention: bool = False
     sense: str | None = None
     confidence: float = 0.0
@@ -97,7 +98,7 @@ def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
                 term_id=hit.term_id, match=doc.source.text[start:end], start=start, end=end,
                 block=block.index, sentence=hit.sentence, token=hit.token,
                 in_blockquote=block.in_quote, in_heading=block.kind == "heading",
-                text_start=hit.start, text_end=hit.end)
+                verb=hit.kind == "verb", text_start=hit.start, text_end=hit.end)
             occ.mention = is_mention(hit)
             found.append(occ)
     return found
