@@ -37,6 +37,7 @@ class Scores:
     missing_occurrences: int = 0
     occurrences: int = 0
     confusion: Counter = field(default_factory=Counter)
+    per_term: dict = field(default_factory=dict)  # term -> Counter of tp / fp / fn / right / clear
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -114,6 +115,14 @@ def _score_item(item, expected, predicted, flagged, glossary, scores: Scores) ->
         occ = predicted[b]
         is_flagged = occ.start in flagged
         scores.occurrences += 1
+        tally = scores.per_term.setdefault(expected[a]["term"], Counter())
+        if gold == AMBIGUOUS:
+            tally["tp" if is_flagged else "fn"] += 1
+        else:
+            tally["fp"] += is_flagged
+            if gold != MENTION:
+                tally["clear"] += 1
+                tally["right"] += occ.sense == gold
         if gold == AMBIGUOUS:
             if is_flagged:
                 scores.flagged_true += 1
@@ -172,5 +181,11 @@ def report(scores: Scores, title: str) -> str:
         f"| clear uses read as a wrong sense without a flag | {s.sense_unflagged_wrong} |",
         f"| false flags on non-AI uses | {s.non_ai_flagged} of {s.non_ai_total} |",
         f"| false flags on mentions | {s.mention_flagged} of {s.mention_total} |",
+        "",
+        "| term | flags right | flags wrong | unclear uses missed | clear uses read right |",
+        "|---|---|---|---|---|",
     ]
+    for term, t in sorted(s.per_term.items()):
+        lines.append(f"| {term} | {t['tp']} | {t['fp']} | {t['fn']} | "
+                     f"{t['right']} of {t['clear']} |")
     return "\n".join(lines) + "\n"
