@@ -475,7 +475,9 @@ def _decide(scores: dict[str, float], term: Term, minimum: float):
     ai = {k: v for k, v in scores.items() if _is_ai(term, k) and v > 0}
     ranked = sorted(ai.items(), key=lambda kv: -kv[1])
     best, best_score = ranked[0] if ranked else (None, 0.0)
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    # A sense's broader or narrower sense agrees with it rather than competing.
+    family = _family(term, best) if best else set()
+    second = max((v for k, v in ranked if k not in family), default=0.0)
     # A narrower sense outranks its broader one when it has its own evidence.
     if best is not None:
         for s in term.senses:
