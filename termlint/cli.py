@@ -37,8 +37,8 @@ class TermlintGroup(click.Group):
 def project_options(fn):
     """--config and --no-cache, shared by every command that loads the project."""
     fn = click.option("--no-cache", is_flag=True,
-                      help="Re-read glossary, rules and configuration instead of using the "
-                           "cache of validated data.")(fn)
+                      help="Ignore the cache: re-validate glossary, rules and configuration "
+                           "and lint every file again.")(fn)
     fn = click.option("--config", "config_path", type=click.Path(path_type=Path),
                       help="Configuration file (default: the nearest .termlint.yaml or "
                            "pyproject.toml with [tool.termlint]).")(fn)
