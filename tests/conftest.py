@@ -28,13 +28,6 @@ def project(_private_cache):
     from termlint.config import Config
     from termlint.engine import load_project
 
-    dev = os.environ.get("TERMLINT_DEV_GLOSSARY")  # DEV-ONLY, remove before commit
-    if dev:
-        import termlint.datafiles as df
-        real = df.bundled_dir
-        df.bundled_dir = lambda name: Path(dev) if name == "glossary" else real(name)
-        import termlint.engine as en
-        en.bundled_dir = df.bundled_dir
     return load_project(config=Config(root=ROOT))
 
 
