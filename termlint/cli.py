@@ -313,7 +313,7 @@ def glossary_build(out_dir, base_url, config_path, no_cache):
 
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--split", type=click.Choice(["dev", "heldout", "all"]), default="dev",
+@click.option("--split", type=click.Choice(["dev", "heldout", "fresh", "all"]), default="dev",
               show_default=True, help="Which part of the labelled set to score.")
 @click.option("-v", "--verbose", is_flag=True, help="List every error after the table.")
 @project_options
