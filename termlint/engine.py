@@ -132,6 +132,14 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
     except TermlintError as exc:
         result.error = exc
         return result
+    except RecursionError:
+        result.error = TermlintError("Markdown nested too deeply to read", source.path)
+        return result
+    except Exception as exc:  # a bug in termlint must not stop the other files
+        result.error = TermlintError(
+            f"internal error while checking this file ({type(exc).__name__}: {exc}); "
+            "please report it with the file attached", source.path)
+        return result
     if analysis is None:
         return result
     _doc, occurrences, ranges = analysis

@@ -255,3 +255,23 @@ def test_no_spacy_for_a_file_without_glossary_terms(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, env=env, check=False)
     assert "SPACY True" in out.stdout, out.stdout + out.stderr
+
+
+def test_an_internal_error_names_the_file_and_the_others_are_still_checked(run, tmp_path,
+                                                                           monkeypatch):
+    import termlint.markdown as markdown
+
+    real = markdown.parse_markdown
+
+    def broken(source):
+        if source.path.endswith("trigger.md"):
+            raise ValueError("simulated bug")
+        return real(source)
+
+    monkeypatch.setattr(markdown, "parse_markdown", broken)
+    write(tmp_path, "trigger.md", AMBIGUOUS)
+    write(tmp_path, "good.md", AMBIGUOUS)
+    out = run("check", "trigger.md", "good.md", "--no-cache", "--jobs", "1")
+    assert out.exit_code == 2
+    assert "trigger.md: internal error" in out.output and "simulated bug" in out.output
+    assert "good.md:1:28" in out.output and "Traceback" not in out.output
