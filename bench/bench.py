@@ -182,8 +182,14 @@ def main() -> int:
     cold = []
     t, m = best_of(5, termlint_cmd(str(plain)), env=fresh_env(OUT / "cache-cold"))
     cold.append(("termlint check, file with no glossary term", t, m))
-    t, m = best_of(args.repeat, termlint_cmd(str(draft)), env=fresh_env(OUT / "cache-cold"))
-    cold.append(("termlint check, 10k-word draft with terms (no result cache)", t, m))
+    timings = []
+    for _ in range(args.repeat):
+        # Keep the validated-glossary cache (what a second pre-commit run has) but not the
+        # draft's cached result, so every run really lints it.
+        shutil.rmtree(OUT / "cache-cold" / "results", ignore_errors=True)
+        timings.append(run(termlint_cmd(str(draft)), env=fresh_env(OUT / "cache-cold")))
+    cold.append(("termlint check, 10k-word draft with terms (glossary cached, result not)",
+                 min(t for t, _ in timings), max(m for _, m in timings)))
     t, m = best_of(args.repeat, [PY, "-c", "import spacy"])
     cold.append(('python -c "import spacy"', t, m))
     for name, cmd in peers.items():
