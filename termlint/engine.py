@@ -186,7 +186,7 @@ def analyze_source(source: SourceText, project: Project):
                                 d.line)
     analyzer = analyzer_for(project.glossary)
     needed = blocks_to_analyze(doc, project.prefilter)
-    analyses = [BlockAnalysis() for _ in doc.blocks]
+    analyses = [BlockAnalysis()] * len(doc.blocks)  # one shared empty analysis: read only
     for index, analysis in zip(needed, analyzer.analyze([doc.blocks[i].text for i in needed]),
                                strict=True):
         analyses[index] = analysis

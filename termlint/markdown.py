@@ -10,15 +10,18 @@ kept as data and ``<!-- termlint … -->`` comments are kept as directives.
 from __future__ import annotations
 
 import bisect
+import gc
 import html
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from .directives import Directive, parse_directives
 from .errors import TermlintError
-from .source import SourceText
+from .source import SourceText, line_starts
 
 #: Stands in for inline code and images in prose so sentences stay grammatical.
 PLACEHOLDER = "X"
@@ -42,13 +45,13 @@ class ProseBlock:
     """
 
     __slots__ = ("index", "kind", "line", "end_line", "heading_level", "heading_path",
-                 "in_quote", "raw", "_build", "_text", "_pieces", "_links")
+                 "in_quote", "raw", "_build", "_origins", "_text", "_pieces", "_links")
 
     def __init__(self, index: int, kind: str, line: int, raw: str, build=None, *,
                  heading_level: int = 0, heading_path: tuple[int, ...] = (),
                  in_quote: bool = False, end_line: int = 0, text: str | None = None,
                  pieces: list[tuple[int, int, int]] | None = None,
-                 links: list[Link] | None = None):
+                 links: list[Link] | None = None, origins: list[int] | None = None):
         self.index = index
         self.kind = kind
         self.line = line
@@ -57,16 +60,20 @@ class ProseBlock:
         self.heading_level = heading_level
         self.heading_path = heading_path
         self.in_quote = in_quote
-        self._build = build
+        self._build = build  # a callable, or the _Walker that parses this block's inlines
+        self._origins = origins
         self._text, self._pieces, self._links = text, pieces, links
 
     def _materialize(self) -> None:
         if self._text is None:
             if self._build is None:
                 self._text, self._pieces, self._links = "", [], []
+            elif isinstance(self._build, BlockList):
+                self._text, self._pieces, self._links = self._build.walker._inline_prose(self)
+                self._build.built[self.index] = self  # keep it: building costs
             else:
                 self._text, self._pieces, self._links = self._build()
-                self._build = None
+            self._build = self._origins = None
 
     @property
     def text(self) -> str:
@@ -94,12 +101,69 @@ class ProseBlock:
         return source_start + min(text_index - text_start, length)
 
 
+_KINDS = ("paragraph", "heading", "table_cell", "footnote")
+
+
+class BlockList(Sequence):
+    """A document's prose blocks, stored compactly.
+
+    A long document has a million blocks, and a ProseBlock object for each took more memory
+    than the text. Here each block is its Markdown source, five numbers and a byte; the
+    ProseBlock is made when asked for, and kept only once its prose has been built.
+    """
+
+    def __init__(self, walker: _Walker):
+        self.walker = walker
+        self.raw: list[str] = []
+        self.lines = array("l")
+        self.end_lines = array("l")
+        self.flags = bytearray()  # kind index | in_quote << 2 | heading level << 3
+        self.path_ids = array("l")
+        self.paths: list[tuple[int, ...]] = []
+        self.origins = array("q")  # a table cell's first source offset, else -1
+        self.built: dict[int, ProseBlock] = {}
+
+    def append(self, kind: str, line: int, end_line: int, raw: str, heading_level: int,
+               heading_path: tuple[int, ...], in_quote: bool, origin: int) -> ProseBlock:
+        if not self.paths or self.paths[-1] is not heading_path:
+            self.paths.append(heading_path)
+        self.raw.append(raw)
+        self.lines.append(line)
+        self.end_lines.append(end_line)
+        self.flags.append(_KINDS.index(kind) | in_quote << 2 | heading_level << 3)
+        self.path_ids.append(len(self.paths) - 1)
+        self.origins.append(origin)
+        return self[len(self.raw) - 1]
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.raw)
+        block = self.built.get(index)
+        if block is not None:
+            return block
+        flags = self.flags[index]
+        origin = self.origins[index]
+        return ProseBlock(index, _KINDS[flags & 3], self.lines[index], self.raw[index], self,
+                          heading_level=flags >> 3, end_line=self.end_lines[index],
+                          heading_path=self.paths[self.path_ids[index]],
+                          in_quote=bool(flags & 4), origins=None if origin < 0 else [origin])
+
+    def __iter__(self):
+        for i in range(len(self.raw)):
+            yield self[i]
+
+
 @dataclass
 class MarkdownDoc:
     """The parts of a document the linter reads."""
 
     source: SourceText
-    blocks: list[ProseBlock]
+    blocks: Sequence[ProseBlock]
     front_matter: dict[str, Any] | None
     front_matter_line: int
     directives: list[Directive]
@@ -132,20 +196,96 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 
 def parse_markdown(source: SourceText) -> MarkdownDoc:
     """Parse a document into prose blocks, front matter and directives."""
-    text = _LONE_CR.sub("\n", source.text) if "\r" in source.text else source.text
-    _check_nesting(text, source.path)
+    # markdown-it allocates millions of small objects and makes no reference cycles: the
+    # cyclic garbage collector would only slow it down, by half on a large document.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        env: dict = {}
-        tokens = _parser().parse(text, env)
-    except RecursionError:
-        raise TermlintError(
-            "Markdown nested too deeply to read (lists or quotes nested hundreds of levels)",
-            source.path) from None
-    doc = _Walker(source, text, tokens, env).walk()
+        return _parse_markdown(source)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_markdown(source: SourceText) -> MarkdownDoc:
+    # What markdown-it's normalize step does, done here so offsets agree with its content.
+    text = _LONE_CR.sub("\n", source.text) if "\r" in source.text else source.text
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")
+    _check_nesting(text, source.path)
+    env: dict = {}
+    walker = _Walker(source, text, env)
+    begin, first_line = 0, 0
+    while True:
+        end = _section_end(text, begin)
+        section = text[begin:end]
+        tokens = _parse_section(section, first_line, env, source.path)
+        while end < len(text) and _runs_on(tokens, section.count("\n")):
+            end = _section_end(text, end)  # fenced code runs on: a longer section
+            section = text[begin:end]
+            tokens = _parse_section(section, first_line, env, source.path)
+        if first_line:
+            for tok in tokens:
+                if tok.map:
+                    tok.map = [tok.map[0] + first_line, tok.map[1] + first_line]
+        walker.walk(tokens)
+        del tokens
+        if end >= len(text):
+            break
+        begin, first_line = end, first_line + section.count("\n")
+    doc = walker.finish()
     if doc.front_matter is None and _UNCLOSED_FRONT_MATTER.match(text):
         raise TermlintError("front matter opened on line 1 is never closed: add a line '---' "
                             "after it", source.path, 1)
     return doc
+
+
+def _parse_section(section: str, first_line: int, env: dict, path: str) -> list:
+    """markdown-it's block tokens for one section (line maps relative to the section)."""
+    try:
+        tokens = _parser().parse(section, env)
+    except RecursionError:
+        raise TermlintError(
+            "Markdown nested too deeply to read (lists or quotes nested hundreds of levels)",
+            path) from None
+    # At MAX_NESTING markdown-it silently skips the rest of the document: say so instead.
+    deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+    if deepest is not None:
+        raise TermlintError(
+            "Markdown nested too deeply to read (lists or quotes nested hundreds of levels)",
+            path, deepest.map[0] + 1 + first_line if deepest.map else None)
+    return tokens
+
+
+#: A document longer than this is parsed in sections of about this size, so markdown-it's
+#: tokens (some 40 bytes of memory for every byte of Markdown) exist for one section at a time.
+SECTION_SIZE = 1 << 20
+
+#: Where a section may start: a line at column 0 after a blank line. Only fenced code, math
+#: and HTML comments or <pre>-like blocks reach over such a line (lists, quotes, footnotes,
+#: paragraphs and indented code all end there), and a section that ends inside one of those
+#: is made longer (see _runs_on). Not at "---", which would read as front matter.
+_SECTION_START = re.compile(r"\n[ \t]*\r?\n(?![ \t\r\n]|---)")
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+_RUNS_ON = frozenset({"fence", "code_block", "html_block", "math_block", "math_block_label",
+                      "front_matter"})
+
+
+def _section_end(text: str, begin: int) -> int:
+    """Where the section starting at ``begin`` ends: the whole rest of most documents."""
+    if len(text) - begin < 2 * SECTION_SIZE:
+        return len(text)
+    search_from = begin + SECTION_SIZE
+    if begin == 0 and text.startswith("---"):  # no section ends inside the front matter
+        close = _FRONT_MATTER_END.search(text, 4)
+        search_from = max(search_from, close.end() if close else 0)
+    m = _SECTION_START.search(text, search_from)
+    return len(text) if m is None or len(text) - m.end() < SECTION_SIZE else m.end()
+
+
+def _runs_on(tokens: list, lines: int) -> bool:
+    """Whether a block of the section reaches its last line (and might go on after it)."""
+    return any(tok.map and tok.map[1] >= lines and tok.type in _RUNS_ON for tok in tokens)
 
 
 _UNCLOSED_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n[A-Za-z_][\w-]*[ \t]*:")
@@ -162,92 +302,104 @@ def _check_nesting(text: str, path: str) -> None:
 
 
 class _Walker:
-    def __init__(self, source: SourceText, text: str, tokens: list, env: dict | None = None):
+    def __init__(self, source: SourceText, text: str, env: dict | None = None):
         self.source = source
         self.env = {} if env is None else env
         self.text = text
-        self.tokens = tokens
-        starts = [0]
-        pos = text.find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
-        self.line_starts = starts
+        self.line_starts = source.line_starts if text is source.text else line_starts(text)
         self.line_cursor: dict[int, int] = {}
-        self.blocks: list[ProseBlock] = []
+        self.blocks = BlockList(self)
         self.directives: list[Directive] = []
         self.front_matter: dict[str, Any] | None = None
         self.front_matter_line = 0
+        self.quote_depth = 0
+        self.footnote_depth = 0
+        self.headings: list[tuple[int, int]] = []  # (level, block index)
+        self.heading_path: tuple[int, ...] = ()
+        self.pending_heading = 0
+        self.pending_kind = "paragraph"
+        self.title_block: int | None = None
+        self.only_headings = True  # no block but headings so far
 
     def line_text(self, index: int) -> str:
         start = self.line_starts[index]
         end = self.line_starts[index + 1] if index + 1 < len(self.line_starts) else len(self.text)
         return self.text[start:end].rstrip("\n").rstrip("\r")
 
-    def walk(self) -> MarkdownDoc:
-        quote_depth = 0
-        footnote_depth = 0
-        headings: list[tuple[int, int]] = []  # (level, block index)
-        pending_heading = 0
-        pending_kind = "paragraph"
-        title_block = None
-        for tok in self.tokens:
+    def walk(self, tokens: list) -> None:
+        """Read one section's block tokens."""
+        for tok in tokens:
             ttype = tok.type
             if ttype == "blockquote_open":
-                quote_depth += 1
+                self.quote_depth += 1
             elif ttype == "blockquote_close":
-                quote_depth -= 1
+                self.quote_depth -= 1
             elif ttype in ("footnote_open", "footnote_reference_open"):
-                footnote_depth += 1
+                self.footnote_depth += 1
             elif ttype in ("footnote_close", "footnote_reference_close"):
-                footnote_depth -= 1
+                self.footnote_depth -= 1
             elif ttype == "heading_open":
-                pending_heading = int(tok.tag[1:])
+                self.pending_heading = int(tok.tag[1:])
             elif ttype in ("th_open", "td_open"):
-                pending_kind = "table_cell"
+                self.pending_kind = "table_cell"
             elif ttype == "front_matter":
                 self._front_matter(tok)
             elif ttype == "html_block":
-                self._html(tok.content, self._block_offset(tok), tok.content)
+                if "termlint" in tok.content:
+                    self._html(tok.content,
+                               self._content_mapper(tok.content, tok.map[0], tok.map[1]))
             elif ttype == "inline" and tok.map is not None:
-                kind = ("heading" if pending_heading else
-                        "footnote" if footnote_depth else pending_kind)
-                path = tuple(i for _, i in headings)
-                # Cells share source lines: find their origins now, left to right.
-                origins = self._content_line_origins(tok) if kind == "table_cell" else None
-                block = ProseBlock(
-                    len(self.blocks), kind, tok.map[0] + 1, tok.content,
-                    (lambda tok=tok, o=origins: self._inline_prose(tok, o)),
-                    heading_level=pending_heading, end_line=tok.map[1],
-                    heading_path=path, in_quote=quote_depth > 0)
-                self.blocks.append(block)
-                if "termlint" in tok.content:  # directives in inline HTML are read now
-                    block.text  # noqa: B018 - builds the block, collecting its directives
-                if pending_heading:
-                    while headings and headings[-1][0] >= pending_heading:
-                        headings.pop()
-                    headings.append((pending_heading, block.index))
-                    if title_block is None and pending_heading == 1 and not any(
-                            b.kind != "heading" for b in self.blocks[:-1]):
-                        title_block = block.index
-                pending_heading = 0
-                pending_kind = "paragraph"
+                self._inline_block(tok)
+
+    def _inline_block(self, tok) -> None:
+        pending_heading = self.pending_heading
+        kind = ("heading" if pending_heading else
+                "footnote" if self.footnote_depth else self.pending_kind)
+        origin = -1
+        if kind == "table_cell":
+            # The table parser turns an escaped pipe into a bare one; put the
+            # backslash back so the cell's content is its source text again.
+            if "|" in tok.content:
+                tok.content = tok.content.replace("|", "\\|")
+            # Cells share source lines: find their origins now, left to right. A cell is
+            # always one line.
+            [origin] = self._content_line_origins(tok.content, tok.map[0], tok.map[0] + 1,
+                                                  cell=True)
+        block = self.blocks.append(kind, tok.map[0] + 1, tok.map[1], tok.content,
+                                   pending_heading, self.heading_path, self.quote_depth > 0,
+                                   origin)
+        if "termlint" in tok.content:  # directives in inline HTML are read now
+            block.text  # noqa: B018 - builds the block, collecting its directives
+        if pending_heading:
+            headings = self.headings
+            while headings and headings[-1][0] >= pending_heading:
+                headings.pop()
+            headings.append((pending_heading, block.index))
+            self.heading_path = tuple(i for _, i in headings)
+            if self.title_block is None and pending_heading == 1 and self.only_headings:
+                self.title_block = block.index
+        else:
+            self.only_headings = False
+        self.pending_heading = 0
+        self.pending_kind = "paragraph"
+
+    def finish(self) -> MarkdownDoc:
+        title_block = self.title_block
         if self.front_matter and isinstance(self.front_matter.get("title"), str):
             title_block = None
-        return MarkdownDoc(self.source, self.blocks, self.front_matter, self.front_matter_line,
-                           self.directives, title_block)
+        doc = MarkdownDoc(self.source, self.blocks, self.front_matter, self.front_matter_line,
+                          self.directives, title_block)
+        self.blocks = None  # the blocks point at the walker: no cycle back to them
+        return doc
 
     # -- pieces of the walk ----------------------------------------------------------------
-
-    def _block_offset(self, tok) -> int:
-        return self.line_starts[tok.map[0]] if tok.map else 0
 
     def _front_matter(self, tok) -> None:
         from .yamlio import load_yaml
 
         first_line = tok.map[0] if tok.map else 0
         closing = self.line_text(tok.map[1] - 1).strip() if tok.map else ""
-        if not closing.startswith("---") or (tok.map and tok.map[1] - 1 == first_line):
+        if not closing.startswith(("---", "...")) or (tok.map and tok.map[1] - 1 == first_line):
             raise TermlintError("front matter is not closed: add a line '---' after it",
                                 self.source.path, first_line + 1)
         self.front_matter_line = first_line + 1
@@ -259,24 +411,73 @@ class _Walker:
                                 self.source.path, first_line + 2)
         self.front_matter = data
 
-    def _html(self, content: str, base_offset: int, raw: str) -> None:
+    def _html(self, content: str, to_source) -> None:
+        """Read directive comments in raw HTML; ``to_source`` maps content to source offsets.
+
+        Content in a quote or list has lost its ``>`` and indentation on every line, so
+        offsets are mapped line by line, not from one base offset.
+        """
         if "termlint" not in content:
             return
-        for directive in parse_directives(content, base_offset):
+        for directive in parse_directives(content, 0):
+            directive.offset, directive.end_offset = (
+                to_source(directive.offset), to_source(directive.end_offset - 1) + 1)
             directive.line = self.source.line_col(directive.offset)[0]
             self.directives.append(directive)
 
-    def _content_line_origins(self, tok) -> list[int]:
-        """Source offset of the first character of each line of ``tok.content``."""
+    def _content_mapper(self, content: str, map0: int, map1: int,
+                        origins: list[int] | None = None):
+        """A function from an index in a token's content (source lines ``map0`` up to
+        ``map1``) to the source offset it came from."""
+        if origins is None:
+            origins = self._content_line_origins(content, map0, map1)
+        line_starts_in_content = [0]
+        pos = content.find("\n")
+        while pos != -1:
+            line_starts_in_content.append(pos + 1)
+            pos = content.find("\n", pos + 1)
+
+        def to_source(ci: int) -> int:
+            li = bisect.bisect_right(line_starts_in_content, ci) - 1
+            return origins[li] + (ci - line_starts_in_content[li])
+
+        return to_source
+
+    def _content_line_origins(self, content: str, map0: int, map1: int,
+                              cell: bool = False) -> list[int]:
+        """Source offset of the first character of each line of a token's content.
+
+        A content line is its source line less the quote markers and indentation of its
+        containers, so it ends the source line (``- 2) x`` holds ``x``, not the ``)``).
+        Table cells share a line: they are found left to right instead.
+        """
         origins = []
-        for i, content_line in enumerate(tok.content.split("\n")):
-            line_index = tok.map[0] + i
+        content_lines = content.split("\n")
+        first = map0
+        head = content_lines[0].strip()
+        if head and map1 - first > 1 and head not in self.line_text(first):
+            # The paragraph rule trims its content of Unicode whitespace, which also drops
+            # whole leading lines of it (a line holding only a no-break space): the content
+            # may start on a later line than the block.
+            for k in range(first + 1, min(map1, len(self.line_starts))):
+                if head in self.line_text(k):
+                    first = k
+                    break
+        for i, content_line in enumerate(content_lines):
+            line_index = first + i
             if line_index >= len(self.line_starts):
                 origins.append(len(self.text))
                 continue
             src_line = self.line_text(line_index)
             min_col = self.line_cursor.get(line_index, 0)
-            col = src_line.find(content_line, min_col) if content_line else min_col
+            col = -1
+            tail = content_line.rstrip()
+            if not cell and tail and src_line.rstrip().endswith(tail):
+                col = len(src_line.rstrip()) - len(tail)
+            elif content_line:
+                col = src_line.find(content_line, min_col)
+            else:
+                col = min_col
             if col < 0:
                 stripped = content_line.lstrip(" \t")
                 found = src_line.find(stripped, min_col) if stripped else -1
@@ -285,21 +486,12 @@ class _Walker:
             origins.append(self.line_starts[line_index] + col)
         return origins
 
-    def _inline_prose(self, tok, origins: list[int] | None = None
+    def _inline_prose(self, block: ProseBlock
                       ) -> tuple[str, list[tuple[int, int, int]], list[Link]]:
-        """The prose text of one inline token, its source pieces and its links."""
-        content = tok.content
-        if origins is None:
-            origins = self._content_line_origins(tok)
-        line_starts_in_content = [0]
-        for i, ch in enumerate(content):
-            if ch == "\n":
-                line_starts_in_content.append(i + 1)
-
-        def to_source(ci: int) -> int:
-            li = bisect.bisect_right(line_starts_in_content, ci) - 1
-            return origins[li] + (ci - line_starts_in_content[li])
-
+        """The prose text of one block's inline content, its source pieces and its links."""
+        content = block.raw
+        to_source = self._content_mapper(content, block.line - 1, block.end_line,
+                                         block._origins)
         out: list[str] = []
         pieces: list[tuple[int, int, int]] = []
         links: list[Link] = []
@@ -323,15 +515,18 @@ class _Walker:
             out.append(text_piece)
             out_len += len(text_piece)
 
-        for child in self._inline_children(tok):
+        children = self._inline_children(content, block.line)
+        for index, child in enumerate(children):
             ctype = child.type
             if skipping_autolink:
                 if ctype == "link_close":
                     skipping_autolink = False
                     cursor = _skip_past(content, ">", cursor)
                 continue
-            if ctype in ("text", "text_special"):
+            if ctype == "text":
                 cursor = self._emit_text(child.content, content, cursor, emit)
+            elif ctype == "text_special":
+                cursor = self._emit_special(child, content, cursor, emit)
             elif ctype == "softbreak" or ctype == "hardbreak":
                 nl = content.find("\n", cursor)
                 if nl < 0:
@@ -354,16 +549,17 @@ class _Walker:
                 if link_stack:
                     start, href, _ = link_stack.pop()
                     links.append(Link(start, out_len, href))
-                cursor = _skip_link_tail(content, cursor)
+                cursor = _link_tail_end(content, cursor, children, index)
             elif ctype == "image":
                 start = content.find("![", cursor)
                 if start >= 0:
-                    cursor = _skip_link_tail(content, _skip_brackets(content, start + 1))
+                    cursor = _link_tail_end(
+                        content, _skip_brackets(content, start + 1) - 1, children, index)
                 emit(PLACEHOLDER, None)
             elif ctype == "html_inline":
                 pos = content.find(child.content, cursor)
                 if pos >= 0:
-                    self._html(child.content, to_source(pos), child.content)
+                    self._html(child.content, lambda i, pos=pos: to_source(pos + i))
                     cursor = pos + len(child.content)
             elif ctype == "footnote_ref":
                 pos = content.find("[^", cursor)
@@ -372,19 +568,31 @@ class _Walker:
             # emphasis and strikethrough markers carry no text; later finds skip them
         return "".join(out), pieces, links
 
-    def _inline_children(self, tok) -> list:
-        """The inline tokens of a block, parsed now if the core parse skipped them."""
-        if not tok.children and tok.content:
+    def _inline_children(self, content: str, line: int) -> list:
+        """The inline tokens of a block (the core parse skipped them: see _parser)."""
+        children: list = []
+        if content:
             md = _parser()
-            children: list = []
             try:
-                md.inline.parse(tok.content, md, self.env, children)
+                md.inline.parse(content, md, self.env, children)
             except RecursionError:
                 raise TermlintError("Markdown nested too deeply to read (inline markup)",
-                                    self.source.path, tok.map[0] + 1 if tok.map else None
-                                    ) from None
-            tok.children = children
-        return tok.children
+                                    self.source.path, line) from None
+        return children
+
+    def _emit_special(self, child, content: str, cursor: int, emit) -> int:
+        """An escape (``\\*``) or entity (``&#42;``): its text is not its source."""
+        markup = child.markup or child.content
+        pos = content.find(markup, cursor)
+        if pos < 0 or "\n" in content[cursor:pos]:
+            return self._emit_text(child.content, content, cursor, emit)
+        if markup == child.content:
+            emit(child.content, pos)
+        elif markup == "\\" + child.content:
+            emit(child.content, pos + 1)
+        else:
+            emit(child.content, None)  # an entity: no source character is its text
+        return pos + len(markup)
 
     def _emit_text(self, piece: str, content: str, cursor: int, emit) -> int:
         pos = content.find(piece, cursor)
@@ -422,7 +630,8 @@ def _align(piece: str, content: str, cursor: int):
             if c == "&":
                 m = _ENTITY.match(content, scan)
                 if m and html.unescape(m.group()) == ch:
-                    hit = (scan, m.end())  # one character stands for the whole entity
+                    # one character stands for the whole entity: it maps to no source text
+                    hit = (None, m.end())
                     break
             if c == "\n":
                 break
@@ -476,6 +685,28 @@ def _skip_brackets(content: str, open_pos: int) -> int:
                 return i + 1
         i += 1
     return len(content)
+
+
+def _link_tail_end(content: str, cursor: int, children: list, index: int) -> int:
+    """Where the text after a link's ``]`` resumes: past ``(url)`` or ``[label]`` if the link
+    used them, right after the ``]`` if it did not (a shortcut reference ``[ref]`` followed by
+    ``[not a label]`` or ``(not a destination)``). The next text token tells them apart."""
+    end = _skip_link_tail(content, cursor)
+    close = content.find("]", cursor)
+    if close < 0 or end == close + 1:
+        return end
+    probe = []  # the source text of the tokens that follow, as far as it is verbatim
+    for nxt in children[index + 1:index + 6]:
+        if nxt.type in ("text", "html_inline"):
+            probe.append(nxt.content)
+        elif nxt.type == "text_special":
+            probe.append(nxt.markup or nxt.content)
+        else:
+            break
+    after = "".join(probe)
+    if after and not content.startswith(after, end) and content.startswith(after, close + 1):
+        return close + 1
+    return end
 
 
 def _skip_link_tail(content: str, cursor: int) -> int:

@@ -10,6 +10,7 @@ is plain data (:class:`BlockAnalysis`), so the later stages never see spaCy obje
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 BATCH_SIZE = 256
 
 
-@dataclass
+@dataclass(slots=True)
 class TermHit:
     term_id: str
     kind: str  # "form" or "verb"
@@ -37,7 +38,7 @@ class TermHit:
     right: tuple[str, ...]  # lowercased tokens just after
 
 
-@dataclass
+@dataclass(slots=True)
 class CueHit:
     term_id: str
     sense_id: str
@@ -50,7 +51,7 @@ class CueHit:
     sentence: int
 
 
-@dataclass
+@dataclass(slots=True)
 class BlockAnalysis:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     terms: list[TermHit] = field(default_factory=list)
@@ -124,7 +125,8 @@ class Analyzer:
                                             for v in phrase_variants(e)])
             for sense in term.senses:
                 for cue in sense.cues:
-                    key = self._key(("cue", term.id, sense.id, cue.phrase, cue.weight))
+                    key = self._key(("cue", term.id, sense.id, cue.phrase,
+                                     float(cue.weight)))
                     self.norm_matcher.add(key, [make(v) for v in phrase_variants(cue.phrase)])
         lex = lexicon()
         for kind, words in (("ai", lex["ai_agents"] + lex["ai_topics"]),
@@ -139,40 +141,120 @@ class Analyzer:
 
     def analyze(self, texts: list[str]) -> list[BlockAnalysis]:
         """Analyse prose blocks in one batch; returns plain data, one per text."""
-        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE)
-        return [self._analyze_doc(doc, text) for doc, text in zip(docs, texts, strict=True)]
+        docs = self.nlp.pipe([_break_long_chunks(t) if len(t) <= LONG_TEXT else ""
+                              for t in texts], batch_size=BATCH_SIZE)
+        return [self._analyze_doc(doc, text) if len(text) <= LONG_TEXT else
+                self._analyze_long(text) for doc, text in zip(docs, texts, strict=True)]
 
     def _analyze_doc(self, doc, text: str) -> BlockAnalysis:
         result = BlockAnalysis()
         result.sentences = sentence_bounds(text)  # doc.text would rebuild it token by token
+        self._collect(doc, result, [s for s, _ in result.sentences])
+        return _finish(result)
+
+    def _analyze_long(self, text: str) -> BlockAnalysis:
+        """A paragraph too long for one spaCy Doc, analysed a run of sentences at a time.
+
+        spaCy refuses a text over a million characters, and a Doc costs some hundred bytes
+        a token; token indices and offsets are carried on so the result reads as one Doc.
+        """
+        result = BlockAnalysis()
+        result.sentences = sentence_bounds(text)
         starts = [s for s, _ in result.sentences]
+        token_base = 0
+        for begin, end in _long_text_pieces(text, result.sentences):
+            doc = self.nlp.make_doc(_break_long_chunks(text[begin:end]))
+            self._collect(doc, result, starts, begin, token_base)
+            token_base += len(doc)
+        return _finish(result)
+
+    def _collect(self, doc, result: BlockAnalysis, starts: list[int], base: int = 0,
+                 token_base: int = 0) -> None:
+        """Add one Doc's matches to ``result``; the Doc's text starts at ``base``."""
         for match_id, start, end in self.term_matcher(doc):
             meaning = self.keys[match_id]
-            start_char = doc[start].idx
-            end_char = doc[end - 1].idx + len(doc[end - 1])
+            start_char = base + doc[start].idx
+            end_char = base + doc[end - 1].idx + len(doc[end - 1])
             if meaning[0] == "exclusion":
                 result.exclusions.append((start_char, end_char))
                 continue
             left = tuple(doc[i].lower_ for i in range(max(0, start - 4), start))
             right = tuple(doc[i].lower_ for i in range(end, min(len(doc), end + 4)))
-            result.terms.append(TermHit(meaning[1], meaning[2], start_char, end_char, start, end,
+            result.terms.append(TermHit(meaning[1], meaning[2], start_char, end_char,
+                                        token_base + start, token_base + end,
                                         sentence_index(starts, start_char), left, right))
         for match_id, start, end in self.norm_matcher(doc):
             meaning = self.keys[match_id]
-            start_char = doc[start].idx
+            start_char = base + doc[start].idx
             sentence = sentence_index(starts, start_char)
             if meaning[0] == "context":
                 target = {"ai": result.ai_tokens, "human": result.human_tokens,
                           "pronoun": result.pronoun_tokens}[meaning[1]]
-                target.append((start, sentence))
+                target.append((token_base + start, sentence))
                 continue
             _, term_id, sense_id, phrase, weight = meaning
-            end_char = doc[end - 1].idx + len(doc[end - 1])
-            result.cues.append(CueHit(term_id, sense_id, phrase, float(weight), start_char,
-                                      end_char, start, end, sentence))
-        result.terms = _longest_terms(result.terms)
-        result.cues = _longest_cues(result.cues)
-        return result
+            end_char = base + doc[end - 1].idx + len(doc[end - 1])
+            result.cues.append(CueHit(term_id, sense_id, phrase, weight, start_char, end_char,
+                                      token_base + start, token_base + end, sentence))
+
+
+#: Longer prose is analysed in pieces (spaCy's own limit is a million characters).
+LONG_TEXT = 100_000
+
+
+def _long_text_pieces(text: str, sentences: list[tuple[int, int]]):
+    """``(begin, end)`` runs of whole sentences of at most LONG_TEXT characters (a longer
+    sentence is cut at a space)."""
+    begin = 0
+    for _, end in sentences:
+        while end - begin > LONG_TEXT:
+            cut = text.rfind(" ", begin + 1, begin + LONG_TEXT)
+            cut = cut if cut > begin else begin + LONG_TEXT
+            yield begin, cut
+            begin = cut
+        if end - begin > LONG_TEXT // 2:
+            yield begin, end
+            begin = end
+    if begin < len(text):
+        yield begin, len(text)
+
+
+def _finish(result: BlockAnalysis) -> BlockAnalysis:
+    result.terms = _longest_terms(result.terms)
+    result.cues = _longest_cues(result.cues)
+    # Most blocks match nothing of most kinds: one shared empty tuple instead of a list each
+    # (a large document keeps hundreds of thousands of analyses).
+    for name in ("terms", "cues", "ai_tokens", "human_tokens", "pronoun_tokens", "exclusions"):
+        if not getattr(result, name):
+            setattr(result, name, ())
+    return result
+
+
+_LONG_CHUNK = re.compile(r"\S{256,}")
+
+
+def _break_long_chunks(text: str) -> str:
+    """Turn punctuation into spaces, at most every 32 characters, in a very long run of
+    non-space characters, keeping every offset.
+
+    spaCy's tokenizer splits prefixes and suffixes off a chunk one at a time, searching the
+    rest of the chunk each time: 10,000 brackets took seven seconds, 20,000 of ``'s`` half a
+    minute. No word is 256 characters long, and a letter never becomes a space, so every
+    term a reader could see is still found.
+    """
+    if len(text) < 256 or not _LONG_CHUNK.search(text):
+        return text
+
+    def spaced(m: re.Match[str]) -> str:
+        chars = list(m.group())
+        last = 0
+        for i, c in enumerate(chars):
+            if i - last >= 32 and not (c.isalnum() or c == "_"):
+                chars[i] = " "
+                last = i
+        return "".join(chars)
+
+    return _LONG_CHUNK.sub(spaced, text)
 
 
 def _longest_terms(hits: list[TermHit]) -> list[TermHit]:
@@ -194,12 +276,16 @@ def _longest_cues(hits: list[CueHit]) -> list[CueHit]:
     kept = []
     for group in by_term.values():
         unique = {(h.sense_id, h.start, h.end): h for h in group}  # one phrase per span
-        group = list(unique.values())
-        for h in group:
-            inside = any(o is not h and o.start <= h.start and h.end <= o.end
-                         and (o.end - o.start) > (h.end - h.start) for o in group)
-            if not inside:
-                kept.append(h)
+        # A span lies strictly inside a longer one exactly when some span before it, in
+        # order of start and then of longest first, reaches as far (a sweep, not k² pairs).
+        reach = -1
+        spans = sorted({(h.start, h.end) for h in unique.values()}, key=lambda x: (x[0], -x[1]))
+        inside = set()
+        for span in spans:
+            if reach >= span[1]:
+                inside.add(span)
+            reach = max(reach, span[1])
+        kept.extend(h for h in unique.values() if (h.start, h.end) not in inside)
     kept.sort(key=lambda h: h.start)
     return kept
 

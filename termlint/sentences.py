@@ -22,8 +22,11 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        word_start = max(text.rfind(" ", 0, m.start()), text.rfind("(", 0, m.start())) + 1
-        word = text[word_start:m.start()].lower().rstrip(".")
+        # The word before the stop; no abbreviation is longer than 32 characters, and looking
+        # further back made a paragraph of tab-separated sentences quadratic.
+        low = max(0, m.start() - 32)
+        space = max(text.rfind(" ", low, m.start()), text.rfind("(", low, m.start()))
+        word = text[space + 1 if space >= 0 else low:m.start()].lower().rstrip(".")
         if m.group().startswith(".") and (word in _ABBREVIATIONS or
                                           (len(word) == 1 and word.isalpha())):
             continue  # "e.g. The", "et al. Then", "J. Carlsmith"

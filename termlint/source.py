@@ -7,10 +7,15 @@ them into 1-based line and column numbers that count characters, not bytes.
 from __future__ import annotations
 
 import bisect
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import TermlintError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 BOM = "\ufeff"
 
@@ -23,17 +28,11 @@ class SourceText:
     text: str
     had_bom: bool = False
     newline: str = "\n"
-    line_starts: list[int] = field(default_factory=list)
+    line_starts: Sequence[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.line_starts:
-            starts = [0]
-            find = self.text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            self.line_starts = starts
+            self.line_starts = line_starts(self.text)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -45,6 +44,17 @@ class SourceText:
         start = self.line_starts[line - 1]
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
+
+
+def line_starts(text: str) -> array:
+    """The offset of every line's first character: an array, a ninth of a list's memory."""
+    starts = array("q", [0])
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
 
 
 def decode(data: bytes, path: str) -> SourceText:
