@@ -92,6 +92,10 @@ def _parse(text: str, path: Path) -> dict:
         line_for = None
     if not isinstance(data, dict):
         raise TermlintError("configuration must be a mapping of settings", str(path), 1)
+    where = _non_json(data)
+    if where:  # a TOML date: the validated configuration is cached as JSON
+        raise TermlintError(f"{'/'.join(where)}: dates and times are not allowed here",
+                            str(path), line_for(where[0]) if line_for else None)
     errors = validate(data, "config", str(path))
     if line_for is not None:
         for err in errors:
@@ -101,6 +105,23 @@ def _parse(text: str, path: Path) -> dict:
     if errors:
         raise DataErrors(errors)
     return dict(data)
+
+
+def _non_json(value: Any, where: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """The key path of the first value JSON cannot hold, if any."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _non_json(item, (*where, str(key)))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _non_json(item, (*where, str(i)))
+            if found:
+                return found
+    elif not isinstance(value, (str, int, float, bool)) and value is not None:
+        return where or ("(top)",)
+    return None
 
 
 def _toml_section(text: str, path: str) -> dict:

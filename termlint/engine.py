@@ -260,7 +260,12 @@ def _walk(folder: Path, config: Config, seen: set[str]):
         real = os.path.realpath(dirpath)
         if real in visited_dirs:
             dirnames[:] = []
-            yield dirpath, None, TermlintError("symlink loop: folder already visited", dirpath)
+            # A link to a folder above it is a loop; a second link to a folder already
+            # searched (docs/latest -> docs/v2) is not an error: its files were checked.
+            parent = os.path.realpath(Path(dirpath).parent)
+            if parent == real or parent.startswith(real.rstrip(os.sep) + os.sep):
+                yield dirpath, None, TermlintError("symlink loop: links back to a folder "
+                                                   "above it, not followed", dirpath)
             continue
         visited_dirs.add(real)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")

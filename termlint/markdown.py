@@ -25,7 +25,13 @@ from .source import SourceText, line_starts
 
 #: Stands in for inline code and images in prose so sentences stay grammatical.
 PLACEHOLDER = "X"
-MAX_NESTING = 400
+#: markdown-it's nesting limit, for containers and inline markup alike: 80 lists or 160 quotes
+#: inside each other. Deeper inline markup is read as text; deeper containers are an error.
+#: Each level costs a few Python stack frames, and 160 leaves room under the recursion limit
+#: however deep the caller's stack already is.
+MAX_NESTING = 160
+_TOO_DEEP = (f"Markdown nested too deeply to read (more than {MAX_NESTING // 2} lists or "
+             f"{MAX_NESTING} quotes inside each other)")
 
 
 @dataclass
@@ -245,15 +251,12 @@ def _parse_section(section: str, first_line: int, env: dict, path: str) -> list:
     try:
         tokens = _parser().parse(section, env)
     except RecursionError:
-        raise TermlintError(
-            "Markdown nested too deeply to read (lists or quotes nested hundreds of levels)",
-            path) from None
+        raise TermlintError(_TOO_DEEP, path) from None
     # At MAX_NESTING markdown-it silently skips the rest of the document: say so instead.
     deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deepest is not None:
-        raise TermlintError(
-            "Markdown nested too deeply to read (lists or quotes nested hundreds of levels)",
-            path, deepest.map[0] + 1 + first_line if deepest.map else None)
+        raise TermlintError(_TOO_DEEP, path,
+                            deepest.map[0] + 1 + first_line if deepest.map else None)
     return tokens
 
 
@@ -403,7 +406,8 @@ class _Walker:
             raise TermlintError("front matter is not closed: add a line '---' after it",
                                 self.source.path, first_line + 1)
         self.front_matter_line = first_line + 1
-        data = load_yaml(tok.content, self.source.path, line_offset=first_line + 1)
+        data = load_yaml(tok.content, self.source.path, line_offset=first_line + 1,
+                         aliases=True)
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -454,7 +458,7 @@ class _Walker:
         origins = []
         content_lines = content.split("\n")
         first = map0
-        head = content_lines[0].strip()
+        head = content_lines[0].strip(" \t")
         if head and map1 - first > 1 and head not in self.line_text(first):
             # The paragraph rule trims its content of Unicode whitespace, which also drops
             # whole leading lines of it (a line holding only a no-break space): the content

@@ -57,12 +57,28 @@ def line_starts(text: str) -> array:
     return starts
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 text, told by its byte-order mark or by NULs in every other byte."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half >= 2:
+        even, odd = sample[0:2 * half:2].count(0), sample[1:2 * half:2].count(0)
+        if max(even, odd) >= 0.9 * half and min(even, odd) <= 0.1 * half:
+            return "UTF-16"  # mostly ASCII text without a byte-order mark
+    return None
+
+
 def decode(data: bytes, path: str) -> SourceText:
     """Decode UTF-8 bytes (optionally with a BOM) or explain why they are not a text file."""
     if b"\x00" in data:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise TermlintError("file is UTF-16 encoded; termlint reads UTF-8 only "
-                                "(convert it with: iconv -f UTF-16 -t UTF-8)", path)
+        encoding = _wide_encoding(data)
+        if encoding:
+            raise TermlintError(f"file is {encoding} encoded; termlint reads UTF-8 only "
+                                f"(convert it with: iconv -f {encoding} -t UTF-8)", path)
         raise TermlintError("binary file (contains NUL bytes), not a Markdown document", path)
     try:
         text = data.decode("utf-8")

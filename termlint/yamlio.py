@@ -28,7 +28,34 @@ class LineList(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    def construct_object(self, node, deep=False):
+        # A safe constructor can still fail on a bad value (``!!timestamp x`` raised an
+        # AttributeError inside PyYAML): every such failure is invalid YAML, with its line.
+        try:
+            return super().construct_object(node, deep)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except Exception as exc:
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this {tag} value ({type(exc).__name__})",
+                node.start_mark) from None
+
+
+class _DataLoader(_LineLoader):
+    """For glossary, rules and configuration: no aliases.
+
+    Data files are copied and cached as JSON, which expands every alias: nine aliases of
+    nine aliases nested nine deep ("billion laughs") would never finish.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in termlint data; "
+                "write the value out", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -63,11 +90,34 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+# Data files hold what JSON holds (they are validated by JSON Schema and cached as JSON): a
+# bare date stays a string, and dates, bytes, sets and ordered pairs written with a tag are
+# refused instead of crashing the cache.
+_DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
+    for first, resolvers in _LineLoader.yaml_implicit_resolvers.items()}
 
-def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
-    """Parse YAML safely; errors become TermlintError with the file and line."""
+
+def _refuse_tag(loader: _DataLoader, node: yaml.Node):
+    raise yaml.constructor.ConstructorError(
+        None, None, f"{node.tag.rsplit(':', 1)[-1]} values are not allowed in termlint data "
+        "(strings, numbers, true/false, lists and mappings only)", node.start_mark)
+
+
+for _tag in ("timestamp", "binary", "set", "omap", "pairs"):
+    _DataLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0, aliases: bool = False) -> Any:
+    """Parse YAML safely; errors become TermlintError with the file and line.
+
+    ``aliases`` allows ``*name`` references (front matter, which is never copied whole).
+    """
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        return yaml.load(text, Loader=_LineLoader if aliases else _DataLoader)
+    except RecursionError:
+        raise TermlintError("invalid YAML: nested too deeply to read", path,
+                            line_offset + 1 if line_offset else None) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else None

@@ -225,7 +225,8 @@ RANDOM_TEXT = st.lists(
               st.sampled_from(["scheming", "schemer ", "alignment faking", " AI ", "sandbagging",
                                "\r\n", "    ", "---\n", "```", "<!--", "-->", "&#42;", "&amp;",
                                " termlint-disable ", "termlint-enable", "é", "\u0301", "日",
-                               "\u200b", "\ufeff", "\x0b", "\x0c", "\u2029", "\x85", "\x00"]),
+                               "\u200b", "\ufeff", "\x0b", "\x0c", "\u2029", "\x85", "\x00",
+                               "\x1c", "\x1d", "\u3000", "\u2003"]),
               st.characters(codec="utf-8", exclude_categories=("Cs",))),
     max_size=120).map("".join)
 
@@ -369,6 +370,7 @@ def test_random_text_never_crashes(text):
 @settings(SETTINGS, max_examples=EXAMPLES * 3 // 2)
 @given(st.one_of(documents(), RANDOM_TEXT))
 @example(" \x00")
+@example("- <div>\n  x\n\x0b\n\x1d\n\x1d -->\n")
 @example("- 2)\t)\n      ===\n")
 @example("[ref]: u\n\n[ref][[e] scheming [ref][<n> [][c scheming\n")
 @example("> <div>\n> a\n> <!-- termlint-disable-next-line ambiguous-term -->\n> </div>\n")
