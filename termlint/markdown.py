@@ -447,6 +447,15 @@ class _Walker:
 
         return to_source
 
+    def _lines_end_with(self, content_lines: list[str], first: int) -> bool:
+        """Whether (the first few) content lines end source lines ``first``, ``first+1``…"""
+        for i, content_line in enumerate(content_lines[:4]):
+            tail = content_line.rstrip()
+            src = self.line_text(first + i).rstrip()
+            if tail and not src.endswith(tail) and tail.lstrip() not in src:
+                return False
+        return True
+
     def _content_line_origins(self, content: str, map0: int, map1: int,
                               cell: bool = False) -> list[int]:
         """Source offset of the first character of each line of a token's content.
@@ -458,15 +467,13 @@ class _Walker:
         origins = []
         content_lines = content.split("\n")
         first = map0
-        head = content_lines[0].strip(" \t")
-        if head and map1 - first > 1 and head not in self.line_text(first):
+        spare = min(map1, len(self.line_starts)) - map0 - len(content_lines)
+        if spare > 0 and not cell:
             # The paragraph rule trims its content of Unicode whitespace, which also drops
-            # whole leading lines of it (a line holding only a no-break space): the content
-            # may start on a later line than the block.
-            for k in range(first + 1, min(map1, len(self.line_starts))):
-                if head in self.line_text(k):
-                    first = k
-                    break
+            # whole lines of it (a line holding only a no-break space) at its start or end:
+            # the content starts where its lines are the ends of the source lines.
+            first = next((map0 + k for k in range(spare + 1)
+                          if self._lines_end_with(content_lines, map0 + k)), map0)
         for i, content_line in enumerate(content_lines):
             line_index = first + i
             if line_index >= len(self.line_starts):
@@ -519,57 +526,72 @@ class _Walker:
             out.append(text_piece)
             out_len += len(text_piece)
 
-        children = self._inline_children(content, block.line)
-        for index, child in enumerate(children):
-            ctype = child.type
-            if skipping_autolink:
-                if ctype == "link_close":
-                    skipping_autolink = False
-                    cursor = _skip_past(content, ">", cursor)
-                continue
-            if ctype == "text":
-                cursor = self._emit_text(child.content, content, cursor, emit)
-            elif ctype == "text_special":
-                cursor = self._emit_special(child, content, cursor, emit)
-            elif ctype == "softbreak" or ctype == "hardbreak":
-                nl = content.find("\n", cursor)
-                if nl < 0:
-                    emit(" ", None)
-                else:
-                    emit(" ", nl)
-                    cursor = nl + 1
-            elif ctype == "code_inline" or ctype == "math_inline" or ctype == "math_inline_double":
-                cursor = _skip_delimited(content, child.markup, cursor)
-                emit(PLACEHOLDER, None)
-            elif ctype == "link_open":
-                if child.markup == "autolink" or child.info == "auto":
-                    skipping_autolink = True
-                    cursor = _skip_past(content, "<", cursor)
-                    emit(PLACEHOLDER, None)
+        def read(children: list) -> None:
+            nonlocal cursor, skipping_autolink
+            for index, child in enumerate(children):
+                ctype = child.type
+                if skipping_autolink:
+                    if ctype == "link_close":
+                        skipping_autolink = False
+                        cursor = _skip_past(content, ">", cursor)
                     continue
-                cursor = _skip_past(content, "[", cursor)
-                link_stack.append((out_len, str(child.attrs.get("href", "")), False))
-            elif ctype == "link_close":
-                if link_stack:
-                    start, href, _ = link_stack.pop()
-                    links.append(Link(start, out_len, href))
-                cursor = _link_tail_end(content, cursor, children, index)
-            elif ctype == "image":
-                start = content.find("![", cursor)
-                if start >= 0:
-                    cursor = _link_tail_end(
-                        content, _skip_brackets(content, start + 1) - 1, children, index)
-                emit(PLACEHOLDER, None)
-            elif ctype == "html_inline":
-                pos = content.find(child.content, cursor)
-                if pos >= 0:
-                    self._html(child.content, lambda i, pos=pos: to_source(pos + i))
-                    cursor = pos + len(child.content)
-            elif ctype == "footnote_ref":
-                pos = content.find("[^", cursor)
-                if pos >= 0:
-                    cursor = _skip_past(content, "]", pos)
-            # emphasis and strikethrough markers carry no text; later finds skip them
+                if ctype == "text":
+                    cursor = self._emit_text(child.content, content, cursor, emit)
+                elif ctype == "text_special":
+                    cursor = self._emit_special(child, content, cursor, emit)
+                elif ctype == "softbreak" or ctype == "hardbreak":
+                    nl = content.find("\n", cursor)
+                    if nl < 0:
+                        emit(" ", None)
+                    else:
+                        emit(" ", nl)
+                        cursor = nl + 1
+                elif ctype in ("code_inline", "math_inline", "math_inline_double"):
+                    cursor = _skip_delimited(content, child.markup, cursor)
+                    emit(PLACEHOLDER, None)
+                elif ctype == "link_open":
+                    if child.markup == "autolink" or child.info == "auto":
+                        skipping_autolink = True
+                        cursor = _skip_past(content, "<", cursor)
+                        emit(PLACEHOLDER, None)
+                        continue
+                    cursor = _skip_past(content, "[", cursor)
+                    link_stack.append((out_len, str(child.attrs.get("href", "")), False))
+                elif ctype == "link_close":
+                    if link_stack:
+                        start, href, _ = link_stack.pop()
+                        links.append(Link(start, out_len, href))
+                    cursor = _link_tail_end(content, cursor, children, index)
+                elif ctype == "image":
+                    start = content.find("![", cursor)
+                    if start >= 0:
+                        cursor = _link_tail_end(
+                            content, _skip_brackets(content, start + 1) - 1, children, index)
+                    emit(PLACEHOLDER, None)
+                elif ctype == "html_inline":
+                    pos = content.find(child.content, cursor)
+                    if pos >= 0:
+                        self._html(child.content, lambda i, pos=pos: to_source(pos + i))
+                        cursor = pos + len(child.content)
+                elif ctype == "footnote_ref":
+                    if "label" in child.meta:  # [^label]
+                        pos = content.find("[^", cursor)
+                        if pos >= 0:
+                            cursor = _skip_past(content, "]", pos)
+                    else:  # an inline footnote, ^[text]: its text is read where it stands
+                        pos = content.find("^[", cursor)
+                        if pos >= 0:
+                            end = _skip_brackets(content, pos + 1)
+                            note = self.env.get("footnotes", {}).get("list", {}).get(
+                                child.meta.get("id"), {})
+                            emit(" ", None)
+                            cursor = pos + 2
+                            read(note.get("tokens") or [])
+                            emit(" ", None)
+                            cursor = max(cursor, end)
+                # emphasis and strikethrough markers carry no text; later finds skip them
+
+        read(self._inline_children(content, block.line))
         return "".join(out), pieces, links
 
     def _inline_children(self, content: str, line: int) -> list:

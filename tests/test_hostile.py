@@ -184,6 +184,19 @@ def test_broken_stdin_is_named_and_the_files_are_checked(run):
     assert_broken(out, "<stdin>", "not valid UTF-8")
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_file_name_that_is_not_utf8(tmp_path, fmt):
+    """Reported in every format, in a subprocess so the real stdout encoding is used."""
+    (tmp_path / ".termlint.yaml").write_text("{}\n")
+    (tmp_path / os.fsdecode(b"caf\xe9.md")).write_bytes(AMBIGUOUS.encode())
+    out = subprocess.run([sys.executable, "-m", "termlint", "check", ".", "--format", fmt],
+                         cwd=tmp_path, capture_output=True, check=False)
+    assert out.returncode == 1, out.stderr.decode(errors="replace")
+    assert b"Traceback" not in out.stderr
+    assert b"caf" in out.stdout
+
+
 # -- pathological nesting and size --------------------------------------------------------
 
 DEPTH = 10_000

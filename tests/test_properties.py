@@ -78,7 +78,8 @@ def inline(draw, depth: int = 0) -> str:
                 "<!-- termlint-disable-line ambiguous-term -->", "<br/>",
                 "<!-- termlint-disable-next-line -->", "<a href='scheming'>x</a>"])))
         elif kind == 14:
-            parts.append(draw(st.sampled_from(["[^1]", "[^note]", "[^x]"])))
+            parts.append(draw(st.sampled_from(["[^1]", "[^note]", "[^x]", "^[inline scheming]",
+                                               "^[a *schemer* ^[nested]]"])))
         elif kind == 15:
             parts.append(draw(st.sampled_from(["$x^2$", "$$y$$", "$scheming$", "$ a $"])))
         else:
@@ -357,6 +358,7 @@ def _use_project(project):
 @example("Intro.\n\n\u00a0\nAI labs should prepare for scheming now.\n")
 @example("---\ntitle: x\n...\n\nscheming\n\n```\nscheming in code")
 @example("schemingalignment *faking* alignment faking\n")
+@example("> Labs ^[a note on\n> scheming] wait.\n")
 def test_structured_markdown_lints_and_maps_back(text):
     check_document(text, PROJECT)
 
@@ -370,6 +372,8 @@ def test_random_text_never_crashes(text):
 @settings(SETTINGS, max_examples=EXAMPLES * 3 // 2)
 @given(st.one_of(documents(), RANDOM_TEXT))
 @example(" \x00")
+@example("^[]&#10;[^\na")
+@example(">\x0b\n\x0b>\n\x0b-")
 @example("- <div>\n  x\n\x0b\n\x1d\n\x1d -->\n")
 @example("- 2)\t)\n      ===\n")
 @example("[ref]: u\n\n[ref][[e] scheming [ref][<n> [][c scheming\n")

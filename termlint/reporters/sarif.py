@@ -36,7 +36,8 @@ def artifact_uri(path: str, root: Path | None = None) -> str:
                 return p.as_uri()
             if p.parts[:1] == ("..",):
                 return Path(path).as_uri()
-    return quote(p.as_posix().removeprefix("./"), safe="/")
+    # A file name that is not UTF-8 (surrogate escapes) becomes its own bytes, percent-encoded.
+    return quote(p.as_posix().removeprefix("./"), safe="/", errors="surrogateescape")
 
 
 def _camel(rule_id: str) -> str:
