@@ -225,7 +225,7 @@ def _json_for_script(data: Any) -> Markup:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("termlint", "templates/site"),
+        loader=PackageLoader("termlint", "templates/glossary_site"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -344,7 +344,7 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
         common, root="", page="sources.html", title="Sources", sources=sources,
         cited=_citations_by_source(glossary))
     pages[INDEX_FILE] = json.dumps(index, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    static = resources.files("termlint").joinpath("templates", "site")
+    static = resources.files("termlint").joinpath("templates", "glossary_site")
     for name in ASSETS:
         pages[name] = static.joinpath(name).read_text(encoding="utf-8")
 
