@@ -221,13 +221,14 @@ def _parse_markdown(source: SourceText) -> MarkdownDoc:
     _check_nesting(text, source.path)
     env: dict = {}
     walker = _Walker(source, text, env)
+    sections = _Sections(text)
     begin, first_line = 0, 0
     while True:
-        end = _section_end(text, begin)
+        end = sections.end(begin)
         section = text[begin:end]
         tokens = _parse_section(section, first_line, env, source.path)
-        while end < len(text) and _runs_on(tokens, section.count("\n")):
-            end = _section_end(text, end)  # fenced code runs on: a longer section
+        while end < len(text) and _runs_on(tokens, section, text, end):
+            end = sections.end(begin, after=end)  # a block runs on: a longer section
             section = text[begin:end]
             tokens = _parse_section(section, first_line, env, source.path)
         if first_line:
@@ -264,31 +265,113 @@ def _parse_section(section: str, first_line: int, env: dict, path: str) -> list:
 #: tokens (some 40 bytes of memory for every byte of Markdown) exist for one section at a time.
 SECTION_SIZE = 1 << 20
 
-#: Where a section may start: a line at column 0 after a blank line. Only fenced code, math
-#: and HTML comments or <pre>-like blocks reach over such a line (lists, quotes, footnotes,
-#: paragraphs and indented code all end there), and a section that ends inside one of those
-#: is made longer (see _runs_on). Not at "---", which would read as front matter.
+#: Where a section may start: a line at column 0 after a blank line. Only fenced code, $$ math
+#: and HTML blocks such as comments reach over such a line (lists, quotes, footnotes,
+#: paragraphs and indented code all end there): _Sections skips the places inside the common
+#: ones, and a section whose tokens show it ends inside one is made longer (_runs_on). Not at
+#: "---", which would read as front matter.
 _SECTION_START = re.compile(r"\n[ \t]*\r?\n(?![ \t\r\n]|---)")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+# dollarmath's $$ block ignores indentation: one opened in a list item runs on past the end of
+# the list to the next line ending in $$. Its openers are therefore looked for after any
+# indentation and list markers (not after ">": a quote's block stops at the quote's end).
+_MATH_OPENER = r"[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*(\$\$)"
+_OPENER = re.compile(r"^(?: {0,3}(`{3,}|~{3,})| {0,3}(<!--)|" + _MATH_OPENER + ")", re.M)
+_MATH_CLOSE = re.compile(r"\$\$[ \t]*(?:\([^\n]*\))?[ \t]*\r?$", re.M)
+_MATH_LINE = re.compile("^" + _MATH_OPENER, re.M)
 _RUNS_ON = frozenset({"fence", "code_block", "html_block", "math_block", "math_block_label",
                       "front_matter"})
 
 
-def _section_end(text: str, begin: int) -> int:
-    """Where the section starting at ``begin`` ends: the whole rest of most documents."""
-    if len(text) - begin < 2 * SECTION_SIZE:
-        return len(text)
-    search_from = begin + SECTION_SIZE
-    if begin == 0 and text.startswith("---"):  # no section ends inside the front matter
-        close = _FRONT_MATTER_END.search(text, 4)
-        search_from = max(search_from, close.end() if close else 0)
-    m = _SECTION_START.search(text, search_from)
-    return len(text) if m is None or len(text) - m.end() < SECTION_SIZE else m.end()
+class _Sections:
+    """Where each section ends, never inside a top-level fence, $$ block or HTML comment.
+
+    A forward scan of the lines that open and close those blocks, kept between calls.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0  # scanned up to here (a line start)
+        self.open_until = -1  # the block open at self.pos ends here (-1: none is open)
+
+    def end(self, begin: int, after: int = 0) -> int:
+        """Where the section starting at ``begin`` ends: the whole rest of most documents."""
+        text = self.text
+        if len(text) - begin < 2 * SECTION_SIZE:
+            return len(text)
+        search_from = max(begin + SECTION_SIZE, after)
+        if begin == 0 and text.startswith("---"):  # no section ends inside the front matter
+            close = _FRONT_MATTER_END.search(text, 4)
+            search_from = max(search_from, close.end() if close else 0)
+        while True:
+            m = _SECTION_START.search(text, search_from)
+            if m is None or len(text) - m.end() < SECTION_SIZE:
+                return len(text)
+            inside = self._open_at(m.end())
+            if inside < 0:
+                return m.end()
+            search_from = inside  # after the block that is open there
+
+    def _open_at(self, pos: int) -> int:
+        """-1 if no block is open at ``pos``, else where the open block ends."""
+        text = self.text
+        while True:
+            if self.open_until >= 0:
+                if pos < self.open_until:
+                    return self.open_until
+                self.pos, self.open_until = self.open_until, -1
+            m = _OPENER.search(text, self.pos, pos)
+            if m is None:
+                self.pos = max(self.pos, pos)
+                return -1
+            line_end = text.find("\n", m.start())
+            line_end = len(text) if line_end < 0 else line_end + 1
+            self.pos = line_end
+            self.open_until = self._close(m, line_end)
+
+    def _close(self, m: re.Match[str], line_end: int) -> int:
+        """Where the block opened by ``m`` ends (after its closing line), or -1 if it is
+        closed on its own line or is no block."""
+        text = self.text
+        fence, _comment, math = m.groups()
+        line = text[m.end():line_end]
+        if fence:
+            if fence[0] == "`" and "`" in line:
+                return -1  # not a fence: a backtick in its info string
+            close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*\r?$",
+                               re.M).search(text, line_end)
+        elif math:
+            stripped = line.strip()
+            if stripped.endswith("$$") or "$$" in stripped:
+                return -1  # closed on its own line, or not a block
+            close = _MATH_CLOSE.search(text, line_end)
+            if close is None:
+                return -1  # never closed: not a block (a paragraph)
+        else:
+            if "-->" in line:
+                return -1
+            close = re.compile("-->").search(text, line_end)
+        if close is None:
+            return len(text)
+        end = text.find("\n", close.end())
+        return len(text) if end < 0 else end + 1
 
 
-def _runs_on(tokens: list, lines: int) -> bool:
-    """Whether a block of the section reaches its last line (and might go on after it)."""
-    return any(tok.map and tok.map[1] >= lines and tok.type in _RUNS_ON for tok in tokens)
+def _runs_on(tokens: list, section: str, text: str, end: int) -> bool:
+    """Whether a block of the section may go on after it: it reaches the section's last line,
+    or a $$ line did not become math and a line closing it comes later in the document."""
+    lines = section.count("\n")
+    if any(tok.map and tok.map[1] >= lines and tok.type in _RUNS_ON for tok in tokens):
+        return True
+    if "$$" in section and _MATH_CLOSE.search(text, end):
+        math = [tok.map for tok in tokens if tok.type.startswith("math_block") and tok.map]
+        for m in _MATH_LINE.finditer(section):
+            line = section.count("\n", 0, m.start())
+            line_end = section.find("\n", m.end(1))
+            rest = section[m.end(1):] if line_end < 0 else section[m.end(1):line_end]
+            if "$$" not in rest and not any(a <= line < b for a, b in math):
+                return True
+    return False
 
 
 _UNCLOSED_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n[A-Za-z_][\w-]*[ \t]*:")
@@ -323,6 +406,7 @@ class _Walker:
         self.pending_kind = "paragraph"
         self.title_block: int | None = None
         self.only_headings = True  # no block but headings so far
+        self.with_directives: list[int] = []
 
     def line_text(self, index: int) -> str:
         start = self.line_starts[index]
@@ -371,8 +455,8 @@ class _Walker:
         block = self.blocks.append(kind, tok.map[0] + 1, tok.map[1], tok.content,
                                    pending_heading, self.heading_path, self.quote_depth > 0,
                                    origin)
-        if "termlint" in tok.content:  # directives in inline HTML are read now
-            block.text  # noqa: B018 - builds the block, collecting its directives
+        if "termlint" in tok.content:  # may hold directives in inline HTML: read at the end
+            self.with_directives.append(block.index)
         if pending_heading:
             headings = self.headings
             while headings and headings[-1][0] >= pending_heading:
@@ -387,6 +471,11 @@ class _Walker:
         self.pending_kind = "paragraph"
 
     def finish(self) -> MarkdownDoc:
+        # Built once every section is parsed, so references and footnotes defined further
+        # down are known, as they are to the blocks built later.
+        for index in self.with_directives:
+            self.blocks[index].text  # noqa: B018 - builds the block, collecting its directives
+        self.directives.sort(key=lambda d: d.offset)
         title_block = self.title_block
         if self.front_matter and isinstance(self.front_matter.get("title"), str):
             title_block = None

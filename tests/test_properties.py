@@ -391,3 +391,29 @@ def test_soft_breaks_inside_a_term_map_to_both_lines(project, newline):
     assert [o.match for o in result.occurrences] == [f"alignment{newline}faking",
                                                      f"alignment{newline}> faking"]
 
+
+
+def _reading(text: str) -> list:
+    doc = parse_markdown(SourceText("prop.md", text))
+    return [[(b.kind, b.line, b.end_line, b.text, b.pieces, b.heading_path, b.in_quote,
+              [(link.start, link.end, link.href) for link in b.links]) for b in doc.blocks],
+            [(d.kind, d.offset, d.line, d.rules) for d in doc.directives],
+            doc.front_matter, doc.title_block]
+
+
+@SETTINGS
+@given(st.lists(documents(), min_size=2, max_size=5).map("\n\n".join))
+def test_a_document_read_in_sections_reads_as_one(text):
+    """Large documents are parsed a section at a time: the result is the same."""
+    import termlint.markdown as markdown
+
+    try:
+        whole = _reading(text)
+    except TermlintError:
+        return
+    size = markdown.SECTION_SIZE
+    markdown.SECTION_SIZE = 16
+    try:
+        assert _reading(text) == whole
+    finally:
+        markdown.SECTION_SIZE = size
