@@ -24,6 +24,7 @@ with atheris.instrument_imports(include=["termlint", "markdown_it", "mdit_py_plu
     import mdit_py_plugins.footnote
     import mdit_py_plugins.front_matter  # noqa: F401
 
+    import termlint.markdown
     from termlint.directives import parse_directives
     from termlint.errors import TermlintError
     from termlint.markdown import parse_markdown
@@ -62,6 +63,30 @@ def check_markdown(text: str) -> None:
             raise AssertionError(f"directive maps to {written!r}")
 
 
+def reading(text: str):
+    try:
+        doc = parse_markdown(SourceText(PATH, text))
+    except TermlintError as exc:
+        return str(exc)
+    return ([(b.kind, b.line, b.end_line, b.text, b.pieces, b.heading_path, b.in_quote,
+              [(link.start, link.end, link.href) for link in b.links]) for b in doc.blocks],
+            [(d.kind, d.offset, d.rules) for d in doc.directives], doc.front_matter,
+            doc.title_block)
+
+
+def check_sections(text: str) -> None:
+    """A document read in tiny sections (as a large one is) reads as when read whole."""
+    whole = reading(text)
+    size = termlint.markdown.SECTION_SIZE
+    termlint.markdown.SECTION_SIZE = 16
+    try:
+        sectioned = reading(text)
+    finally:
+        termlint.markdown.SECTION_SIZE = size
+    if sectioned != whole:
+        raise AssertionError(f"read in sections: {sectioned!r}\nread whole: {whole!r}")
+
+
 def check_directives(text: str) -> None:
     for directive in parse_directives(text, 0):
         written = text[directive.offset:directive.end_offset]
@@ -82,7 +107,7 @@ def check_yaml(text: str) -> None:
 
 def test_one_input(data: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(data)
-    mode = fdp.ConsumeIntInRange(0, 3)
+    mode = fdp.ConsumeIntInRange(0, 4)
     raw = fdp.ConsumeBytes(fdp.remaining_bytes())
     if mode == 0:  # bytes as read from disk: decoding, then the document
         try:
@@ -96,6 +121,8 @@ def test_one_input(data: bytes) -> None:
     text = raw.decode("utf-8", "replace")
     if mode == 1:
         check_markdown(text)
+    elif mode == 4:
+        check_sections(text)
     elif mode == 2:  # front matter, as YAML alone and inside a document
         check_yaml(text)
         check_markdown(f"---\n{text}\n---\nAI labs should prepare for scheming.\n")

@@ -189,6 +189,16 @@ def _parser():
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(footnote_plugin).use(dollarmath_plugin)
     md.options["maxNesting"] = MAX_NESTING
+    # The front matter rule checks only that the document starts with "-", so "- x --" on
+    # the first line (a list item) was read as front matter: it must start at column 0.
+    rule = md.block.ruler.__rules__[md.block.ruler.__find__("front_matter")]
+    front_matter = rule.fn
+
+    def front_matter_at_start(state, start_line: int, end_line: int, silent: bool) -> bool:
+        return state.bMarks[start_line] + state.tShift[start_line] == 0 and \
+            front_matter(state, start_line, end_line, silent)
+
+    md.block.ruler.at("front_matter", front_matter_at_start, {"alt": list(rule.alt)})
     # Inline parsing is most of markdown-it's work and most blocks hold no glossary term:
     # blocks are parsed inline only when the linter reads their prose (see _inline_children).
     # Without inline parsing no footnote reference is seen, so footnote_tail would drop every

@@ -105,6 +105,14 @@ def test_empty_and_front_matter_only_files_are_fine(run, tmp_path, content):
     assert "could not be checked" not in out.output
 
 
+@pytest.mark.parametrize("first_line", ["- A--B testing showed it.", "* x---y", "+ a--"])
+def test_a_list_item_with_dashes_on_the_first_line_is_not_front_matter(run, tmp_path,
+                                                                       first_line):
+    write(tmp_path, "list.md", first_line + "\n- " + AMBIGUOUS)
+    out = run("check", "list.md")
+    assert out.exit_code == 1 and "list.md:2:30" in out.output, out.output
+
+
 @pytest.mark.parametrize("fence", ["```", "~~~~", "```python"])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_unterminated_code_fence_runs_to_the_end_and_hides_its_terms(run, tmp_path, fence,

@@ -374,6 +374,7 @@ def test_random_text_never_crashes(text):
 @example(" \x00")
 @example("^[]&#10;[^\na")
 @example(">\x0b\n\x0b>\n\x0b-")
+@example("x\n\n- !--\r\x00ous-term ")
 @example("- <div>\n  x\n\x0b\n\x1d\n\x1d -->\n")
 @example("- 2)\t)\n      ===\n")
 @example("[ref]: u\n\n[ref][[e] scheming [ref][<n> [][c scheming\n")
