@@ -282,10 +282,12 @@ SECTION_SIZE = 1 << 20
 #: "---", which would read as front matter.
 _SECTION_START = re.compile(r"\n[ \t]*\r?\n(?![ \t\r\n]|---)")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-# dollarmath's $$ block ignores indentation: one opened in a list item runs on past the end of
-# the list to the next line ending in $$. Its openers are therefore looked for after any
-# indentation and list markers (not after ">": a quote's block stops at the quote's end).
-_MATH_OPENER = r"[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*(\$\$)"
+# dollarmath's $$ block ignores indentation: one opened in a list item or a footnote runs on
+# past the end of it, to the next line ending in $$. Its openers are therefore looked for
+# after any indentation, list markers and footnote labels (not after ">": a quote's block
+# stops at the quote's end).
+_MATH_OPENER = (r"[ \t]*(?:[*+-][ \t]+|\d{1,9}[.)][ \t]+|\[\^[^\]\n]*\]:[ \t]*)*"
+                r"(\$\$)")
 _OPENER = re.compile(r"^(?: {0,3}(`{3,}|~{3,})| {0,3}(<!--)|" + _MATH_OPENER + ")", re.M)
 _MATH_CLOSE = re.compile(r"\$\$[ \t]*(?:\([^\n]*\))?[ \t]*\r?$", re.M)
 _MATH_LINE = re.compile("^" + _MATH_OPENER, re.M)

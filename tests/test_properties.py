@@ -404,6 +404,9 @@ def _reading(text: str) -> list:
 
 @SETTINGS
 @given(st.lists(documents(), min_size=2, max_size=5).map("\n\n".join))
+@example("$\n[^0]: $$x\n\ny$\n[^0]: $$\n-\n: ")  # $$ in a footnote runs on past it
+@example("- - > $$\n    >\n    $$\n\n```\nx\n\ny\n\n$$\n$$\n\n```\nz")
+@example("x [^1] [y](https://termlint.example/g.html)\n\n[^1]: note\n")
 def test_a_document_read_in_sections_reads_as_one(text):
     """Large documents are parsed a section at a time: the result is the same."""
     import termlint.markdown as markdown
