@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from .checks import AFTER_SUPPRESSION, KINDS, CheckContext
 from .config import Config, load_config
 from .diagnostics import Diagnostic
 from .errors import TermlintError
-from .glossary import Glossary, load_glossary
+from .glossary import Glossary, SurfacePrefilter, load_glossary
 from .rules import Rule, load_rules
 from .source import SourceText, decode, read_source
 
@@ -37,7 +36,7 @@ class Project:
     config: Config
     glossary: Glossary
     rules: dict[str, Rule]
-    prefilter: re.Pattern[str]
+    prefilter: SurfacePrefilter
 
     @property
     def active_rules(self) -> list[Rule]:
@@ -197,7 +196,7 @@ def analyze_source(source: SourceText, project: Project):
     return doc, occurrences, ranges
 
 
-def blocks_to_analyze(doc, prefilter: re.Pattern[str]) -> list[int]:
+def blocks_to_analyze(doc, prefilter: SurfacePrefilter) -> list[int]:
     """Blocks holding a term, with the context the resolver reads around them.
 
     That context is the neighbouring blocks, the headings above and the title; every other

@@ -111,18 +111,38 @@ class Glossary:
     sources: dict[str, Source]
     fingerprint: str = ""
 
-    def surface_pattern(self) -> re.Pattern[str]:
-        """One regex of every surface form, for the cheap per-file prefilter.
-
-        The forms are merged into a trie, so the regex engine tries each character once
-        instead of every alternative in turn (a flat alternation was the slowest part of a
-        large run).
-        """
+    def surface_pattern(self) -> SurfacePrefilter:
+        """Every surface form in one regex, for the cheap per-file prefilter."""
         words = set()
         for term in self.terms.values():
             words.update(term.forms)
             words.update(term.verb_forms)
-        return re.compile(r"(?<!\w)" + trie_regex(words) + r"(?!\w)", re.I)
+        return SurfacePrefilter(words)
+
+
+class SurfacePrefilter:
+    """Finds where glossary surface forms may be in raw text, before any parsing.
+
+    The forms are merged into a trie, so the regex engine tries each character once instead of
+    every alternative in turn (a flat alternation was the slowest part of a large run). The
+    regex runs over the lowercased text: case-insensitive matching costs twice as much. Where
+    lowercasing changes the length (a few non-ASCII letters), offsets would shift, so that text
+    is searched case-insensitively instead.
+    """
+
+    def __init__(self, phrases: set[str]):
+        body = r"(?<!\w)" + trie_regex(phrases) + r"(?!\w)"
+        self._lower = re.compile(body)
+        self._folded = re.compile(body, re.I)
+
+    def finditer(self, text: str):
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            return self._lower.finditer(lowered)
+        return self._folded.finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(iter(self.finditer(text)), None)
 
 
 def trie_regex(phrases: set[str]) -> str:

@@ -1,10 +1,10 @@
 """The spaCy stage — the only module that imports spaCy.
 
-One pipeline per process: ``spacy.blank("en")``'s tokenizer, with sentence boundaries from
-:mod:`termlint.sentences` (a regex; spaCy's sentencizer cost more than the Markdown parse on a
-large corpus). Every word type gets a crude
-stem as its NORM (set once per lexeme, not per token), so cue phrases match any inflection
-without anyone writing inflection patterns. Term forms match on LOWER (exact words). The output
+One pipeline per process: spaCy's Tokenizer with lean English rules (:func:`make_tokenizer`),
+with sentence boundaries from :mod:`termlint.sentences` (a regex; spaCy's sentencizer cost more
+than the Markdown parse on a large corpus). Every word type gets a crude stem as its NORM (set
+once per lexeme, not per token), so cue phrases match any inflection without anyone writing
+inflection patterns. Term forms match on LOWER (exact words). The output
 is plain data (:class:`BlockAnalysis`), so the later stages never see spaCy objects.
 """
 
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .sentences import sentence_bounds, sentence_index
@@ -75,44 +76,59 @@ def phrase_variants(phrase: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, list[str]]:
-    import yaml
+    """termlint's word lists (data/lexicon.yaml), read through the JSON cache: parsing the
+    YAML took longer than building half the matchers."""
+    from .datafiles import cached_raw
 
-    text = resources.files("termlint").joinpath("data", "lexicon.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    path = Path(str(resources.files("termlint").joinpath("data", "lexicon.yaml")))
+
+    def parse():
+        import yaml
+
+        return yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader",
+                                                                   yaml.SafeLoader))
+
+    return cached_raw("lexicon", [path], parse)[0]
 
 
-def _lean_english():
-    """Blank English without the tokenizer's 1,300 special cases.
+#: The tokenizer's rules, written for what termlint matches: words, with punctuation split
+#: off their edges and from between them ("in-context" → in - context, "schemer's" → schemer
+#: 's). spaCy's English rules handle currencies, units, emoticons and scripts termlint never
+#: matches on, and compiling them took a third of the start-up after ``import spacy``.
+_PREFIX = re.compile(r"^(?:\.\.+|[^\w\s]|_)")
+_SUFFIX = re.compile(r"(?:['’][sS]|\.\.+|[^\w\s]|_)$")
+_INFIX = re.compile(r"(?<=\w)[^\w\s'’]+(?=\w)")
 
-    Loading them took longer than building all of termlint's matchers; they only keep
-    contractions ("do n't") and abbreviations ("e.g.") together, which neither matching nor
-    the regex sentence splitter needs.
+
+def make_tokenizer(word_stem=stem):
+    """spaCy's Tokenizer with termlint's lean rules and only the lexeme attributes it reads.
+
+    No special cases either: spaCy's 1,300 English ones only keep contractions ("do n't") and
+    abbreviations ("e.g.") together, which neither matching nor the sentence splitter needs.
+    Every word type gets a crude stem as its NORM, set once per lexeme, not per token.
     """
-    from spacy.lang.en import English
+    from spacy.attrs import LOWER, NORM
+    from spacy.lang.tokenizer_exceptions import URL_MATCH
+    from spacy.tokenizer import Tokenizer
+    from spacy.vocab import Vocab
 
-    class LeanEnglish(English):
-        lang = "en"
-
-        class Defaults(English.Defaults):
-            tokenizer_exceptions: dict = {}  # noqa: RUF012
-
-    return LeanEnglish()
+    vocab = Vocab(lex_attr_getters={LOWER: str.lower, NORM: word_stem})
+    return Tokenizer(vocab, rules={}, prefix_search=_PREFIX.search,
+                     suffix_search=_SUFFIX.search, infix_finditer=_INFIX.finditer,
+                     url_match=URL_MATCH)
 
 
 class Analyzer:
     """The spaCy pipeline and matchers for one glossary; build once, reuse for every file."""
 
     def __init__(self, glossary: Glossary):
-        from spacy.attrs import NORM
         from spacy.matcher import PhraseMatcher
 
-        nlp = _lean_english()
-        nlp.vocab.lex_attr_getters[NORM] = stem
-        self.nlp = nlp
+        self.tokenizer = tokenizer = make_tokenizer()
         self.keys: dict[int, tuple] = {}
-        self.term_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        make = nlp.make_doc
+        self.term_matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
+        self.norm_matcher = PhraseMatcher(tokenizer.vocab, attr="NORM")
+        make = tokenizer
         for term in glossary.terms.values():
             for kind, forms in (("form", term.forms), ("verb", term.verb_forms)):
                 key = self._key(("term", term.id, kind))
@@ -136,12 +152,12 @@ class Analyzer:
 
     def _key(self, meaning: tuple) -> str:
         name = "|".join(map(str, meaning))
-        self.keys[self.nlp.vocab.strings.add(name)] = meaning
+        self.keys[self.tokenizer.vocab.strings.add(name)] = meaning
         return name
 
     def analyze(self, texts: list[str]) -> list[BlockAnalysis]:
         """Analyse prose blocks in one batch; returns plain data, one per text."""
-        docs = self.nlp.pipe([_break_long_chunks(t) if len(t) <= LONG_TEXT else ""
+        docs = self.tokenizer.pipe([_break_long_chunks(t) if len(t) <= LONG_TEXT else ""
                               for t in texts], batch_size=BATCH_SIZE)
         return [self._analyze_doc(doc, text) if len(text) <= LONG_TEXT else
                 self._analyze_long(text) for doc, text in zip(docs, texts, strict=True)]
@@ -163,7 +179,7 @@ class Analyzer:
         starts = [s for s, _ in result.sentences]
         token_base = 0
         for begin, end in _long_text_pieces(text, result.sentences):
-            doc = self.nlp.make_doc(_break_long_chunks(text[begin:end]))
+            doc = self.tokenizer(_break_long_chunks(text[begin:end]))
             self._collect(doc, result, starts, begin, token_base)
             token_base += len(doc)
         return _finish(result)
