@@ -313,8 +313,9 @@ def glossary_build(out_dir, base_url, config_path, no_cache):
 
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--split", type=click.Choice(["dev", "heldout", "fresh", "all"]), default="dev",
-              show_default=True, help="Which part of the labelled set to score.")
+@click.option("--split", default="dev", show_default=True,
+              help="Which part of the labelled set to score: a `split:` value of its items "
+                   "(dev, dev2, heldout, fresh) or all.")
 @click.option("-v", "--verbose", is_flag=True, help="List every error after the table.")
 @project_options
 def evaluate(folder, split, verbose, config_path, no_cache):
@@ -331,6 +332,10 @@ def evaluate(folder, split, verbose, config_path, no_cache):
 
     project = _project(config_path, no_cache)
     items = load_items(folder, split)
+    if not items:
+        known = sorted({i.get("split", "?") for i in load_items(folder, "all")})
+        raise click.BadParameter(f"no items in split {split!r} (the splits in {folder}: "
+                                 f"{', '.join(known) or 'none'})", param_hint="--split")
     scores = run_evaluation(items, project)
     click.echo(report(scores, f"{folder} — split {split}: {len(items)} items"), nl=False)
     if verbose:

@@ -148,6 +148,14 @@ def _lint_entry(entry) -> FileResult:
     return _lint_data(data, display, project, cache)
 
 
+def _lint_entry_in_worker(entry) -> FileResult:
+    """:func:`_lint_entry`, sending back only the source lines the diagnostics show."""
+    result = _lint_entry(entry)
+    if result.source is not None:
+        result.source = result.source.excerpt({d.line for d in result.diagnostics})
+    return result
+
+
 def _lint_data(data: bytes, display: str, project: Project, cache) -> FileResult:
     try:
         source = decode(data, display)
@@ -189,7 +197,7 @@ def run_paths(paths: Iterable[str], project: Project, stdin_reader=None, jobs: i
         _warm_up(project)  # import spaCy once, before forking, so workers share it
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs) as pool:
-        yield from pool.imap(_lint_entry, entries, chunksize=CHUNKSIZE)
+        yield from pool.imap(_lint_entry_in_worker, entries, chunksize=CHUNKSIZE)
 
 
 def _can_fork() -> bool:

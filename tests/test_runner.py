@@ -48,6 +48,17 @@ def test_parallel_output_is_identical_and_in_order(corpus):
     assert any("bad.md" in e["path"] for e in data["errors"])
 
 
+def test_parallel_text_output_shows_the_same_excerpts(corpus):
+    def text(jobs):
+        out = CliRunner().invoke(main, ["check", "docs", "--jobs", jobs, "--no-cache"],
+                                 catch_exceptions=False)
+        return out.exit_code, out.stdout
+
+    serial, parallel = text("1"), text("2")
+    assert serial == parallel
+    assert "| AI labs should prepare for scheming before the next model ships." in serial[1]
+
+
 def _record_pid(entry):
     """Stands in for runner._lint_entry in workers; module-level so a pool can call it."""
     import os
