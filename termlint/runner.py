@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, fields
+from functools import cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Suggestion
@@ -90,13 +91,24 @@ class ResultCache:
 
 
 def _result_to_json(result: FileResult) -> dict:
+    # Shallow dicts: dataclasses.asdict deep-copies every list and was most of a cache write.
     diagnostics = []
     for d in result.diagnostics:
-        item = asdict(d)
+        item = _shallow(d)
         del item["path"]
+        item["suggestions"] = [_shallow(s) for s in d.suggestions]
         diagnostics.append(item)
-    occurrences = [asdict(o) for o in result.occurrences]
+    occurrences = [_shallow(o) for o in result.occurrences]
     return {"diagnostics": diagnostics, "occurrences": occurrences}
+
+
+def _shallow(obj) -> dict:
+    return {name: getattr(obj, name) for name in _field_names(type(obj))}
+
+
+@cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def _result_from_json(raw: dict, source) -> FileResult:
