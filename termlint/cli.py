@@ -101,13 +101,13 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
     """
     from .engine import iter_paths
     from .progress import Progress
-    from .reporters import Summary, formats
+    from .reporters import Summary, reporter_class
     from .rules import severity_rank
     from .runner import default_jobs, run_paths
 
     project = _project(config_path, no_cache)
     fail_on = fail_on or project.config.fail_on
-    reporter = formats()[fmt](sys.stdout, color=color, project=project, quiet=quiet)
+    reporter = reporter_class(fmt)(sys.stdout, color=color, project=project, quiet=quiet)
     summary = Summary()
     had_error = False
     progress = Progress.for_run(sys.stderr, lambda: sum(

@@ -12,18 +12,19 @@ import json
 import os
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import TermlintError
 
+#: termlint's own folder. Not importlib.resources: it and what it imports were a tenth of the
+#: start-up of a run on files with no glossary term (and termlint is never run from a zip).
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 @cache
 def schema(name: str) -> dict:
     """A JSON Schema shipped with the package, by file stem (e.g. ``glossary-term``)."""
-    text = resources.files("termlint").joinpath("schema", f"{name}.schema.json").read_text(
-        encoding="utf-8")
+    text = (PACKAGE_DIR / "schema" / f"{name}.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
@@ -84,7 +85,7 @@ def yaml_files(folder: Path) -> list[Path]:
 
 def bundled_dir(name: str) -> Path:
     """The folder of termlint's own ``glossary`` or ``rules`` (installed or in a checkout)."""
-    installed = Path(str(resources.files("termlint"))) / "_bundled" / name
+    installed = PACKAGE_DIR / "_bundled" / name
     if installed.is_dir():
         return installed
     checkout = Path(__file__).resolve().parent.parent / name

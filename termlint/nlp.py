@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .sentences import sentence_bounds, sentence_index
@@ -78,9 +76,9 @@ def phrase_variants(phrase: str) -> set[str]:
 def lexicon() -> dict[str, list[str]]:
     """termlint's word lists (data/lexicon.yaml), read through the JSON cache: parsing the
     YAML took longer than building half the matchers."""
-    from .datafiles import cached_raw
+    from .datafiles import PACKAGE_DIR, cached_raw
 
-    path = Path(str(resources.files("termlint").joinpath("data", "lexicon.yaml")))
+    path = PACKAGE_DIR / "data" / "lexicon.yaml"
 
     def parse():
         import yaml
