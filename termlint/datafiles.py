@@ -7,6 +7,7 @@ against a JSON Schema shipped in ``termlint/schema``, and report each problem as
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -132,9 +133,13 @@ def cached_raw(kind: str, files: list[Path], produce: Callable[[], Any],
     path = folder / f"{kind}-{digest}.json" if folder else None
     if path is not None and path.is_file():
         try:
-            return json.loads(path.read_text(encoding="utf-8")), digest
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass  # a damaged cache entry is rebuilt below
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # in use: not pruned (runner.prune_cache)
+            return data, digest
     raw = produce()
     if path is not None:
         try:

@@ -8,6 +8,7 @@ read from the cache (JSON, in the same folder as the validated-data cache).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -72,9 +73,12 @@ class ResultCache:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             source = decode(data, display)
-            return _result_from_json(raw, source)
+            result = _result_from_json(raw, source)
         except (OSError, ValueError, KeyError, TypeError, TermlintError):
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # its age is the time since it was last used (see prune_cache)
+        return result
 
     def put(self, data: bytes, result: FileResult) -> None:
         if self.folder is None or result.error is not None:
@@ -88,6 +92,46 @@ class ResultCache:
             os.replace(tmp, path)
         except OSError:
             pass  # the cache is an optimisation only
+
+
+#: Cache entries unused for this long are deleted, at most once a day. Every edit of a file
+#: makes a new entry, so without this the cache would only grow.
+PRUNE_AFTER_DAYS = 30
+PRUNE_EVERY_HOURS = 24
+
+
+def prune_cache(folder: Path | None = None, now: float | None = None) -> int:
+    """Delete cache files unused for PRUNE_AFTER_DAYS, if the last pruning is a day old.
+
+    Covers the per-file results and the validated glossary, rules and word lists. Returns how
+    many files were deleted. A stamp file records the last pruning, so most runs pay one
+    ``stat``.
+    """
+    import time
+
+    from .datafiles import cache_dir
+
+    folder = folder if folder is not None else cache_dir()
+    if folder is None or not folder.is_dir():
+        return 0
+    now = time.time() if now is None else now
+    stamp = folder / "last-pruned"
+    try:
+        if now - stamp.stat().st_mtime < PRUNE_EVERY_HOURS * 3600:
+            return 0
+    except OSError:
+        pass  # never pruned
+    cutoff = now - PRUNE_AFTER_DAYS * 86400
+    deleted = 0
+    for path in [*folder.glob("*.json"), *folder.glob("results/*/*.json")]:
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted += 1
+    with contextlib.suppress(OSError):
+        stamp.touch()
+        os.utime(stamp, (now, now))
+    return deleted
 
 
 def _result_to_json(result: FileResult) -> dict:
@@ -195,6 +239,8 @@ def run_paths(paths: Iterable[str], project: Project, stdin_reader=None, jobs: i
     files = sum(1 for _, path, error in entries if path is not None and error is None)
     has_stdin = any(display == "-" for display, _, _ in entries)
     jobs = min(jobs, files // MIN_FILES_PER_JOB) if not has_stdin else 1
+    if cache is not None and cache.folder is not None:
+        prune_cache(cache.folder.parent)
     if jobs <= 1 or not _can_fork():
         for display, path, error in entries:
             if display == "-" and path is None and error is None:

@@ -127,3 +127,36 @@ def test_glossary_edit_invalidates_the_cache(corpus, monkeypatch):
     calls = _spy_term_files(monkeypatch)
     check_json("--jobs", "1")
     assert len(calls) == 18  # every file holding a term is linted again
+
+
+def test_cache_entries_unused_for_a_month_are_pruned_once_a_day(tmp_path):
+    import os
+
+    now = 1_800_000_000.0
+    day = 86400
+    old_result = tmp_path / "results" / "ab" / "ab01.json"
+    fresh_result = tmp_path / "results" / "cd" / "cd02.json"
+    old_glossary = tmp_path / "glossary-0123.json"
+    for path, age in ((old_result, 40), (fresh_result, 3), (old_glossary, 31)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}")
+        os.utime(path, (now - age * day, now - age * day))
+    assert runner.prune_cache(tmp_path, now=now) == 2
+    assert not old_result.exists() and not old_glossary.exists() and fresh_result.exists()
+    # Pruned a moment ago: the next run within a day does not walk the cache again.
+    os.utime(fresh_result, (now - 90 * day, now - 90 * day))
+    assert runner.prune_cache(tmp_path, now=now + 3600) == 0 and fresh_result.exists()
+    assert runner.prune_cache(tmp_path, now=now + 2 * day) == 1 and not fresh_result.exists()
+
+
+def test_a_cache_hit_counts_as_use(corpus, monkeypatch):
+    import os
+
+    monkeypatch.setenv("TERMLINT_CACHE_DIR", str(corpus / "cache"))
+    check_json("--jobs", "1")
+    entries = list((corpus / "cache" / "results").glob("*/*.json"))
+    assert entries
+    for path in entries:
+        os.utime(path, (0, 0))
+    check_json("--jobs", "1")
+    assert all(path.stat().st_mtime > 0 for path in entries)
