@@ -206,7 +206,8 @@ def blocks_to_analyze(doc, prefilter: SurfacePrefilter) -> list[int]:
     blocks = doc.blocks
     if not blocks:
         return []
-    spans = sorted((b.line, b.end_line, b.index) for b in blocks)
+    spans = sorted(blocks.line_spans() if hasattr(blocks, "line_spans") else
+                   ((b.line, b.end_line, b.index) for b in blocks))
     starts = [s[0] for s in spans]
     line_starts = doc.source.line_starts
     hit_blocks: set[int] = set()

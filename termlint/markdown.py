@@ -130,7 +130,7 @@ class BlockList(Sequence):
         self.built: dict[int, ProseBlock] = {}
 
     def append(self, kind: str, line: int, end_line: int, raw: str, heading_level: int,
-               heading_path: tuple[int, ...], in_quote: bool, origin: int) -> ProseBlock:
+               heading_path: tuple[int, ...], in_quote: bool, origin: int) -> int:
         if not self.paths or self.paths[-1] is not heading_path:
             self.paths.append(heading_path)
         self.raw.append(raw)
@@ -139,7 +139,11 @@ class BlockList(Sequence):
         self.flags.append(_KINDS.index(kind) | in_quote << 2 | heading_level << 3)
         self.path_ids.append(len(self.paths) - 1)
         self.origins.append(origin)
-        return self[len(self.raw) - 1]
+        return len(self.raw) - 1
+
+    def line_spans(self) -> list[tuple[int, int, int]]:
+        """``(first line, last line, index)`` of every block, without making block objects."""
+        return list(zip(self.lines, self.end_lines, range(len(self.raw)), strict=True))
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -464,19 +468,19 @@ class _Walker:
             # always one line.
             [origin] = self._content_line_origins(tok.content, tok.map[0], tok.map[0] + 1,
                                                   cell=True)
-        block = self.blocks.append(kind, tok.map[0] + 1, tok.map[1], tok.content,
+        index = self.blocks.append(kind, tok.map[0] + 1, tok.map[1], tok.content,
                                    pending_heading, self.heading_path, self.quote_depth > 0,
                                    origin)
         if "termlint" in tok.content:  # may hold directives in inline HTML: read at the end
-            self.with_directives.append(block.index)
+            self.with_directives.append(index)
         if pending_heading:
             headings = self.headings
             while headings and headings[-1][0] >= pending_heading:
                 headings.pop()
-            headings.append((pending_heading, block.index))
+            headings.append((pending_heading, index))
             self.heading_path = tuple(i for _, i in headings)
             if self.title_block is None and pending_heading == 1 and self.only_headings:
-                self.title_block = block.index
+                self.title_block = index
         else:
             self.only_headings = False
         self.pending_heading = 0

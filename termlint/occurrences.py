@@ -83,7 +83,10 @@ def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
     """Turn term matches into occurrences, dropping non-term uses."""
     found = []
     ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
-    for block, analysis in zip(doc.blocks, analyses, strict=False):
+    for index, analysis in enumerate(analyses):
+        if not analysis.terms:
+            continue  # most blocks: no need to make their block objects
+        block = doc.blocks[index]
         for hit in analysis.terms:
             term = glossary.terms[hit.term_id]
             if any(s <= hit.start and hit.end <= e for s, e in analysis.exclusions):
