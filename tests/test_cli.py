@@ -275,3 +275,20 @@ def test_an_internal_error_names_the_file_and_the_others_are_still_checked(run, 
     assert out.exit_code == 2
     assert "trigger.md: internal error" in out.output and "simulated bug" in out.output
     assert "good.md:1:28" in out.output and "Traceback" not in out.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_command_flushes_everything_before_its_quick_exit(tmp_path, fmt):
+    """``python -m termlint`` ends with os._exit: output through a pipe must still be whole,
+    with the same exit status and text as the in-process command."""
+    write(tmp_path, "draft.md", AMBIGUOUS * 40)
+    write(tmp_path, ".termlint.yaml", "{}\n")
+    out = subprocess.run([sys.executable, "-m", "termlint", "check", "draft.md", "--format", fmt,
+                          "--no-color"], cwd=tmp_path, capture_output=True, text=True,
+                         check=False)
+    inside = CliRunner().invoke(main, ["check", str(tmp_path / "draft.md"), "--format", fmt,
+                                       "--no-color"])
+    assert out.returncode == inside.exit_code == 1
+    assert out.stdout.replace(str(tmp_path) + os.sep, "") == \
+        inside.stdout.replace(str(tmp_path) + os.sep, "")
+    assert out.stdout.count("ambiguous-term") >= 40
