@@ -131,14 +131,16 @@ class SurfacePrefilter:
     """
 
     def __init__(self, phrases: set[str]):
-        body = r"(?<!\w)" + trie_regex(phrases) + r"(?!\w)"
-        self._lower = re.compile(body)
-        self._folded = re.compile(body, re.I)
+        self._body = r"(?<!\w)" + trie_regex(phrases) + r"(?!\w)"
+        self._lower = re.compile(self._body)
+        self._folded: re.Pattern[str] | None = None  # compiled when first needed: rare
 
     def finditer(self, text: str):
         lowered = text.lower()
         if len(lowered) == len(text):
             return self._lower.finditer(lowered)
+        if self._folded is None:
+            self._folded = re.compile(self._body, re.I)
         return self._folded.finditer(text)
 
     def search(self, text: str) -> re.Match[str] | None:

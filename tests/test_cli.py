@@ -292,3 +292,15 @@ def test_the_command_flushes_everything_before_its_quick_exit(tmp_path, fmt):
     assert out.stdout.replace(str(tmp_path) + os.sep, "") == \
         inside.stdout.replace(str(tmp_path) + os.sep, "")
     assert out.stdout.count("ambiguous-term") >= 40
+
+
+def test_the_library_api_lives_at_the_top_and_costs_nothing_to_import():
+    code = ("import sys, termlint\n"
+            "heavy = [m for m in ('spacy', 'markdown_it', 'click', 'termlint.engine') "
+            "if m in sys.modules]\n"
+            "r = termlint.lint_text('AI labs should prepare for scheming before the next model "
+            "ships.')\n"
+            "print(heavy, [d.rule for d in r.diagnostics])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[] ['ambiguous-term']", out.stdout + out.stderr

@@ -54,3 +54,18 @@ def test_columns_count_characters_not_bytes(lint):
     result = lint("日本語 " + BARE + "\n")
     [d] = [d for d in result.diagnostics if d.rule == "ambiguous-term"]
     assert d.column == len("日本語 ") + BARE.index("scheming") + 1
+
+
+@pytest.mark.parametrize("prefix", ["İstanbul notes: ", "ǅ ẞ İİ — ", "plain ascii: "])
+def test_letters_that_lowercase_longer_do_not_shift_the_prefilter(lint, prefix):
+    # "İ".lower() is two characters: the prefilter must not search the lowercased copy then.
+    result = lint(prefix + BARE + "\n")
+    [d] = [d for d in result.diagnostics if d.rule == "ambiguous-term"]
+    assert d.column == len(prefix) + BARE.index("scheming") + 1
+    assert result.occurrences[0].match == "scheming"
+
+
+def test_prefilter_spans_are_offsets_in_the_text_as_written(project):
+    text = "İİİ SCHEMING and Sandbagging, then deceptive alignment."
+    spans = [text[m.start():m.end()] for m in project.prefilter.finditer(text)]
+    assert spans == ["SCHEMING", "Sandbagging", "deceptive alignment"]
