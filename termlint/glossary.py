@@ -41,6 +41,7 @@ class Sense:
     term_id: str
     ai: bool = True
     broader: str | None = None
+    agent: str | None = None  # "ai" or "developer": who does it, when that tells senses apart
     features: dict[str, Any] = field(default_factory=dict)
     cues: list[Cue] = field(default_factory=list)
     clarifications: list[str] = field(default_factory=list)
@@ -367,7 +368,7 @@ def _build(raw: dict, digest: str) -> Glossary:
         senses = [
             Sense(
                 id=s["id"], label=s["label"], definition=s["definition"].strip(), term_id=t["id"],
-                ai=s.get("ai", True), broader=s.get("broader"),
+                ai=s.get("ai", True), broader=s.get("broader"), agent=s.get("agent"),
                 features=dict(s.get("features", {})),
                 cues=[Cue(c, 1.0) if isinstance(c, str) else Cue(c["phrase"], c.get("weight", 1.0))
                       for c in s.get("cues", [])],

@@ -46,6 +46,8 @@ class Occurrence:
     defines: bool = False
     text_start: int = 0  # offsets in the block's prose text
     text_end: int = 0
+    agent: str = ""  # who does it, if the words around say: "ai" or "developer" (see agent_of)
+    agent_word: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class _Lexicon:
     verb_preceders: frozenset[str]
     determiners: frozenset[str]
     ai_stems: frozenset[str]
+    developer_stems: frozenset[str]
+    agent_links: frozenset[str]
 
 
 def _lex() -> _Lexicon:
@@ -71,6 +75,8 @@ def _lex() -> _Lexicon:
             verb_preceders=frozenset(str(w).lower() for w in lex["verb_preceders"]),
             determiners=frozenset(str(w).lower() for w in lex["determiners"]),
             ai_stems=frozenset(stem(str(w)) for w in lex["ai_agents"] if " " not in str(w)),
+            developer_stems=frozenset(stem(str(w)) for w in lex["developer_agents"]),
+            agent_links=frozenset(str(w).lower() for w in lex["agent_links"]),
         )
     return _LEX
 
@@ -103,6 +109,8 @@ def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
                 in_blockquote=block.in_quote, in_heading=block.kind == "heading",
                 verb=hit.kind == "verb", text_start=hit.start, text_end=hit.end)
             occ.mention = is_mention(hit)
+            if any(s.agent for s in term.senses):
+                occ.agent, occ.agent_word = agent_of(hit, occ.match)
             found.append(occ)
     return found
 
@@ -154,3 +162,41 @@ def is_mention(hit: TermHit) -> bool:
             if tuple(after[: len(phrase)]) == phrase:
                 return True
     return False
+
+
+def agent_of(hit: TermHit, match: str) -> tuple[str, str]:
+    """Who does what the word names, when the words right around it say: ``("ai", "model")``
+    for "a model that sandbags", "the model is not sandbagging", "sandbagging models",
+    "sandbagging by the model"; ``("developer", "labs")`` for "labs accused of sandbagging".
+
+    Reads back over auxiliaries, modals, adverbs and the like (the lexicon's agent_links) to
+    the nearest other word, and forward over "by" and a determiner; ``("", "")`` otherwise.
+    """
+    lex = _lex()
+    for word in reversed(hit.left):
+        kind = _agent_kind(word, lex)
+        if kind:
+            return kind, word
+        if word not in lex.agent_links:
+            break
+    right = hit.right
+    if right and right[0] == "by":  # "sandbagging by the developer"
+        after = [w for w in right[1:3] if w not in lex.determiners]
+    elif match.lower().endswith("ing"):  # "a sandbagging model"
+        after = list(right[:1])
+    else:
+        after = []
+    for word in after[:1]:
+        kind = _agent_kind(word, lex)
+        if kind:
+            return kind, word
+    return "", ""
+
+
+def _agent_kind(word: str, lex: _Lexicon) -> str:
+    if _is_ai_agent(word, lex):
+        return "ai"
+    if stem(word) in lex.developer_stems or (word.endswith("s") and
+                                             stem(word[:-1]) in lex.developer_stems):
+        return "developer"
+    return ""

@@ -44,6 +44,7 @@ RESOLVE_MIN = 1.2
 RESOLVE_RATIO = 1.5
 DEFINITION_MIN = 1.0
 HUMAN_WINDOW = 8
+AGENT_WEIGHT = 2.0  # who does it ("a model that sandbags") names a sense like a specific cue
 
 _Q = "[\"“”'‘’*_]?"
 
@@ -202,6 +203,13 @@ class DocumentResolver:
             scores[cue.sense_id] += cue.weight * factor
             why.append(f"'{cue.phrase}' in the sentence" + (" (next to the word)"
                                                              if qualifier else ""))
+        if occ.agent:
+            # Only where the term's senses differ in who does it (sandbagging: the model or
+            # the lab); for most terms every AI sense has the same agent.
+            acting = [s.id for s in term.senses if s.agent == occ.agent]
+            if len(acting) == 1:
+                scores[acting[0]] += AGENT_WEIGHT
+                why.append(f"done by '{occ.agent_word}' (the word next to it)")
         block = self.doc.blocks[occ.block]
         sent_start, sent_end = analysis.sentences[occ.sentence]
         for start, _end, term_id, sense_id, weight in self.sense_links.get(occ.block, ()):

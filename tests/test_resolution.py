@@ -180,3 +180,41 @@ def test_every_decision_records_evidence(lint):
              "In-context scheming in evals. The word 'schemer'. The AI was scheming.\n")
     for occ in r.occurrences:
         assert occ.evidence, occ
+
+
+# -- who does it: senses told apart by their agent -----------------------------------------
+
+@pytest.mark.parametrize(("text", "sense"), [
+    ("A model that sandbags dangerous-capability evals makes every threshold meaningless.",
+     "ai-strategic-underperformance"),
+    ("We take this as weak evidence that the model was not sandbagging.",
+     "ai-strategic-underperformance"),
+    ("Did the model actually sandbag, or is the harder variant just harder?",
+     "ai-strategic-underperformance"),
+    ("An eval that a sandbagging model can pass by playing dumb is not a safety eval.",
+     "ai-strategic-underperformance"),
+    ("Labs accused of sandbagging safety evaluations to dodge new rules.",
+     "developer-sandbagging"),
+    ("The worry here is sandbagging by the developer, not by anything it trained.",
+     "developer-sandbagging"),
+])
+def test_who_does_it_tells_the_senses_of_sandbagging_apart(lint, text, sense):
+    occ = next(o for o in lint(text + "\n").occurrences if o.term_id == "sandbagging")
+    assert (occ.sense, occ.status) == (sense, "resolved")
+    assert any(e.startswith("done by '") for e in occ.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "Sandbagging is the failure mode we know least about.",
+    "The risk of sandbagging grows with capability.",
+    "Evaluators should test models for sandbagging.",  # the models are tested, not the agent
+])
+def test_without_an_agent_next_to_it_sandbagging_stays_unclear(lint, text):
+    occ = next(o for o in lint(text + "\n").occurrences if o.term_id == "sandbagging")
+    assert occ.status == "ambiguous" and not occ.agent
+
+
+def test_an_agent_names_no_sense_for_terms_whose_senses_share_one(lint):
+    # Every AI sense of scheming is done by a model: "the model is scheming" stays unclear.
+    occ = next(o for o in lint("In this run the model is scheming.\n").occurrences)
+    assert occ.status == "ambiguous" and occ.agent == ""
