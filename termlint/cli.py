@@ -492,6 +492,9 @@ def run() -> None:
     import contextlib
     import os
 
+    from . import nlp
+
+    nlp.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
     try:
         main()
         code = 0

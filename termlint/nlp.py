@@ -11,6 +11,7 @@ is plain data (:class:`BlockAnalysis`), so the later stages never see spaCy obje
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -98,6 +99,59 @@ _SUFFIX = re.compile(r"(?:['’][sS]|\.\.+|[^\w\s]|_)$")
 _INFIX = re.compile(r"(?<=\w)[^\w\s'’]+(?=\w)")
 
 
+#: Set by the ``termlint`` command (:func:`termlint.cli.run`), whose process never runs spaCy's
+#: own command line: spaCy may then be loaded without it (see :func:`import_spacy`).
+SKIP_SPACY_CLI = False
+
+
+def import_spacy() -> None:
+    """Import spaCy once per process; in the termlint command, without spaCy's CLI.
+
+    ``spacy/__init__`` imports ``spacy.cli.info`` and with it typer, weasel, requests and the
+    rest of spaCy's command line: about a third of ``import spacy``, for commands termlint
+    never runs. In the termlint command an empty stand-in takes its place while spaCy loads
+    and is dropped afterwards, so a later ``import spacy.cli`` gets the real one. If this
+    spaCy needs more of its CLI at import time, it is imported again the ordinary way.
+    """
+    if "spacy" in sys.modules:
+        return
+    if not SKIP_SPACY_CLI:
+        import spacy
+        return
+    stand_ins = _cli_stand_ins()
+    for name, module in stand_ins.items():
+        sys.modules.setdefault(name, module)
+    try:
+        import spacy
+    except Exception:  # this spaCy's import needs its real CLI: import it the ordinary way
+        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+            del sys.modules[name]
+        import spacy  # noqa: F401
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        package = sys.modules.get("spacy")
+        if package is not None and getattr(package, "cli", None) is stand_ins["spacy.cli"]:
+            del package.cli  # `import spacy.cli` brings the real one
+
+
+def _cli_stand_ins() -> dict:
+    import types
+
+    cli = types.ModuleType("spacy.cli", "stand-in while spaCy loads (termlint.nlp.import_spacy)")
+    cli.__path__ = []
+    info = types.ModuleType("spacy.cli.info", cli.__doc__)
+
+    def spacy_info(*args, **kwargs):  # spacy.info(), should anything call it: the real one
+        from importlib import import_module
+
+        return import_module("spacy.cli.info").info(*args, **kwargs)
+
+    info.info = spacy_info
+    return {"spacy.cli": cli, "spacy.cli.info": info}
+
+
 def make_tokenizer(word_stem=stem):
     """spaCy's Tokenizer with termlint's lean rules and only the lexeme attributes it reads.
 
@@ -105,6 +159,7 @@ def make_tokenizer(word_stem=stem):
     abbreviations ("e.g.") together, which neither matching nor the sentence splitter needs.
     Every word type gets a crude stem as its NORM, set once per lexeme, not per token.
     """
+    import_spacy()
     from spacy.attrs import LOWER, NORM
     from spacy.lang.tokenizer_exceptions import URL_MATCH
     from spacy.tokenizer import Tokenizer

@@ -44,3 +44,48 @@ def test_analyzer_finds_terms_inside_hyphenated_compounds_and_possessives():
              for h in result.terms]
     assert ("scheming", "scheming") in found
     assert ("schemer", "scheming") in found
+
+
+def _run(code: str) -> str:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout.strip()
+
+
+def test_the_command_loads_spacy_without_its_cli_and_spacy_cli_still_works():
+    out = _run(
+        "import sys\n"
+        "from termlint import nlp\n"
+        "nlp.SKIP_SPACY_CLI = True\n"
+        "tok = nlp.make_tokenizer()\n"
+        "print([t.text for t in tok('in-context scheming')],\n"
+        "      'spacy.cli' in sys.modules, 'typer' in sys.modules, 'weasel' in sys.modules)\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.download))\n")
+    assert out.splitlines() == ["['in', '-', 'context', 'scheming'] False False False", "True"]
+
+
+def test_a_spacy_that_needs_its_cli_at_import_is_imported_the_ordinary_way():
+    # A stand-in without what spacy/__init__ takes from it makes that import fail.
+    out = _run(
+        "import sys, types\n"
+        "from termlint import nlp\n"
+        "nlp.SKIP_SPACY_CLI = True\n"
+        "broken = types.ModuleType('spacy.cli'); broken.__path__ = []\n"
+        "nlp._cli_stand_ins = lambda: {'spacy.cli': broken,\n"
+        "                              'spacy.cli.info': types.ModuleType('spacy.cli.info')}\n"
+        "tok = nlp.make_tokenizer()\n"
+        "import spacy\n"
+        "print([t.text for t in tok('a schemer')], 'typer' in sys.modules,\n"
+        "      sys.modules['spacy.cli'] is not broken, callable(spacy.info))\n")
+    assert out == "['a', 'schemer'] True True True"
+
+
+def test_library_users_get_the_ordinary_spacy_import():
+    out = _run("import sys\nfrom termlint import nlp\nnlp.make_tokenizer()\n"
+               "print('spacy.cli' in sys.modules)\n")
+    assert out == "True"
