@@ -9,6 +9,7 @@ read from the cache (JSON, in the same folder as the validated-data cache).
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -254,7 +255,14 @@ def run_paths(paths: Iterable[str], project: Project, stdin_reader=None, jobs: i
     if _needs_nlp(entries, project, cache):
         _warm_up(project)  # import spaCy once, before forking, so workers share it
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs) as pool:
+    # Frozen objects are never scanned by the collector, so the workers do not copy the pages
+    # of everything the parent loaded (spaCy, the glossary) just to collect: ~5% of their time.
+    gc.freeze()
+    try:
+        pool = ctx.Pool(jobs)
+    finally:
+        gc.unfreeze()
+    with pool:
         yield from pool.imap(_lint_entry_in_worker, entries, chunksize=CHUNKSIZE)
 
 
