@@ -7,6 +7,7 @@ occurrence; a word discussed as a word ("the word 'schemer'") is a *mention*.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,7 @@ def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
         if not analysis.terms:
             continue  # most blocks: no need to make their block objects
         block = doc.blocks[index]
+        previous: Occurrence | None = None
         for hit in analysis.terms:
             term = glossary.terms[hit.term_id]
             if any(s <= hit.start and hit.end <= e for s, e in analysis.exclusions):
@@ -108,11 +110,42 @@ def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
                 block=block.index, sentence=hit.sentence, token=hit.token,
                 in_blockquote=block.in_quote, in_heading=block.kind == "heading",
                 verb=hit.kind == "verb", text_start=hit.start, text_end=hit.end)
-            occ.mention = is_mention(hit)
+            occ.mention = is_mention(hit) or (
+                previous is not None and previous.mention
+                and _listed_after(block.text, previous.text_end, hit.start)) or (
+                _quoted(hit) and _talks_about_words(block.text, analysis.sentences[hit.sentence]))
             if any(s.agent for s in term.senses):
                 occ.agent, occ.agent_word = agent_of(hit, occ.match)
             found.append(occ)
+            previous = occ
     return found
+
+
+_QUOTED_LIST_GAP = re.compile(r"""["”'’]\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)["“'‘]$""")
+
+
+_WORD_TALK = re.compile(r"\b(?:word|words|term|terms|label|labels|name|names|phrase|jargon|"
+                        r"definition|definitions|define|defines|defined|undefined|qualifier|"
+                        r"qualifiers|qualification|meaning|meanings|means|meant|"
+                        r"synonym|synonyms|spelling|spelled|translation|overloaded)\b", re.I)
+
+
+def _quoted(hit: TermHit) -> bool:
+    return bool(hit.left) and hit.left[-1] in OPEN_QUOTES and bool(hit.right) and \
+        hit.right[0] in CLOSE_QUOTES
+
+
+def _talks_about_words(text: str, sentence: tuple[int, int]) -> bool:
+    """A sentence about words and what they mean: a quoted term in it is a mention
+    ('papers use "scheming" without a qualifier', '"schemer" has two meanings')."""
+    return bool(_WORD_TALK.search(text, sentence[0], sentence[1]))
+
+
+def _listed_after(text: str, previous_end: int, start: int) -> bool:
+    """A quoted word listed right after a quoted mention is one too: the words "scheming"
+    and "deceptive alignment"."""
+    gap = text[previous_end:start]
+    return len(gap) <= 12 and bool(_QUOTED_LIST_GAP.fullmatch(gap))
 
 
 def _has_ai_context(hit: TermHit, analysis: BlockAnalysis, ai_in_doc: int) -> bool:

@@ -218,3 +218,31 @@ def test_an_agent_names_no_sense_for_terms_whose_senses_share_one(lint):
     # Every AI sense of scheming is done by a model: "the model is scheming" stays unclear.
     occ = next(o for o in lint("In this run the model is scheming.\n").occurrences)
     assert occ.status == "ambiguous" and occ.agent == ""
+
+
+# -- mentions: quoted words in lists, and sentences about words ----------------------------
+
+def test_a_quoted_term_listed_after_a_mention_is_a_mention_too(lint):
+    r = lint('Staff will meet the words "scheming" and "deceptive alignment" in submissions.\n')
+    assert [(o.term_id, o.mention) for o in r.occurrences] == [
+        ("scheming", True), ("deceptive-alignment", True)]
+    assert not any(d.rule == "ambiguous-term" for d in r.diagnostics)
+
+
+@pytest.mark.parametrize("text", [
+    'Three of this week\'s abstracts use "scheming" without any qualifier.',
+    "'Alignment faking' is a slightly unfortunate name for what the paper shows.",
+    'In this thread alone "scheming" has meant at least three different things.',
+])
+def test_a_quoted_term_in_a_sentence_about_words_is_a_mention(lint, text):
+    [occ] = lint(text + "\n").occurrences
+    assert occ.mention and occ.status == "mention"
+
+
+@pytest.mark.parametrize("text", [
+    'The model was "scheming" in only two of the fifty rollouts.',  # scare quotes: a use
+    "The name of the game is scheming, and the model keeps playing it.",  # not quoted
+])
+def test_quotes_or_word_talk_alone_do_not_make_a_mention(lint, text):
+    [occ] = lint(text + "\n").occurrences
+    assert not occ.mention
