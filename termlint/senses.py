@@ -94,6 +94,12 @@ _SUBJECT_DEFINITION = re.compile(
     r"(?:that|which|who)\b", re.I)
 _SUBJECT_BEFORE = re.compile(r"(?:^|[,:;]\s*|\b(?:a|an)\s+|^\s*(?:a|an)\s+)" + _Q + r"$", re.I)
 _HEREAFTER = re.compile(r"\b(?:hereafter|henceforth)\b", re.I)
+# "When researchers talk about (AI) scheming, they mean …", "If we speak of schemers, we mean …"
+_TALK_BEFORE = re.compile(r"\b(?:talk|talks|talking|speak|speaks|speaking|write|writes|writing)"
+                          r"\s+(?:about|of)\s+(?:\*\*|\*)?(?:AI\s+)?" + _Q + r"$", re.I)
+_TALK_AFTER = re.compile(r"^" + _Q + r"s?" + _Q + r"(?:\*\*|\*)?\s*,\s*(?:they|we|i|people|"
+                         r"researchers|most\s+people)\s+(?:usually\s+|generally\s+|typically\s+)?"
+                         r"mean\b", re.I)
 
 
 def is_definitional(sentence: str, rel_start: int, rel_end: int) -> bool:
@@ -107,6 +113,8 @@ def is_definitional(sentence: str, rel_start: int, rel_end: int) -> bool:
     if _SUBJECT_DEFINITION.search(after) and _SUBJECT_BEFORE.search(before):
         return True
     if _USED_FOR_BEFORE.search(before) and _USED_FOR_AFTER.search(after):
+        return True
+    if _TALK_BEFORE.search(before) and _TALK_AFTER.search(after):
         return True
     return bool(_HEREAFTER.search(sentence))
 

@@ -246,3 +246,19 @@ def test_a_quoted_term_in_a_sentence_about_words_is_a_mention(lint, text):
 def test_quotes_or_word_talk_alone_do_not_make_a_mention(lint, text):
     [occ] = lint(text + "\n").occurrences
     assert not occ.mention
+
+
+@pytest.mark.parametrize("text", [
+    "When AI researchers talk about **AI scheming**, they mean an AI system that secretly "
+    "pursues goals its developers did not intend.",
+    "If we speak of schemers, we mean models that fake alignment to keep their goals.",
+])
+def test_saying_what_people_mean_when_they_talk_about_the_word_defines_it(lint, text):
+    r = lint(text + "\n\nTools for detecting scheming should be ready before they are needed.\n")
+    assert [o.status for o in r.occurrences if o.term_id == "scheming"] == ["defined", "defined"]
+    assert not any(d.rule == "ambiguous-term" for d in r.diagnostics)
+
+
+def test_talking_about_the_word_without_saying_what_it_means_defines_nothing(lint):
+    r = lint("When people talk about scheming, they get nervous.\n")
+    assert r.occurrences[0].status == "ambiguous"
