@@ -44,6 +44,7 @@ RESOLVE_MIN = 1.2
 RESOLVE_RATIO = 1.5
 DEFINITION_MIN = 1.0
 HUMAN_WINDOW = 8
+PRONOUN_REACH = 3  # tokens: "her scheming", "he is scheming", "she was quietly scheming"
 AGENT_WEIGHT = 2.0  # who does it ("a model that sandbags") names a sense like a specific cue
 
 _Q = "[\"“”'‘’*_]?"
@@ -304,6 +305,11 @@ class DocumentResolver:
                        if sent == occ.sentence), default=None)
         human_near = min((abs(tok - occ.token) for tok, sent in analysis.human_tokens
                           if sent == occ.sentence), default=None)
+        pronoun_before = min((occ.token - tok for tok, sent in analysis.pronoun_tokens
+                              if sent == occ.sentence and 0 < occ.token - tok <= PRONOUN_REACH),
+                             default=None)
+        if pronoun_before is not None and (human_near is None or pronoun_before < human_near):
+            human_near = pronoun_before  # "her scheming", "she was scheming": a person does it
         if human_near is not None and human_near <= HUMAN_WINDOW and \
                 (ai_near is None or ai_near > human_near + 2):
             return True

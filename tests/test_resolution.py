@@ -262,3 +262,21 @@ def test_saying_what_people_mean_when_they_talk_about_the_word_defines_it(lint, 
 def test_talking_about_the_word_without_saying_what_it_means_defines_nothing(lint):
     r = lint("When people talk about scheming, they get nervous.\n")
     assert r.occurrences[0].status == "ambiguous"
+
+
+@pytest.mark.parametrize("text", [
+    "The regent spends the novel plotting, and her scheming is mostly defensive.",
+    "In the second act he is scheming against his brother again.",
+    "Her chancellor is scheming too, against her.",
+])
+def test_a_person_right_before_the_word_makes_it_everyday_even_among_ai_words(lint, text):
+    doc = "Our evals prompt AI models with a secret goal.\n\n" + text + "\n"
+    occ = next(o for o in lint(doc).occurrences if o.term_id == "scheming")
+    assert occ.status == "colloquial"
+
+
+def test_a_pronoun_further_off_does_not_make_a_use_everyday(lint):
+    doc = ("Our evals prompt AI models with a secret goal.\n\n"
+           "She thinks the whole field worries too much about scheming.\n")
+    occ = next(o for o in lint(doc).occurrences if o.term_id == "scheming")
+    assert occ.status != "colloquial"
