@@ -199,9 +199,12 @@ class Analyzer:
                     self.norm_matcher.add(key, [make(v) for v in phrase_variants(cue.phrase)])
         lex = lexicon()
         for kind, words in (("ai", lex["ai_agents"] + lex["ai_topics"]),
-                            ("human", lex["human_agents"]), ("pronoun", lex["human_pronouns"])):
+                            ("human", lex["human_agents"])):
             key = self._key(("context", kind))
             self.norm_matcher.add(key, [make(v) for w in words for v in phrase_variants(str(w))])
+        # Pronouns match as written: their stems collide with other words ("here" → "her").
+        self.term_matcher.add(self._key(("context", "pronoun")),
+                              [make(str(w)) for w in lex["human_pronouns"]])
 
     def _key(self, meaning: tuple) -> str:
         name = "|".join(map(str, meaning))
@@ -243,6 +246,10 @@ class Analyzer:
         for match_id, start, end in self.term_matcher(doc):
             meaning = self.keys[match_id]
             start_char = base + doc[start].idx
+            if meaning[0] == "context":  # a pronoun
+                result.pronoun_tokens.append((token_base + start,
+                                              sentence_index(starts, start_char)))
+                continue
             end_char = base + doc[end - 1].idx + len(doc[end - 1])
             if meaning[0] == "exclusion":
                 result.exclusions.append((start_char, end_char))

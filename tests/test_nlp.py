@@ -89,3 +89,10 @@ def test_library_users_get_the_ordinary_spacy_import():
     out = _run("import sys\nfrom termlint import nlp\nnlp.make_tokenizer()\n"
                "print('spacy.cli' in sys.modules)\n")
     assert out == "True"
+
+
+def test_pronouns_match_as_written_not_by_stem():
+    analyzer = analyzer_for(default_project().glossary)
+    [result] = analyzer.analyze(["The worry here is that her plan, and hers, were his."])
+    words = "The worry here is that her plan , and hers , were his .".split()
+    assert [words[t] for t, _ in result.pronoun_tokens] == ["her", "hers", "his"]
