@@ -95,6 +95,8 @@ _SUBJECT_DEFINITION = re.compile(
     r"(?:that|which|who)\b", re.I)
 _SUBJECT_BEFORE = re.compile(r"(?:^|[,:;]\s*|\b(?:a|an)\s+|^\s*(?:a|an)\s+)" + _Q + r"$", re.I)
 _HEREAFTER = re.compile(r"\b(?:hereafter|henceforth)\b", re.I)
+_DEFINE_BEFORE = re.compile(r"\b(?:define|defines|defined|defining)\s+" + _Q + r"$", re.I)
+_DEFINE_AFTER = re.compile(r"^" + _Q + r"s?" + _Q + r"\s+as\b", re.I)
 # "When researchers talk about (AI) scheming, they mean …", "If we speak of schemers, we mean …"
 _TALK_BEFORE = re.compile(r"\b(?:talk|talks|talking|speak|speaks|speaking|write|writes|writing)"
                           r"\s+(?:about|of)\s+(?:\*\*|\*)?(?:AI\s+)?" + _Q + r"$", re.I)
@@ -117,6 +119,8 @@ def is_definitional(sentence: str, rel_start: int, rel_end: int) -> bool:
         return True
     if _TALK_BEFORE.search(before) and _TALK_AFTER.search(after):
         return True
+    if _DEFINE_BEFORE.search(before) and _DEFINE_AFTER.search(after):
+        return True  # "van der Weij et al. define sandbagging as strategic underperformance"
     return bool(_HEREAFTER.search(sentence))
 
 

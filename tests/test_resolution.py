@@ -280,3 +280,11 @@ def test_a_pronoun_further_off_does_not_make_a_use_everyday(lint):
            "She thinks the whole field worries too much about scheming.\n")
     occ = next(o for o in lint(doc).occurrences if o.term_id == "scheming")
     assert occ.status != "colloquial"
+
+
+def test_an_authors_definition_defines_the_word_for_the_document(lint):
+    r = lint("Van der Weij et al. define sandbagging as strategic underperformance on an "
+             "evaluation.\n\nSandbagging is hard to catch.\n")
+    assert [o.status for o in r.occurrences] == ["defined", "defined"]
+    r = lint("Critics define the problem away.\n\nSandbagging is hard to catch.\n")
+    assert r.occurrences[0].status == "ambiguous"
