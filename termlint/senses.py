@@ -136,7 +136,7 @@ class DocumentResolver:
         self.analyzed = range(len(doc.blocks)) if analyzed is None else analyzed
         self.analyses = analyses
         self.glossary = glossary
-        self.source_urls = _source_url_index(glossary)
+        self.source_urls, self.source_titles = _source_indexes(glossary)
         self.sense_links = self._sense_link_cues()
         self.ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
         self.human_in_doc = sum(len(a.human_tokens) for a in analyses)
@@ -182,13 +182,19 @@ class DocumentResolver:
                                 path, line)
 
     def _sense_link_cues(self) -> dict[int, list[tuple[int, int, str, str, float]]]:
-        """Per block: links whose target names a glossary sense or a cited source."""
+        """Per block: links whose target names a glossary sense or a cited source, and the
+        titles of cited sources written out (a paper named is a paper cited)."""
         out: dict[int, list] = defaultdict(list)
+        titles, by_title = self.source_titles
         for index in self.analyzed:
             block = self.doc.blocks[index]
             for link in block.links:
                 for term_id, sense_id, weight in self._link_targets(link.href):
                     out[block.index].append((link.start, link.end, term_id, sense_id, weight))
+            if titles is not None:
+                for m in titles.finditer(block.text.lower()):
+                    for term_id, sense_id, weight in by_title[m.group()]:
+                        out[block.index].append((m.start(), m.end(), term_id, sense_id, weight))
         return out
 
     def _link_targets(self, href: str):
@@ -544,25 +550,67 @@ def _normalize_url(url: str) -> str:
     return u
 
 
-def _source_url_index(glossary: Glossary) -> dict[str, list[tuple[str, str, float]]]:
-    """URL → senses whose sources cite it (a link to Apollo's paper votes for Apollo's sense)."""
-    cited: dict[str, set[tuple[str, str]]] = defaultdict(set)
+#: A title this long (in words) is specific enough to count as a citation when written out.
+TITLE_MIN_WORDS = 4
+_INDEXES: dict[int, tuple] = {}
+
+
+def _source_indexes(glossary: Glossary):
+    """The URL index and the title pattern of the glossary's cited sources, built once."""
+    entry = _INDEXES.get(id(glossary))
+    if entry is None or entry[0] is not glossary:
+        entry = (glossary, _source_url_index(glossary), _source_title_index(glossary))
+        _INDEXES[id(glossary)] = entry
+    return entry[1], entry[2]
+
+
+def _source_title_index(glossary: Glossary):
+    """A regex of the cited sources' titles (lowercased), and title → senses it votes for.
+
+    A title counts when it has TITLE_MIN_WORDS words or more — the whole title, or the part
+    before a colon ("Alignment faking in large language models", "Frontier Models are Capable
+    of In-context Scheming"); a two-word title like "Gradient hacking" is just a phrase.
+    """
+    by_source: dict[str, list[tuple[str, str, float]]] = {}
+    for term_id, sense_id, weight, key in _primary_citations(glossary):
+        by_source.setdefault(key, []).append((term_id, sense_id, weight))
+    by_title: dict[str, list[tuple[str, str, float]]] = {}
+    for key, votes in by_source.items():
+        source = glossary.sources.get(key)
+        if source is None:
+            continue
+        title = " ".join(source.title.split()).lower()
+        for candidate in {title, title.split(":")[0].strip()}:
+            if len(candidate.split()) >= TITLE_MIN_WORDS:
+                by_title.setdefault(candidate, []).extend(votes)
+    if not by_title:
+        return None, {}
+    pattern = "|".join(re.escape(t) for t in sorted(by_title, key=len, reverse=True))
+    return re.compile(pattern), by_title
+
+
+def _primary_citations(glossary: Glossary):
+    """(term, sense, weight, source key) for each AI sense's primary source; the weight is
+    shared among the term's senses that cite the same source."""
+    cited: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for term in glossary.terms.values():
         if not term.multi_sense:
             continue
         for sense in term.senses:
             if sense.ai and sense.sources:  # a sense's first source is its primary one
-                cited[sense.sources[0].key].add((term.id, sense.id))
+                cited[sense.sources[0].key][term.id].append(sense.id)
+    for key, per_term in cited.items():
+        for term_id, senses in per_term.items():
+            for sense_id in senses:
+                yield term_id, sense_id, 2.0 / len(senses), key
+
+
+def _source_url_index(glossary: Glossary) -> dict[str, list[tuple[str, str, float]]]:
+    """URL → senses whose sources cite it (a link to Apollo's paper votes for Apollo's sense)."""
     index: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-    for key, pairs in cited.items():
+    for term_id, sense_id, weight, key in _primary_citations(glossary):
         source = glossary.sources.get(key)
-        if source is None:
-            continue
-        per_term: dict[str, list[str]] = defaultdict(list)
-        for term_id, sense_id in pairs:
-            per_term[term_id].append(sense_id)
-        for url in [source.url, *source.urls]:
-            for term_id, senses in per_term.items():
-                for sense_id in senses:
-                    index[_normalize_url(url)].append((term_id, sense_id, 2.0 / len(senses)))
+        if source is not None:
+            for url in [source.url, *source.urls]:
+                index[_normalize_url(url)].append((term_id, sense_id, weight))
     return index

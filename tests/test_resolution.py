@@ -288,3 +288,19 @@ def test_an_authors_definition_defines_the_word_for_the_document(lint):
     assert [o.status for o in r.occurrences] == ["defined", "defined"]
     r = lint("Critics define the problem away.\n\nSandbagging is hard to catch.\n")
     assert r.occurrences[0].status == "ambiguous"
+
+
+def test_a_cited_papers_title_written_out_counts_as_citing_it(lint):
+    r = lint("*Alignment Faking in Large Language Models* is still the clearest demonstration "
+             "that alignment faking can emerge without being trained in.\n")
+    senses = [o.sense for o in r.occurrences if o.term_id == "alignment-faking"]
+    assert senses == ["selective-compliance", "selective-compliance"]
+    assert any("citation" in e for e in r.occurrences[0].evidence)
+
+
+def test_a_short_title_is_just_a_phrase(lint, project):
+    from termlint.senses import TITLE_MIN_WORDS, _source_indexes
+
+    _, (pattern, by_title) = _source_indexes(project.glossary)
+    assert all(len(t.split()) >= TITLE_MIN_WORDS for t in by_title)
+    assert pattern.search("we saw gradient hacking and ai control protocols") is None
