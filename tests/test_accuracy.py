@@ -29,17 +29,27 @@ def test_the_labelled_set_is_big_enough():
 
 
 def test_flags_on_unclear_uses(dev_scores):
-    assert dev_scores.precision >= 0.78, dev_scores.errors
-    assert dev_scores.recall >= 0.80, dev_scores.errors
-    assert dev_scores.f1 >= 0.80
+    assert dev_scores.precision >= 0.85, dev_scores.errors
+    assert dev_scores.recall >= 0.89, dev_scores.errors
+    assert dev_scores.f1 >= 0.87
 
 
 def test_senses_of_clear_uses(dev_scores):
-    assert dev_scores.sense_accuracy >= 0.84, dev_scores.errors
-    assert dev_scores.sense_unflagged_wrong <= 12
+    assert dev_scores.sense_accuracy >= 0.88, dev_scores.errors
+    assert dev_scores.sense_unflagged_wrong <= 10
 
 
 def test_everyday_uses_and_mentions_are_rarely_flagged(dev_scores):
-    assert dev_scores.non_ai_flagged <= 4
-    assert dev_scores.mention_flagged <= 8
+    assert dev_scores.non_ai_flagged <= 3
+    assert dev_scores.mention_flagged <= 6
     assert dev_scores.missing_occurrences + dev_scores.extra_occurrences <= 4
+
+
+@pytest.mark.parametrize(("split", "f1", "sense_accuracy"), [("dev2", 0.71, 0.85),
+                                                            ("blind3", 0.57, 0.77)])
+def test_sets_tuned_on_since_do_not_regress(project, split, f1, sense_accuracy):
+    # Both were blind until their first scoring and have been read since (docs/accuracy.md);
+    # blind4 is never a test: it stays an estimate.
+    scores = evaluate(load_items(LABELLED, split), project)
+    assert scores.f1 >= f1, scores.errors
+    assert scores.sense_accuracy >= sense_accuracy, scores.errors
