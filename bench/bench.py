@@ -58,13 +58,9 @@ def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
     return elapsed, usage.ru_maxrss
 
 
-def best_of(n: int, cmd, before=None, **kw) -> tuple[float, int]:
-    """Best wall time and largest peak memory of n runs; ``before`` runs ahead of each."""
-    results = []
-    for _ in range(n):
-        if before is not None:
-            before()
-        results.append(run(cmd, **kw))
+def best_of(n: int, cmd, **kw) -> tuple[float, int]:
+    """Best wall time and largest peak memory of n runs."""
+    results = [run(cmd, **kw) for _ in range(n)]
     return min(r[0] for r in results), max(r[1] for r in results)
 
 
@@ -135,7 +131,8 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="200k words, no peers")
     parser.add_argument("--no-peers", action="store_true")
-    parser.add_argument("--repeat", type=int, default=3, help="best of N for timings")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="rounds of the throughput runs, best of N for the cold starts")
     parser.add_argument("--write", type=Path, help="also write the report to this file")
     args = parser.parse_args()
     if args.quick:
@@ -168,18 +165,30 @@ def main() -> int:
 
     seen: dict[str, float] = {}  # what the targets are judged on
 
-    # Throughput over the corpus.
-    floor_t, floor_m = best_of(args.repeat, [PY, "-c", FLOOR, str(corpus)])
+    # Throughput over the corpus: the floor and termlint run in rounds, one after the other,
+    # so that each round's ratio compares runs made under the same load; the targets are
+    # judged on the median ratio of the rounds, the table shows the best times.
+    rounds: dict[str, list[tuple[float, int]]] = {"floor": [], "1": [], "0": []}
+    for _ in range(args.repeat):
+        rounds["floor"].append(run([PY, "-c", FLOOR, str(corpus)]))
+        for jobs in ("1", "0"):
+            no_results()
+            rounds[jobs].append(run(termlint_cmd(str(corpus), "--jobs", jobs), env=env))
+    floor_t = min(t for t, _ in rounds["floor"])
+    floor_m = max(m for _, m in rounds["floor"])
     rows.append(("markdown-it-py parse only (the floor)", f"{floor_t:.2f} s",
                  f"{total_words / floor_t:,.0f} words/s", f"{floor_m / 1024:.0f} MiB"))
     for jobs in ("1", "0"):
-        t, m = best_of(args.repeat, termlint_cmd(str(corpus), "--jobs", jobs), env=env,
-                       before=no_results)
+        t = min(t for t, _ in rounds[jobs])
+        m = max(m for _, m in rounds[jobs])
+        ratios = [f / r for (f, _), (r, _) in zip(rounds["floor"], rounds[jobs], strict=True)]
         seen["one job" if jobs == "1" else "auto"] = t
+        seen[f"ratio {jobs}"] = statistics.median(ratios)
         label = "termlint check, 1 job" if jobs == "1" else \
             f"termlint check, --jobs auto ({len(os.sched_getaffinity(0))})"
         rows.append((label, f"{t:.2f} s", f"{total_words / t:,.0f} words/s "
-                     f"({floor_t / t:.2f}× floor)", f"{m / 1024:.0f} MiB"))
+                     f"({floor_t / t:.2f}× floor; median of rounds "
+                     f"{statistics.median(ratios):.2f}×)", f"{m / 1024:.0f} MiB"))
     cache = OUT / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     run(termlint_cmd(str(corpus)), env=fresh_env(cache))
@@ -233,7 +242,7 @@ def main() -> int:
              f"Markdown in {len(list(corpus.glob('*.md')))} files (bench/corpus.py: prose with "
              "inline markup, lists, tables, code blocks, terms in about 3% of sentences).", "",
              f"Command: `python bench/bench.py{' --quick' if args.quick else ''}` "
-             f"(best of {args.repeat}).", "",
+             f"({args.repeat} rounds; times are the best of them).", "",
              "The termlint rows without a cache hit measure a first check of the corpus: the "
              "validated glossary is in the cache (it is written once per glossary change; "
              "`--no-cache` re-validates it, about a quarter of a second more), no file's "
@@ -272,9 +281,9 @@ def targets(seen: dict[str, float], floor_t: float, growth: list[tuple[int, int]
            ("cold start, 10k-word draft ≤ `import spacy` + 0.2 s",
             f"{seen['draft'] * 1000:.0f} ms against {seen['import spacy'] * 1000:.0f} ms",
             seen["draft"] <= seen["import spacy"] + 0.2),
-           ("whole run ≥ 0.7× the parse-only floor (`--jobs auto`)",
-            f"{floor_t / seen['auto']:.2f}× (one job {floor_t / seen['one job']:.2f}×){size}",
-            floor_t / seen["auto"] >= 0.7)]
+           ("whole run ≥ 0.7× the parse-only floor (`--jobs auto`; median of the rounds)",
+            f"{seen['ratio 0']:.2f}× (one job {seen['ratio 1']:.2f}×){size}",
+            seen["ratio 0"] >= 0.7)]
     if "proselint" in seen:
         out.append(("corpus throughput ≥ 5× proselint's (`--jobs auto`)",
                     f"{seen['proselint'] / seen['auto']:.1f}× (one job "
