@@ -556,8 +556,14 @@ class _Walker:
         """Whether (the first few) content lines end source lines ``first``, ``first+1``…"""
         for i, content_line in enumerate(content_lines[:4]):
             tail = content_line.rstrip()
-            src = self.line_text(first + i).rstrip()
-            if tail and not src.endswith(tail) and tail.lstrip() not in src:
+            src = self.line_text(first + i)
+            if not tail:  # a line of characters Python calls whitespace ("\x1e"): as written
+                inner = content_line.strip(" \t")
+                if inner and inner not in src:
+                    return False
+                continue
+            src = src.rstrip()
+            if not src.endswith(tail) and tail.lstrip() not in src:
                 return False
         return True
 

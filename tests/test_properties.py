@@ -380,6 +380,8 @@ def test_random_text_never_crashes(text):
 @example("[ref]: u\n\n[ref][[e] scheming [ref][<n> [][c scheming\n")
 @example("> <div>\n> a\n> <!-- termlint-disable-next-line ambiguous-term -->\n> </div>\n")
 @example("| a | b |\n|---|---|\n| x \\| y | `c\\|d` z |\n")
+@example("\x0b\n\x1e")  # a line of \x0b trimmed away, then a line that is all "whitespace"
+@example("\x0b\nscheming \x1c\n\x1e")
 def test_prose_pieces_map_back_to_the_source(text):
     check_pieces(text)
 
