@@ -56,3 +56,30 @@ def occ_at(result, needle: str, nth: int = 0):
             return occ
     raise AssertionError(f"no occurrence at {needle!r} (offset {pos}); have "
                          f"{[(o.match, o.start) for o in result.occurrences]}")
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """run(*args, input=None): the command line, in-process, in a clean folder with no
+    configuration above it."""
+    from click.testing import CliRunner
+
+    from termlint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".termlint.yaml").write_text("{}\n")
+
+    def invoke(*args, input=None):
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    """Write a file (text as UTF-8, bytes as they are), making its folders."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path

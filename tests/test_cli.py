@@ -13,33 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import write
 
 from termlint.cli import main
 
 AMBIGUOUS = "AI labs should prepare for scheming before the next model ships.\n"
 CLEAR = "AI labs should prepare for in-context scheming before the next model ships.\n"
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    """run(*args, input=None) in a clean folder with no configuration above it."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".termlint.yaml").write_text("{}\n")
-
-    def invoke(*args, input=None):
-        result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-        return result
-    return invoke
-
-
-def write(folder: Path, name: str, text: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_exit_0_when_clean_1_on_findings(run, tmp_path):

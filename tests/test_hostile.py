@@ -22,9 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from termlint.cli import main
+from conftest import write
 
 ROOT = Path(__file__).resolve().parent.parent
 AMBIGUOUS = "AI labs should prepare for scheming before the next model ships.\n"
@@ -32,25 +30,10 @@ GOOD_FINDING = "good.md:1:28"
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
-    """run(*args, input=None) in a clean folder with no configuration above it."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".termlint.yaml").write_text("{}\n")
+def run(run, tmp_path):
+    """The command line in a clean folder that also holds good.md, a file with a finding."""
     (tmp_path / "good.md").write_text(AMBIGUOUS)
-
-    def invoke(*args, input=None):
-        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-    return invoke
-
-
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
+    return run
 
 
 def assert_broken(out, name: str, *reasons: str) -> None:

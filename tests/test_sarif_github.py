@@ -9,9 +9,8 @@ from urllib.parse import urlparse
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
+from conftest import write
 
-from termlint.cli import main
 from termlint.diagnostics import Diagnostic, Suggestion
 from termlint.reporters import Summary
 from termlint.reporters.github import GithubReporter
@@ -22,25 +21,6 @@ AMBIGUOUS = "AI labs should prepare for scheming before the next model ships.\n"
 CLEAR = "AI labs should prepare for in-context scheming before the next model ships.\n"
 DECLARED = "---\ntermlint:\n  senses: {scheming: power-motivated-training-gamer}\n---\n"
 STALE = "<!-- termlint-disable-next-line ambiguous-term -- old quote -->\n" + CLEAR
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".termlint.yaml").write_text("{}\n")
-
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
-
-
-def write(folder: Path, name: str, data: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.write_bytes(data)
-    return path
 
 
 def assert_valid_sarif(log: dict) -> None:
