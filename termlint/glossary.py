@@ -9,6 +9,7 @@ not re-parse YAML it has already checked.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,14 @@ class Glossary:
     terms: dict[str, Term]
     sources: dict[str, Source]
     fingerprint: str = ""
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, build: Callable[[Glossary], Any]) -> Any:
+        """What ``build`` makes from this glossary (matchers, indexes), made once and kept
+        with it: a process builds it on first use and forgets it with the glossary."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
 
     def surface_pattern(self) -> SurfacePrefilter:
         """Every surface form in one regex, for the cheap per-file prefilter."""

@@ -366,13 +366,6 @@ def _longest_cues(hits: list[CueHit]) -> list[CueHit]:
     return kept
 
 
-_ANALYZERS: dict[int, tuple[Glossary, Analyzer]] = {}
-
-
 def analyzer_for(glossary: Glossary) -> Analyzer:
     """The process-wide analyzer for a glossary, built on first use."""
-    entry = _ANALYZERS.get(id(glossary))
-    if entry is None or entry[0] is not glossary:
-        entry = (glossary, Analyzer(glossary))
-        _ANALYZERS[id(glossary)] = entry
-    return entry[1]
+    return glossary.derived("analyzer", Analyzer)

@@ -169,7 +169,12 @@ def _is_verb_use(hit: TermHit, text: str) -> bool:
 
 
 def _is_ai_agent(word: str, lex: _Lexicon) -> bool:
-    return stem(word) in lex.ai_stems or (word.endswith("s") and stem(word[:-1]) in lex.ai_stems)
+    return _stem_in(word, lex.ai_stems)
+
+
+def _stem_in(word: str, stems: frozenset[str]) -> bool:
+    """The word, or the word less a plural s, has one of the stems."""
+    return stem(word) in stems or (word.endswith("s") and stem(word[:-1]) in stems)
 
 
 def _looks_plural(word: str) -> bool:
@@ -180,7 +185,7 @@ def is_mention(hit: TermHit) -> bool:
     """A word talked about as a word: 'the term scheming', '“schemer” is used for …'."""
     lex = _lex()
     left, right = hit.left, hit.right
-    quoted = bool(left) and left[-1] in OPEN_QUOTES and bool(right) and right[0] in CLOSE_QUOTES
+    quoted = _quoted(hit)
     bare_left = left[:-1] if quoted else left
     if bare_left and bare_left[-1] in lex.mention_nouns:
         return True
@@ -229,7 +234,6 @@ def agent_of(hit: TermHit, match: str) -> tuple[str, str]:
 def _agent_kind(word: str, lex: _Lexicon) -> str:
     if _is_ai_agent(word, lex):
         return "ai"
-    if stem(word) in lex.developer_stems or (word.endswith("s") and
-                                             stem(word[:-1]) in lex.developer_stems):
+    if _stem_in(word, lex.developer_stems):
         return "developer"
     return ""

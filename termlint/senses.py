@@ -552,16 +552,10 @@ def _normalize_url(url: str) -> str:
 
 #: A title this long (in words) is specific enough to count as a citation when written out.
 TITLE_MIN_WORDS = 4
-_INDEXES: dict[int, tuple] = {}
-
-
 def _source_indexes(glossary: Glossary):
     """The URL index and the title pattern of the glossary's cited sources, built once."""
-    entry = _INDEXES.get(id(glossary))
-    if entry is None or entry[0] is not glossary:
-        entry = (glossary, _source_url_index(glossary), _source_title_index(glossary))
-        _INDEXES[id(glossary)] = entry
-    return entry[1], entry[2]
+    return glossary.derived("source indexes",
+                            lambda g: (_source_url_index(g), _source_title_index(g)))
 
 
 def _source_title_index(glossary: Glossary):

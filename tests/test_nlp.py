@@ -96,3 +96,13 @@ def test_pronouns_match_as_written_not_by_stem():
     [result] = analyzer.analyze(["The worry here is that her plan, and hers, were his."])
     words = "The worry here is that her plan , and hers , were his .".split()
     assert [words[t] for t, _ in result.pronoun_tokens] == ["her", "hers", "his"]
+
+
+def test_the_analyzer_is_built_once_per_glossary_and_kept_with_it():
+    from termlint.engine import load_project
+
+    glossary = default_project().glossary
+    assert analyzer_for(glossary) is analyzer_for(glossary)
+    other = load_project(use_cache=False).glossary  # an equal glossary, another object
+    assert analyzer_for(other) is not analyzer_for(glossary)
+    assert other._derived["analyzer"] is analyzer_for(other)
