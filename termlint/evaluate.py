@@ -13,8 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 AMBIGUOUS = "ambiguous"
 MENTION = "mention"
 NON_AI = "colloquial"
@@ -61,9 +59,25 @@ class Scores:
 
 
 def load_items(folder: Path, split: str = "all") -> list[dict]:
+    """The labelled items of a split; a broken file or item is an input error naming it."""
+    from .datafiles import read_yaml_file
+    from .errors import TermlintError
+
     items = []
     for path in sorted(folder.glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        data = read_yaml_file(path) or []
+        if not isinstance(data, list):
+            raise TermlintError("expected a list of labelled items", str(path))
+        for index, item in enumerate(data):
+            line = data.item_lines[index] if hasattr(data, "item_lines") else None
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str) or \
+                    not isinstance(item.get("expect") or [], list):
+                raise TermlintError("an item needs 'text' (Markdown) and 'expect' (a list of "
+                                    "{term, label})", str(path), line)
+            for expected in item.get("expect") or []:
+                if not isinstance(expected, dict) or not {"term", "label"} <= expected.keys():
+                    raise TermlintError("each 'expect' entry needs 'term' and 'label'",
+                                        str(path), line)
             if split in ("all", item.get("split")):
                 item["_file"] = path.name
                 items.append(item)

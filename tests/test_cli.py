@@ -283,3 +283,17 @@ def test_the_library_api_lives_at_the_top_and_costs_nothing_to_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[] ['ambiguous-term']", out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    ("- id: x\n  text: [unclosed\n", "invalid YAML"),
+    ("id: x\ntext: not a list\n", "expected a list of labelled items"),
+    ("- id: x\n  split: dev\n  expect: []\n", "needs 'text'"),
+    ("- id: x\n  split: dev\n  text: hi\n  expect: [{term: scheming}]\n", "'term' and 'label'"),
+])
+def test_evaluate_names_a_broken_labelled_file(run, tmp_path, content, reason):
+    write(tmp_path, "labelled/bad.yaml", content)
+    out = run("evaluate", "labelled")
+    assert out.exit_code == 2
+    assert "bad.yaml" in out.output and reason in out.output, out.output
+    assert "Traceback" not in out.output
