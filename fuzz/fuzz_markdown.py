@@ -28,7 +28,8 @@ with atheris.instrument_imports(include=["termlint", "markdown_it", "mdit_py_plu
     from termlint.directives import parse_directives
     from termlint.errors import TermlintError
     from termlint.markdown import parse_markdown
-    from termlint.source import SourceText, decode
+    from termlint.model import SourceText
+    from termlint.source import decode
     from termlint.yamlio import load_yaml
 
 PATH = "fuzz.md"

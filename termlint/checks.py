@@ -7,25 +7,14 @@ messages, severities, terms and options — are YAML in ``rules/``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Suggestion
-from .glossary import Glossary, Term
+from .glossary import Term
+from .model import CheckContext, Diagnostic, Suggestion
 from .rules import Rule
-from .source import SourceText
 
 if TYPE_CHECKING:
-    from .occurrences import Occurrence
-
-
-@dataclass
-class CheckContext:
-    source: SourceText
-    glossary: Glossary
-    docs_url: str
-    check_blockquotes: bool
-    options: dict
+    from .model import Occurrence
 
 
 def sense_url(docs_url: str, term_id: str, sense_id: str | None = None) -> str:

@@ -100,8 +100,9 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
       termlint check . --fail-on info
     """
     from .engine import iter_paths
+    from .model import Summary
     from .progress import Progress
-    from .reporters import Summary, reporter_class
+    from .reporters import reporter_class
     from .rules import severity_rank
     from .runner import default_jobs, run_paths
 

@@ -12,26 +12,13 @@ Forms (rules are ids, separated by spaces or commas; a reason may follow ``--`` 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from .model import Directive
 
 KINDS = ("disable", "enable", "disable-line", "disable-next-line", "sense")
 
 _COMMENT = re.compile(r"<!--\s*termlint-([a-z-]+)(.*?)-->", re.S)
 _SPLIT = re.compile(r"[\s,]+")
-
-
-@dataclass
-class Directive:
-    """One parsed directive comment."""
-
-    kind: str
-    rules: tuple[str, ...]
-    reason: str
-    offset: int
-    end_offset: int
-    line: int = 0
-    senses: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
 
 
 def parse_directives(content: str, base_offset: int) -> list[Directive]:

@@ -11,20 +11,16 @@ import bisect
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .checks import AFTER_SUPPRESSION, KINDS, CheckContext
 from .config import Config, load_config
-from .diagnostics import Diagnostic
 from .errors import TermlintError
 from .glossary import Glossary, SurfacePrefilter, load_glossary
+from .model import BlockAnalysis, Diagnostic, FileResult, SourceText
 from .rules import Rule, load_rules
-from .source import SourceText, decode, read_source
-
-if TYPE_CHECKING:
-    from .occurrences import Occurrence
+from .source import decode, read_source
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -49,16 +45,6 @@ class Project:
                 continue
             out.append(rule)
         return out
-
-
-@dataclass
-class FileResult:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    occurrences: list[Occurrence] = field(default_factory=list)
-    error: TermlintError | None = None
-    source: SourceText | None = None
-    unused_suppressions: list = field(default_factory=list)
 
 
 def load_project(config_path: Path | None = None, cwd: Path | None = None,
@@ -169,7 +155,7 @@ def analyze_source(source: SourceText, project: Project):
     if not project.prefilter.search(source.text):
         return None
     from .markdown import parse_markdown
-    from .nlp import BlockAnalysis, analyzer_for
+    from .nlp import analyzer_for
     from .occurrences import find_occurrences
     from .senses import DocumentResolver
     from .suppress import suppressions

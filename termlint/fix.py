@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING
 
 from .checks import sense_url
 from .errors import TermlintError
-from .source import BOM, SourceText
+from .model import SourceText
+from .source import BOM
 
 if TYPE_CHECKING:
-    from .diagnostics import Diagnostic
     from .engine import Project
     from .glossary import Glossary, Sense, Term
-    from .occurrences import Occurrence
+    from .model import Diagnostic, Occurrence
 
 HOWS = ("rewrite", "link", "declare")
 RULE = "ambiguous-term"

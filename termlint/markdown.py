@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .directives import Directive, parse_directives
+from .directives import parse_directives
 from .errors import TermlintError
-from .source import SourceText, line_starts
+from .model import Directive, Link, SourceText, line_starts
 
 #: Stands in for inline code and images in prose so sentences stay grammatical.
 PLACEHOLDER = "X"
@@ -32,15 +32,6 @@ PLACEHOLDER = "X"
 MAX_NESTING = 160
 _TOO_DEEP = (f"Markdown nested too deeply to read (more than {MAX_NESTING // 2} lists or "
              f"{MAX_NESTING} quotes inside each other)")
-
-
-@dataclass
-class Link:
-    """A Markdown link inside a prose block: the linked text range and its target."""
-
-    start: int
-    end: int
-    href: str
 
 
 class ProseBlock:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .model import BlockAnalysis, CueHit, TermHit
 from .sentences import sentence_bounds, sentence_index
 from .stems import stem
 
@@ -23,43 +23,6 @@ if TYPE_CHECKING:
     from .glossary import Glossary
 
 BATCH_SIZE = 256
-
-
-@dataclass(slots=True)
-class TermHit:
-    term_id: str
-    kind: str  # "form" or "verb"
-    start: int  # character offsets in the block's prose text
-    end: int
-    token: int  # index of the first token
-    token_end: int
-    sentence: int
-    left: tuple[str, ...]  # lowercased tokens just before (nearest last)
-    right: tuple[str, ...]  # lowercased tokens just after
-
-
-@dataclass(slots=True)
-class CueHit:
-    term_id: str
-    sense_id: str
-    phrase: str
-    weight: float
-    start: int
-    end: int
-    token: int
-    token_end: int
-    sentence: int
-
-
-@dataclass(slots=True)
-class BlockAnalysis:
-    sentences: list[tuple[int, int]] = field(default_factory=list)
-    terms: list[TermHit] = field(default_factory=list)
-    cues: list[CueHit] = field(default_factory=list)
-    ai_tokens: list[tuple[int, int]] = field(default_factory=list)  # (token, sentence)
-    human_tokens: list[tuple[int, int]] = field(default_factory=list)
-    pronoun_tokens: list[tuple[int, int]] = field(default_factory=list)
-    exclusions: list[tuple[int, int]] = field(default_factory=list)  # character spans
 
 
 def phrase_variants(phrase: str) -> set[str]:

@@ -8,47 +8,19 @@ occurrence; a word discussed as a word ("the word 'schemer'") is a *mention*.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .model import Occurrence
 from .stems import stem
 
 if TYPE_CHECKING:
     from .glossary import Glossary
     from .markdown import MarkdownDoc
-    from .nlp import BlockAnalysis, TermHit
+    from .model import BlockAnalysis, TermHit
 
 OPEN_QUOTES = {'"', "“", "'", "‘", "«", "„"}
 CLOSE_QUOTES = {'"', "”", "'", "’", "»", "“"}
-
-
-@dataclass
-class Occurrence:
-    """One use (or mention) of a glossary term, and what the resolver decided about it."""
-
-    term_id: str
-    match: str
-    start: int  # source offsets
-    end: int
-    block: int
-    sentence: int
-    token: int
-    in_blockquote: bool = False
-    in_heading: bool = False
-    verb: bool = False  # matched through a verb-only form ("models that scheme")
-    mention: bool = False
-    sense: str | None = None
-    confidence: float = 0.0
-    status: str = "unresolved"
-    evidence: list[str] = field(default_factory=list)
-    candidates: list[str] = field(default_factory=list)
-    scores: dict[str, float] = field(default_factory=dict)
-    established: tuple[str, str] | None = None
-    defines: bool = False
-    text_start: int = 0  # offsets in the block's prose text
-    text_end: int = 0
-    agent: str = ""  # who does it, if the words around say: "ai" or "developer" (see agent_of)
-    agent_word: str = ""
 
 
 @dataclass(frozen=True)

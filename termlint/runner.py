@@ -18,9 +18,9 @@ from dataclasses import asdict, fields
 from functools import cache
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Suggestion
-from .engine import FileResult, Project, iter_paths, lint_source
+from .engine import Project, iter_paths, lint_source
 from .errors import TermlintError
+from .model import Diagnostic, FileResult, Suggestion
 from .source import decode
 
 #: Below this many files a pool costs more than it saves (forking, warming spaCy up).
@@ -157,7 +157,7 @@ def _field_names(cls) -> tuple[str, ...]:
 
 
 def _result_from_json(raw: dict, source) -> FileResult:
-    from .occurrences import Occurrence
+    from .model import Occurrence
 
     diagnostics = []
     for item in raw["diagnostics"]:

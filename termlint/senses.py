@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from .errors import TermlintError
 from .glossary import Glossary, Term
 from .markdown import MarkdownDoc
-from .nlp import BlockAnalysis, CueHit
-from .occurrences import Occurrence
+from .model import BlockAnalysis, CueHit, Establishment, Occurrence
 
 # Weights of the evidence, in one place.
 QUALIFIER_DISTANCE = 2  # tokens: a cue this close is a qualifier ("in-context scheming")
@@ -48,16 +46,6 @@ PRONOUN_REACH = 3  # tokens: "her scheming", "he is scheming", "she was quietly 
 AGENT_WEIGHT = 2.0  # who does it ("a model that sandbags") names a sense like a specific cue
 
 _Q = "[\"“”'‘’*_]?"
-
-
-@dataclass
-class Establishment:
-    """How a document fixed a term's sense before a given point."""
-
-    sense: str | None
-    origin: str
-    offset: int
-    line: int
 
 
 # -- definitional sentences ---------------------------------------------------------------

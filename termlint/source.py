@@ -6,71 +6,12 @@ them into 1-based line and column numbers that count characters, not bytes.
 
 from __future__ import annotations
 
-import bisect
-from array import array
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import TermlintError
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
+from .model import SourceText
 
 BOM = "\ufeff"
-
-
-@dataclass
-class SourceText:
-    """A decoded document and its line table."""
-
-    path: str
-    text: str
-    had_bom: bool = False
-    newline: str = "\n"
-    line_starts: Sequence[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        if not self.line_starts:
-            self.line_starts = line_starts(self.text)
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset."""
-        index = bisect.bisect_right(self.line_starts, offset) - 1
-        return index + 1, offset - self.line_starts[index] + 1
-
-    def line_text(self, line: int) -> str:
-        """The text of a 1-based line, without its line ending."""
-        start = self.line_starts[line - 1]
-        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
-
-    def excerpt(self, lines) -> SourceLines:
-        """Just the given lines: what a worker process sends back for the reporters, instead
-        of the whole text (unpickling whole documents was a tenth of a large parallel run)."""
-        return SourceLines(self.path, {n: self.line_text(n) for n in lines})
-
-
-@dataclass
-class SourceLines:
-    """Some lines of a document, by 1-based number (see :meth:`SourceText.excerpt`)."""
-
-    path: str
-    lines: dict[int, str]
-
-    def line_text(self, line: int) -> str:
-        return self.lines[line]
-
-
-def line_starts(text: str) -> array:
-    """The offset of every line's first character: an array, a ninth of a list's memory."""
-    starts = array("q", [0])
-    find = text.find
-    pos = find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
-    return starts
 
 
 def _wide_encoding(data: bytes) -> str | None:

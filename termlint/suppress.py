@@ -5,23 +5,7 @@ Every suppression that hides nothing is reported back, so stale comments can be 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .diagnostics import Diagnostic
-from .directives import Directive
-
-
-@dataclass
-class Suppression:
-    directive: Directive
-    first_line: int
-    last_line: int  # inclusive; a very large number for "to the end"
-    used: bool = False
-
-    def hides(self, diag: Diagnostic) -> bool:
-        rules = self.directive.rules
-        return self.first_line <= diag.line <= self.last_line and \
-            (not rules or diag.rule in rules or diag.code in rules)
+from .model import Diagnostic, Directive, Suppression
 
 
 def suppressions(directives: list[Directive], source_line_of) -> list[Suppression]:

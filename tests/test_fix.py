@@ -21,7 +21,7 @@ from termlint.fix import (
     unified_diff,
     write_atomic,
 )
-from termlint.source import SourceText
+from termlint.model import SourceText
 
 URL = "https://termlint.example/glossary/scheming.html#worst-case-model"
 DOC = (

@@ -6,7 +6,8 @@ import pytest
 
 from termlint.errors import TermlintError
 from termlint.markdown import parse_markdown
-from termlint.source import SourceText, decode
+from termlint.model import SourceText
+from termlint.source import decode
 
 
 def blocks_of(text: str):

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from termlint.engine import lint_source
 from termlint.errors import TermlintError
 from termlint.markdown import parse_markdown
-from termlint.source import SourceText
+from termlint.model import SourceText
 
 #: More examples for a long hunt: TERMLINT_PROPERTY_EXAMPLES=5000 pytest tests/test_properties.py
 EXAMPLES = int(os.environ.get("TERMLINT_PROPERTY_EXAMPLES", "200"))

@@ -11,8 +11,7 @@ import jsonschema
 import pytest
 from conftest import write
 
-from termlint.diagnostics import Diagnostic, Suggestion
-from termlint.reporters import Summary
+from termlint.model import Diagnostic, Suggestion, Summary
 from termlint.reporters.github import GithubReporter
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json")

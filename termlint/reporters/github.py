@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Summary
+from ..model import Summary
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import Summary
+from ..model import Summary
 
 
 class JsonReporter:

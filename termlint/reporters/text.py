@@ -6,8 +6,7 @@ import unicodedata
 
 import click
 
-from ..diagnostics import Diagnostic
-from . import Summary
+from ..model import Diagnostic, Summary
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 

@@ -1,0 +1,277 @@
+"""The records the stages hand each other, in pipeline order.
+
+Plain data: reading makes a :class:`SourceText`; the Markdown stage finds :class:`Directive`
+comments and :class:`Link` targets; the NLP stage returns a :class:`BlockAnalysis` (of
+:class:`TermHit` and :class:`CueHit`) per block; the sense stage makes :class:`Occurrence`
+records (and :class:`Establishment` notes); rules make :class:`Diagnostic` records (with
+:class:`Suggestion` rewrites) from a :class:`CheckContext`, and :class:`Suppression` ranges hide
+some; each file ends as a :class:`FileResult`, and the reporters get a :class:`Summary`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .errors import TermlintError
+    from .glossary import Glossary
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceText:
+    """A decoded document and its line table."""
+
+    path: str
+    text: str
+    had_bom: bool = False
+    newline: str = "\n"
+    line_starts: Sequence[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            self.line_starts = line_starts(self.text)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line ending."""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def excerpt(self, lines) -> SourceLines:
+        """Just the given lines: what a worker process sends back for the reporters, instead
+        of the whole text (unpickling whole documents was a tenth of a large parallel run)."""
+        return SourceLines(self.path, {n: self.line_text(n) for n in lines})
+
+
+@dataclass
+class SourceLines:
+    """Some lines of a document, by 1-based number (see :meth:`SourceText.excerpt`)."""
+
+    path: str
+    lines: dict[int, str]
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line]
+
+
+def line_starts(text: str) -> array:
+    """The offset of every line's first character: an array, a ninth of a list's memory."""
+    starts = array("q", [0])
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+# -- the document --------------------------------------------------------------------------
+
+
+@dataclass
+class Directive:
+    """One parsed directive comment."""
+
+    kind: str
+    rules: tuple[str, ...]
+    reason: str
+    offset: int
+    end_offset: int
+    line: int = 0
+    senses: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class Link:
+    """A Markdown link inside a prose block: the linked text range and its target."""
+
+    start: int
+    end: int
+    href: str
+
+
+# -- nlp -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TermHit:
+    term_id: str
+    kind: str  # "form" or "verb"
+    start: int  # character offsets in the block's prose text
+    end: int
+    token: int  # index of the first token
+    token_end: int
+    sentence: int
+    left: tuple[str, ...]  # lowercased tokens just before (nearest last)
+    right: tuple[str, ...]  # lowercased tokens just after
+
+
+@dataclass(slots=True)
+class CueHit:
+    term_id: str
+    sense_id: str
+    phrase: str
+    weight: float
+    start: int
+    end: int
+    token: int
+    token_end: int
+    sentence: int
+
+
+@dataclass(slots=True)
+class BlockAnalysis:
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    terms: list[TermHit] = field(default_factory=list)
+    cues: list[CueHit] = field(default_factory=list)
+    ai_tokens: list[tuple[int, int]] = field(default_factory=list)  # (token, sentence)
+    human_tokens: list[tuple[int, int]] = field(default_factory=list)
+    pronoun_tokens: list[tuple[int, int]] = field(default_factory=list)
+    exclusions: list[tuple[int, int]] = field(default_factory=list)  # character spans
+
+
+# -- senses --------------------------------------------------------------------------------
+
+
+@dataclass
+class Occurrence:
+    """One use (or mention) of a glossary term, and what the resolver decided about it."""
+
+    term_id: str
+    match: str
+    start: int  # source offsets
+    end: int
+    block: int
+    sentence: int
+    token: int
+    in_blockquote: bool = False
+    in_heading: bool = False
+    verb: bool = False  # matched through a verb-only form ("models that scheme")
+    mention: bool = False
+    sense: str | None = None
+    confidence: float = 0.0
+    status: str = "unresolved"
+    evidence: list[str] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    established: tuple[str, str] | None = None
+    defines: bool = False
+    text_start: int = 0  # offsets in the block's prose text
+    text_end: int = 0
+    agent: str = ""  # who does it, if the words around say: "ai" or "developer" (see agent_of)
+    agent_word: str = ""
+
+
+@dataclass
+class Establishment:
+    """How a document fixed a term's sense before a given point."""
+
+    sense: str | None
+    origin: str
+    offset: int
+    line: int
+
+
+# -- rules ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckContext:
+    source: SourceText
+    glossary: Glossary
+    docs_url: str
+    check_blockquotes: bool
+    options: dict
+
+
+@dataclass
+class Suggestion:
+    sense: str
+    text: str
+    label: str = ""
+    url: str = ""  # the sense's anchor in the glossary site
+
+
+@dataclass
+class Diagnostic:
+    path: str
+    start: int  # character offsets into the source text
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    rule: str
+    severity: str
+    message: str
+    term: str
+    match: str
+    suggestions: list[Suggestion] = field(default_factory=list)
+    help: str = ""
+    url: str = ""
+    code: str = ""
+    evidence: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        del data["start"], data["end"]
+        return data
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule)
+
+
+@dataclass
+class Suppression:
+    directive: Directive
+    first_line: int
+    last_line: int  # inclusive; a very large number for "to the end"
+    used: bool = False
+
+    def hides(self, diag: Diagnostic) -> bool:
+        rules = self.directive.rules
+        return self.first_line <= diag.line <= self.last_line and \
+            (not rules or diag.rule in rules or diag.code in rules)
+
+
+# -- results -------------------------------------------------------------------------------
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)
+    error: TermlintError | None = None
+    source: SourceText | None = None
+    unused_suppressions: list = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    files_with_errors: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+
+    @property
+    def diagnostics(self) -> int:
+        return sum(self.counts.values())
+
+    def to_json(self) -> dict:
+        return {"files": self.files, "input_errors": self.files_with_errors,
+                "diagnostics": self.diagnostics, **self.counts}
