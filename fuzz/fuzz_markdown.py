@@ -24,13 +24,13 @@ with atheris.instrument_imports(include=["termlint", "markdown_it", "mdit_py_plu
     import mdit_py_plugins.footnote
     import mdit_py_plugins.front_matter  # noqa: F401
 
-    import termlint.markdown
-    from termlint.directives import parse_directives
+    import termlint.document.markdown
+    from termlint.document.directives import parse_directives
+    from termlint.document.markdown import parse_markdown
     from termlint.errors import TermlintError
-    from termlint.markdown import parse_markdown
+    from termlint.files.source import decode
     from termlint.model import SourceText
-    from termlint.source import decode
-    from termlint.yamlio import load_yaml
+    from termlint.project.yamlio import load_yaml
 
 PATH = "fuzz.md"
 
@@ -78,12 +78,12 @@ def reading(text: str):
 def check_sections(text: str) -> None:
     """A document read in tiny sections (as a large one is) reads as when read whole."""
     whole = reading(text)
-    size = termlint.markdown.SECTION_SIZE
-    termlint.markdown.SECTION_SIZE = 16
+    size = termlint.document.markdown.SECTION_SIZE
+    termlint.document.markdown.SECTION_SIZE = 16
     try:
         sectioned = reading(text)
     finally:
-        termlint.markdown.SECTION_SIZE = size
+        termlint.document.markdown.SECTION_SIZE = size
     if sectioned != whole:
         raise AssertionError(f"read in sections: {sectioned!r}\nread whole: {whole!r}")
 

@@ -7,14 +7,14 @@ The library API, imported on first use so that ``import termlint`` stays cheap::
     for d in result.diagnostics:
         print(d.line, d.column, d.rule, d.message)
 
-``lint_text``, ``lint_paths`` and ``load_project`` come from :mod:`termlint.engine`,
-``load_glossary`` from :mod:`termlint.glossary`.
+``lint_text``, ``lint_paths`` and ``load_project`` come from :mod:`termlint.pipeline`,
+``load_glossary`` from :mod:`termlint.glossary.entries`.
 """
 
 __version__ = "0.1.0"
 
-_API = {"lint_text": "engine", "lint_paths": "engine", "lint_source": "engine",
-        "load_project": "engine", "load_glossary": "glossary"}
+_API = {"lint_text": "pipeline", "lint_paths": "pipeline", "lint_source": "pipeline",
+        "load_project": "pipeline", "load_glossary": "glossary.entries"}
 
 __all__ = ["__version__", *_API]
 

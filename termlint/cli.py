@@ -46,7 +46,7 @@ def project_options(fn):
 
 
 def _project(config_path, no_cache):
-    from .engine import load_project
+    from .pipeline import load_project
 
     return load_project(config_path, use_cache=not no_cache)
 
@@ -99,12 +99,12 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
       cat draft.md | termlint check -
       termlint check . --fail-on info
     """
-    from .engine import iter_paths
+    from .files.discovery import iter_paths
+    from .files.progress import Progress
+    from .files.runner import default_jobs, run_paths
     from .model import Summary
-    from .progress import Progress
     from .reporters import reporter_class
-    from .rules import severity_rank
-    from .runner import default_jobs, run_paths
+    from .rules.load import severity_rank
 
     project = _project(config_path, no_cache)
     fail_on = fail_on or project.config.fail_on
@@ -157,7 +157,7 @@ def senses(paths, fmt, config_path, no_cache):
     """
     import json
 
-    from .engine import lint_paths
+    from .pipeline import lint_paths
 
     project = _project(config_path, no_cache)
     items = []
@@ -222,7 +222,7 @@ def rules_explain(name, config_path, no_cache):
 
     NAME is a rule id (ambiguous-term) or code (TL201).
     """
-    from .rules import rule_doc_markdown
+    from .rules.load import rule_doc_markdown
 
     project = _project(config_path, no_cache)
     for rule in project.rules.values():
@@ -256,7 +256,7 @@ def glossary_list(config_path, no_cache):
 @project_options
 def glossary_show(term_id, config_path, no_cache):
     """Show a term: its senses, their features side by side, and the sources."""
-    from .glossary_text import render_term
+    from .glossary.text import render_term
 
     project = _project(config_path, no_cache)
     term = project.glossary.terms.get(term_id)
@@ -279,7 +279,7 @@ def glossary_check(folders):
 
     Prints every problem as file:line: message and exits 2 if there is any.
     """
-    from .glossary import check_glossary
+    from .glossary.entries import check_glossary
 
     g, errors = check_glossary(list(folders) or None)
     for err in errors:
@@ -302,7 +302,7 @@ def glossary_build(out_dir, base_url, config_path, no_cache):
     Example:
       termlint glossary build --out site/ && open site/index.html
     """
-    from .site import build_site
+    from .site.build import build_site
 
     project = _project(config_path, no_cache)
     written = build_site(project.glossary, project.rules, out_dir, base_url=base_url)
@@ -328,8 +328,8 @@ def evaluate(folder, split, verbose, config_path, no_cache):
     Example:
       termlint evaluate tests/labelled --split heldout
     """
-    from .evaluate import evaluate as run_evaluation
-    from .evaluate import load_items, report
+    from .evaluation.evaluate import evaluate as run_evaluation
+    from .evaluation.evaluate import load_items, report
 
     project = _project(config_path, no_cache)
     items = load_items(folder, split)
@@ -376,8 +376,7 @@ def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
       termlint fix posts/ --sense scheming=in-context-scheming --how link
       termlint fix draft.md --how declare          (asks, when run in a terminal)
     """
-    from .engine import iter_paths
-    from .fix import (
+    from .edits.fix import (
         candidate_senses,
         encode,
         fix_source,
@@ -385,7 +384,8 @@ def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
         unified_diff,
         write_atomic,
     )
-    from .source import decode
+    from .files.discovery import iter_paths
+    from .files.source import decode
 
     project = _project(config_path, no_cache)
     chosen = parse_sense_options(senses, project.glossary)
@@ -474,7 +474,7 @@ def init(force):
     Example:
       termlint init && termlint check
     """
-    from .init import pre_commit_snippet, write_starter
+    from .project.init import pre_commit_snippet, write_starter
 
     path = write_starter(Path.cwd(), force=force)
     click.echo(f"wrote {path.name}: every key is explained in it (see: termlint rules list)")
@@ -493,9 +493,9 @@ def run() -> None:
     import contextlib
     import os
 
-    from . import nlp
+    from .nlp import analyzer
 
-    nlp.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
+    analyzer.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
     try:
         main()
         code = 0

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from .errors import TermlintError
-    from .glossary import Glossary
+    from .glossary.entries import Glossary
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ def _private_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def project(_private_cache):
-    from termlint.config import Config
-    from termlint.engine import load_project
+    from termlint.pipeline import load_project
+    from termlint.project.config import Config
 
     return load_project(config=Config(root=ROOT))
 
@@ -34,7 +34,7 @@ def project(_private_cache):
 @pytest.fixture(scope="session")
 def lint(project):
     """lint(text) -> FileResult, with termlint's own glossary and rules."""
-    from termlint.engine import lint_text
+    from termlint.pipeline import lint_text
 
     def run(text: str, path: str = "doc.md"):
         result = lint_text(text, path, project)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from termlint.evaluate import evaluate, load_items
+from termlint.evaluation.evaluate import evaluate, load_items
 
 LABELLED = Path(__file__).parent / "labelled"
 

@@ -238,7 +238,7 @@ def test_no_spacy_for_a_file_without_glossary_terms(tmp_path):
 
 def test_an_internal_error_names_the_file_and_the_others_are_still_checked(run, tmp_path,
                                                                            monkeypatch):
-    import termlint.markdown as markdown
+    import termlint.document.markdown as markdown
 
     real = markdown.parse_markdown
 
@@ -275,7 +275,7 @@ def test_the_command_flushes_everything_before_its_quick_exit(tmp_path, fmt):
 
 def test_the_library_api_lives_at_the_top_and_costs_nothing_to_import():
     code = ("import sys, termlint\n"
-            "heavy = [m for m in ('spacy', 'markdown_it', 'click', 'termlint.engine') "
+            "heavy = [m for m in ('spacy', 'markdown_it', 'click', 'termlint.pipeline') "
             "if m in sys.modules]\n"
             "r = termlint.lint_text('AI labs should prepare for scheming before the next model "
             "ships.')\n"

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from termlint.cli import main
-from termlint.fix import (
+from termlint.edits.fix import (
     Edit,
     FixError,
     apply_edits,

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from termlint.cli import main
-from termlint.glossary import check_glossary, load_glossary
+from termlint.glossary.entries import check_glossary, load_glossary
 
 GLOSSARY = load_glossary(use_cache=False)
 MULTI = [t for t in GLOSSARY.terms.values() if t.multi_sense]

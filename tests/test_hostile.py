@@ -145,17 +145,17 @@ def test_unreadable_file(run, tmp_path):
 
 
 def test_unreadable_file_simulated(run, tmp_path, monkeypatch):
-    import termlint.runner
+    import termlint.files.runner
 
     write(tmp_path, "secret.md", AMBIGUOUS)
-    real = termlint.runner._read
+    real = termlint.files.runner._read
 
     def read(path):
         if Path(path).name == "secret.md":
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(termlint.runner, "_read", read)
+    monkeypatch.setattr(termlint.files.runner, "_read", read)
     assert_broken(run("check", "secret.md", "good.md"), "secret.md", "permission denied")
 
 

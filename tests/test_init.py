@@ -7,8 +7,8 @@ import yaml
 from click.testing import CliRunner
 
 from termlint.cli import main
-from termlint.config import load_config
-from termlint.init import STARTER, pre_commit_snippet
+from termlint.project.config import load_config
+from termlint.project.init import STARTER, pre_commit_snippet
 
 
 def test_init_writes_a_valid_commented_configuration(tmp_path, monkeypatch):

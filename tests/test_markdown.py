@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from termlint.document.markdown import parse_markdown
 from termlint.errors import TermlintError
-from termlint.markdown import parse_markdown
+from termlint.files.source import decode
 from termlint.model import SourceText
-from termlint.source import decode
 
 
 def blocks_of(text: str):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from termlint.engine import default_project
-from termlint.nlp import analyzer_for, make_tokenizer
-from termlint.stems import stem
+from termlint.nlp.analyzer import analyzer_for, make_tokenizer
+from termlint.nlp.stems import stem
+from termlint.pipeline import default_project
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def _run(code: str) -> str:
 def test_the_command_loads_spacy_without_its_cli_and_spacy_cli_still_works():
     out = _run(
         "import sys\n"
-        "from termlint import nlp\n"
+        "from termlint.nlp import analyzer as nlp\n"
         "nlp.SKIP_SPACY_CLI = True\n"
         "tok = nlp.make_tokenizer()\n"
         "print([t.text for t in tok('in-context scheming')],\n"
@@ -73,7 +73,7 @@ def test_a_spacy_that_needs_its_cli_at_import_is_imported_the_ordinary_way():
     # A stand-in without what spacy/__init__ takes from it makes that import fail.
     out = _run(
         "import sys, types\n"
-        "from termlint import nlp\n"
+        "from termlint.nlp import analyzer as nlp\n"
         "nlp.SKIP_SPACY_CLI = True\n"
         "broken = types.ModuleType('spacy.cli'); broken.__path__ = []\n"
         "nlp._cli_stand_ins = lambda: {'spacy.cli': broken,\n"
@@ -86,7 +86,7 @@ def test_a_spacy_that_needs_its_cli_at_import_is_imported_the_ordinary_way():
 
 
 def test_library_users_get_the_ordinary_spacy_import():
-    out = _run("import sys\nfrom termlint import nlp\nnlp.make_tokenizer()\n"
+    out = _run("import sys\nfrom termlint.nlp import analyzer as nlp\nnlp.make_tokenizer()\n"
                "print('spacy.cli' in sys.modules)\n")
     assert out == "True"
 
@@ -99,7 +99,7 @@ def test_pronouns_match_as_written_not_by_stem():
 
 
 def test_the_analyzer_is_built_once_per_glossary_and_kept_with_it():
-    from termlint.engine import load_project
+    from termlint.pipeline import load_project
 
     glossary = default_project().glossary
     assert analyzer_for(glossary) is analyzer_for(glossary)

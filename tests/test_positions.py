@@ -24,8 +24,8 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_diagnostics_point_at_the_term(name, project):
-    from termlint.config import Config
-    from termlint.engine import Project, lint_text
+    from termlint.pipeline import Project, lint_text
+    from termlint.project.config import Config
 
     config = Config(root=project.config.root, check_blockquotes=True)
     proj = Project(config, project.glossary, project.rules, project.prefilter)
@@ -42,7 +42,7 @@ def test_diagnostics_point_at_the_term(name, project):
 
 
 def test_bom_does_not_shift_columns(project):
-    from termlint.engine import lint_bytes
+    from termlint.pipeline import lint_bytes
 
     data = ("\ufeff" + BARE + "\n").encode()
     result = lint_bytes(data, "bom.md", project)

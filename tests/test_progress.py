@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from termlint.cli import main
-from termlint.progress import MIN_FILES, Progress
+from termlint.files.progress import MIN_FILES, Progress
 
 
 class Tty(io.StringIO):

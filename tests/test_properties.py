@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from termlint.engine import lint_source
+from termlint.document.markdown import parse_markdown
 from termlint.errors import TermlintError
-from termlint.markdown import parse_markdown
 from termlint.model import SourceText
+from termlint.pipeline import lint_source
 
 #: More examples for a long hunt: TERMLINT_PROPERTY_EXAMPLES=5000 pytest tests/test_properties.py
 EXAMPLES = int(os.environ.get("TERMLINT_PROPERTY_EXAMPLES", "200"))
@@ -411,7 +411,7 @@ def _reading(text: str) -> list:
 @example("x [^1] [y](https://termlint.example/g.html)\n\n[^1]: note\n")
 def test_a_document_read_in_sections_reads_as_one(text):
     """Large documents are parsed a section at a time: the result is the same."""
-    import termlint.markdown as markdown
+    import termlint.document.markdown as markdown
 
     try:
         whole = _reading(text)

@@ -24,7 +24,7 @@ def test_declaration_by_comment_decides(lint):
 
 
 def test_unknown_sense_in_declaration_is_an_input_error(project):
-    from termlint.engine import lint_text
+    from termlint.pipeline import lint_text
 
     r = lint_text("---\ntermlint:\n  senses: {scheming: plotting}\n---\nAI scheming.\n", "d.md",
                   project)
@@ -299,7 +299,7 @@ def test_a_cited_papers_title_written_out_counts_as_citing_it(lint):
 
 
 def test_a_short_title_is_just_a_phrase(lint, project):
-    from termlint.senses import TITLE_MIN_WORDS, _source_indexes
+    from termlint.senses.resolver import TITLE_MIN_WORDS, _source_indexes
 
     _, (pattern, by_title) = _source_indexes(project.glossary)
     assert all(len(t.split()) >= TITLE_MIN_WORDS for t in by_title)

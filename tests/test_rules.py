@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from termlint.rules import load_rules, rule_doc_markdown
+from termlint.rules.load import load_rules, rule_doc_markdown
 
 RULES = load_rules(use_cache=False)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from termlint import runner
 from termlint.cli import main
+from termlint.files import cache, runner
 
 TEXTS = [
     "AI labs should prepare for scheming before the next model ships.\n",
@@ -77,8 +77,8 @@ def test_parallel_pool_is_really_used(corpus, monkeypatch):
     pids = corpus / "pids.txt"
     monkeypatch.setenv("TERMLINT_TEST_PIDS", str(pids))
     monkeypatch.setattr(runner, "_lint_entry", _record_pid)
-    from termlint.config import Config
-    from termlint.engine import load_project
+    from termlint.pipeline import load_project
+    from termlint.project.config import Config
 
     project = load_project(config=Config(root=corpus))
     results = list(runner.run_paths(["docs"], project, jobs=2, use_cache=False))
@@ -141,12 +141,12 @@ def test_cache_entries_unused_for_a_month_are_pruned_once_a_day(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{}")
         os.utime(path, (now - age * day, now - age * day))
-    assert runner.prune_cache(tmp_path, now=now) == 2
+    assert cache.prune_cache(tmp_path, now=now) == 2
     assert not old_result.exists() and not old_glossary.exists() and fresh_result.exists()
     # Pruned a moment ago: the next run within a day does not walk the cache again.
     os.utime(fresh_result, (now - 90 * day, now - 90 * day))
-    assert runner.prune_cache(tmp_path, now=now + 3600) == 0 and fresh_result.exists()
-    assert runner.prune_cache(tmp_path, now=now + 2 * day) == 1 and not fresh_result.exists()
+    assert cache.prune_cache(tmp_path, now=now + 3600) == 0 and fresh_result.exists()
+    assert cache.prune_cache(tmp_path, now=now + 2 * day) == 1 and not fresh_result.exists()
 
 
 def test_a_cache_hit_counts_as_use(corpus, monkeypatch):

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from termlint.errors import TermlintError
-from termlint.glossary import Glossary, Source, load_glossary
-from termlint.rules import load_rules
-from termlint.site import build_site, is_safe_url, search_index, short_citation
+from termlint.glossary.entries import Glossary, Source, load_glossary
+from termlint.rules.load import load_rules
+from termlint.site.build import build_site, is_safe_url, search_index, short_citation
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -391,9 +391,9 @@ def test_build_is_deterministic_across_processes(real, tmp_path):
     code = textwrap.dedent("""
         import sys
         from pathlib import Path
-        from termlint.glossary import load_glossary
-        from termlint.rules import load_rules
-        from termlint.site import build_site
+        from termlint.glossary.entries import load_glossary
+        from termlint.rules.load import load_rules
+        from termlint.site.build import build_site
         build_site(load_glossary(use_cache=False), load_rules(), Path(sys.argv[1]))
     """)
     env = {**os.environ, "PYTHONHASHSEED": "12345", "TERMLINT_NO_CACHE": "1"}

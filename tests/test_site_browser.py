@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from termlint.glossary import Glossary, load_glossary
-from termlint.rules import load_rules
-from termlint.site import build_site, search_index, search_text, split_label
+from termlint.glossary.entries import Glossary, load_glossary
+from termlint.rules.load import load_rules
+from termlint.site.build import build_site, search_index, search_text, split_label
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

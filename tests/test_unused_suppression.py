@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from termlint.config import Config
-from termlint.engine import lint_text, load_project
+from termlint.pipeline import lint_text, load_project
+from termlint.project.config import Config
 
 AMBIGUOUS = "AI labs should prepare for scheming before the next model ships."
 CLEAR = "AI labs should prepare for in-context scheming before the next model ships."

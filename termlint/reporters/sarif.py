@@ -52,7 +52,7 @@ def _first_sentence(text: str) -> str:
 
 def rule_descriptor(rule, docs_url: str) -> dict:
     """A SARIF reportingDescriptor for a termlint rule."""
-    from ..rules import rule_doc_markdown
+    from ..rules.load import rule_doc_markdown
 
     what = " ".join(rule.doc.get("what", "").split())
     why = " ".join(rule.doc.get("why", "").split())

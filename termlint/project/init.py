@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import TermlintError
+from ..errors import TermlintError
 
 CONFIG_NAME = ".termlint.yaml"
 
@@ -52,7 +52,7 @@ REPO_PLACEHOLDER = "https://github.com/OWNER/termlint  # the termlint repository
 
 def pre_commit_snippet(repo: str = REPO_PLACEHOLDER, rev: str | None = None) -> str:
     """The ``.pre-commit-config.yaml`` entry that runs termlint's hook on Markdown files."""
-    from . import __version__
+    from .. import __version__
 
     return PRE_COMMIT.format(repo=repo, rev=rev or f"v{__version__}  # a tag or commit of it")
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..errors import TermlintError
+from ..model import Directive, Link, SourceText, line_starts
 from .directives import parse_directives
-from .errors import TermlintError
-from .model import Directive, Link, SourceText, line_starts
 
 #: Stands in for inline code and images in prose so sentences stay grammatical.
 PLACEHOLDER = "X"
@@ -494,7 +494,7 @@ class _Walker:
     # -- pieces of the walk ----------------------------------------------------------------
 
     def _front_matter(self, tok) -> None:
-        from .yamlio import load_yaml
+        from ..project.yamlio import load_yaml
 
         first_line = tok.map[0] if tok.map else 0
         closing = self.line_text(tok.map[1] - 1).strip() if tok.map else ""

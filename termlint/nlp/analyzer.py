@@ -1,7 +1,7 @@
 """The spaCy stage — the only module that imports spaCy.
 
 One pipeline per process: spaCy's Tokenizer with lean English rules (:func:`make_tokenizer`),
-with sentence boundaries from :mod:`termlint.sentences` (a regex; spaCy's sentencizer cost more
+with sentence boundaries from :mod:`termlint.nlp.sentences` (a regex; spaCy's sentencizer cost more
 than the Markdown parse on a large corpus). Every word type gets a crude stem as its NORM (set
 once per lexeme, not per token), so cue phrases match any inflection without anyone writing
 inflection patterns. Term forms match on LOWER (exact words). The output
@@ -15,12 +15,12 @@ import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .model import BlockAnalysis, CueHit, TermHit
+from ..model import BlockAnalysis, CueHit, TermHit
 from .sentences import sentence_bounds, sentence_index
 from .stems import stem
 
 if TYPE_CHECKING:
-    from .glossary import Glossary
+    from ..glossary.entries import Glossary
 
 BATCH_SIZE = 256
 
@@ -40,7 +40,7 @@ def phrase_variants(phrase: str) -> set[str]:
 def lexicon() -> dict[str, list[str]]:
     """termlint's word lists (data/lexicon.yaml), read through the JSON cache: parsing the
     YAML took longer than building half the matchers."""
-    from .datafiles import PACKAGE_DIR, cached_raw
+    from ..project.datafiles import PACKAGE_DIR, cached_raw
 
     path = PACKAGE_DIR / "data" / "lexicon.yaml"
 

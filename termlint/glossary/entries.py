@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
-from .errors import DataErrors, TermlintError
-from .stems import phrase_key
+from ..errors import DataErrors, TermlintError
+from ..nlp.stems import phrase_key
+from ..project.datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
 
 SOURCES_FILE = "sources.yaml"
 
@@ -223,7 +223,7 @@ def check_glossary(dirs: list[Path] | None = None) -> tuple[Glossary | None, lis
 
 def _load_raw(files: list[Path]) -> dict:
     """Parse and validate all files; return plain data (JSON-serialisable) or raise."""
-    from .yamlio import line_of
+    from ..project.yamlio import line_of
 
     errors: list[TermlintError] = []
     terms: list[dict] = []
@@ -275,7 +275,7 @@ def _plain(value: Any) -> Any:
 
 def _sense_lines(data: Any) -> dict[str, Any]:
     """Lines worth reporting later: each sense, each cue and each citation."""
-    from .yamlio import line_of
+    from ..project.yamlio import line_of
 
     lines: dict[str, Any] = {"id": line_of(data, ["id"]), "senses": {}, "relations": {},
                              "sources": {}}

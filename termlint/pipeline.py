@@ -8,21 +8,18 @@ finds a glossary term; markdown-it-py only then too.
 from __future__ import annotations
 
 import bisect
-import fnmatch
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import AFTER_SUPPRESSION, KINDS, CheckContext
-from .config import Config, load_config
 from .errors import TermlintError
-from .glossary import Glossary, SurfacePrefilter, load_glossary
+from .files.discovery import iter_paths
+from .files.source import decode, read_source
+from .glossary.entries import Glossary, SurfacePrefilter, load_glossary
 from .model import BlockAnalysis, Diagnostic, FileResult, SourceText
-from .rules import Rule, load_rules
-from .source import decode, read_source
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+from .project.config import Config, load_config
+from .rules.kinds import AFTER_SUPPRESSION, KINDS, CheckContext
+from .rules.load import Rule, load_rules
 
 
 @dataclass
@@ -53,7 +50,7 @@ def load_project(config_path: Path | None = None, cwd: Path | None = None,
 
     ``config`` skips the search for a configuration file and uses the one given.
     """
-    from .datafiles import bundled_dir
+    from .project.datafiles import bundled_dir
 
     config = config or load_config(config_path, cwd)
     glossary = load_glossary([bundled_dir("glossary"), *config.glossary_dirs], use_cache=use_cache)
@@ -111,7 +108,7 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
     try:
         analysis = analyze_source(source, project)
         if analysis is None and "termlint-disable" in source.text:
-            from .suppress import document_suppressions  # no term, but maybe a stale comment
+            from .rules.suppress import document_suppressions  # no term, but maybe a stale comment
 
             analysis = None, [], document_suppressions(source, project.rules.values())
     except TermlintError as exc:
@@ -136,7 +133,7 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
         ctx = CheckContext(source, project.glossary, project.config.docs_url,
                            project.config.check_blockquotes, rule.options)
         diagnostics.extend(KINDS[rule.kind](rule, occurrences, ctx))
-    from .suppress import apply_suppressions
+    from .rules.suppress import apply_suppressions
 
     diagnostics = apply_suppressions(diagnostics, ranges)
     active = {name for r in project.active_rules for name in (r.id, r.code) if name}
@@ -154,11 +151,11 @@ def analyze_source(source: SourceText, project: Project):
     """Markdown → occurrences with senses; None when the prefilter finds no term."""
     if not project.prefilter.search(source.text):
         return None
-    from .markdown import parse_markdown
-    from .nlp import analyzer_for
-    from .occurrences import find_occurrences
-    from .senses import DocumentResolver
-    from .suppress import suppressions
+    from .document.markdown import parse_markdown
+    from .nlp.analyzer import analyzer_for
+    from .rules.suppress import suppressions
+    from .senses.occurrences import find_occurrences
+    from .senses.resolver import DocumentResolver
 
     doc = parse_markdown(source)
     for d in doc.directives:
@@ -214,71 +211,6 @@ def blocks_to_analyze(doc, prefilter: SurfacePrefilter) -> list[int]:
     if needed and doc.title_block is not None:
         needed.add(doc.title_block)
     return sorted(needed)
-
-
-def iter_paths(paths: Iterable[str], config: Config) -> Iterator[tuple[str, Path | None,
-                                                                      TermlintError | None]]:
-    """Expand files and folders into Markdown files, with an error for each bad path.
-
-    Yields ``(display_path, path, error)``; ``-`` stands for standard input.
-    """
-    seen: set[str] = set()
-    for raw in paths:
-        if raw == "-":
-            yield "-", None, None
-            continue
-        path = Path(raw)
-        if not path.exists() and not path.is_symlink():
-            yield raw, None, TermlintError("no such file or folder", raw)
-            continue
-        if path.is_dir():
-            yield from _walk(path, config, seen)
-            continue
-        key = os.path.realpath(path)
-        if key not in seen:
-            seen.add(key)
-            yield raw, path, None
-
-
-def _walk(folder: Path, config: Config, seen: set[str]):
-    visited_dirs: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=None):
-        real = os.path.realpath(dirpath)
-        if real in visited_dirs:
-            dirnames[:] = []
-            # A link to a folder above it is a loop; a second link to a folder already
-            # searched (docs/latest -> docs/v2) is not an error: its files were checked.
-            parent = os.path.realpath(Path(dirpath).parent)
-            if parent == real or parent.startswith(real.rstrip(os.sep) + os.sep):
-                yield dirpath, None, TermlintError("symlink loop: links back to a folder "
-                                                   "above it, not followed", dirpath)
-            continue
-        visited_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and d not in ("node_modules", "__pycache__")
-                             and not _excluded(Path(dirpath) / d, config))
-        for name in sorted(filenames):
-            if not name.lower().endswith(MARKDOWN_SUFFIXES):
-                continue
-            path = Path(dirpath) / name
-            if _excluded(path, config):
-                continue
-            key = os.path.realpath(path)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield str(path), path, None
-
-
-def _excluded(path: Path, config: Config) -> bool:
-    if not config.exclude:
-        return False
-    try:
-        rel = path.resolve().relative_to(config.root).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.as_posix(), pat)
-               or rel.startswith(pat.rstrip("/") + "/") for pat in config.exclude)
 
 
 def lint_paths(paths: Iterable[str], project: Project | None = None,

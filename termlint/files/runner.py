@@ -8,19 +8,16 @@ read from the cache (JSON, in the same folder as the validated-data cache).
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import hashlib
-import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, fields
-from functools import cache
 from pathlib import Path
 
-from .engine import Project, iter_paths, lint_source
-from .errors import TermlintError
-from .model import Diagnostic, FileResult, Suggestion
+from ..errors import TermlintError
+from ..model import FileResult
+from ..pipeline import Project, lint_source
+from .cache import ResultCache, prune_cache
+from .discovery import iter_paths
 from .source import decode
 
 #: Below this many files a pool costs more than it saves (forking, warming spaCy up).
@@ -33,145 +30,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
-
-
-# -- the result cache ----------------------------------------------------------------------
-
-
-def project_fingerprint(project: Project) -> str:
-    """Everything besides a file's bytes that can change its result."""
-    from . import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    h.update(project.glossary.fingerprint.encode())
-    rules = [asdict(r) for r in project.active_rules]
-    for rule in rules:
-        rule.pop("path", None)
-    h.update(json.dumps(rules, sort_keys=True, default=str).encode())
-    config = asdict(project.config)
-    config.pop("path", None)
-    h.update(json.dumps(config, sort_keys=True, default=str).encode())
-    return h.hexdigest()
-
-
-class ResultCache:
-    """Per-file results keyed by the file's bytes and the project's fingerprint."""
-
-    def __init__(self, project: Project):
-        from .datafiles import cache_dir
-
-        folder = cache_dir()
-        self.folder = folder / "results" if folder else None
-        self.fingerprint = project_fingerprint(project)
-
-    def key(self, data: bytes) -> str:
-        return hashlib.sha256(self.fingerprint.encode() + b"\0" + data).hexdigest()
-
-    def get(self, data: bytes, display: str) -> FileResult | None:
-        if self.folder is None:
-            return None
-        path = self.folder / self.key(data)[:2] / f"{self.key(data)}.json"
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            source = decode(data, display)
-            result = _result_from_json(raw, source)
-        except (OSError, ValueError, KeyError, TypeError, TermlintError):
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # its age is the time since it was last used (see prune_cache)
-        return result
-
-    def put(self, data: bytes, result: FileResult) -> None:
-        if self.folder is None or result.error is not None:
-            return
-        key = self.key(data)
-        path = self.folder / key[:2] / f"{key}.json"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(_result_to_json(result)), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # the cache is an optimisation only
-
-
-#: Cache entries unused for this long are deleted, at most once a day. Every edit of a file
-#: makes a new entry, so without this the cache would only grow.
-PRUNE_AFTER_DAYS = 30
-PRUNE_EVERY_HOURS = 24
-
-
-def prune_cache(folder: Path | None = None, now: float | None = None) -> int:
-    """Delete cache files unused for PRUNE_AFTER_DAYS, if the last pruning is a day old.
-
-    Covers the per-file results and the validated glossary, rules and word lists. Returns how
-    many files were deleted. A stamp file records the last pruning, so most runs pay one
-    ``stat``.
-    """
-    import time
-
-    from .datafiles import cache_dir
-
-    folder = folder if folder is not None else cache_dir()
-    if folder is None or not folder.is_dir():
-        return 0
-    now = time.time() if now is None else now
-    stamp = folder / "last-pruned"
-    try:
-        if now - stamp.stat().st_mtime < PRUNE_EVERY_HOURS * 3600:
-            return 0
-    except OSError:
-        pass  # never pruned
-    cutoff = now - PRUNE_AFTER_DAYS * 86400
-    deleted = 0
-    for path in [*folder.glob("*.json"), *folder.glob("results/*/*.json")]:
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                deleted += 1
-    with contextlib.suppress(OSError):
-        stamp.touch()
-        os.utime(stamp, (now, now))
-    return deleted
-
-
-def _result_to_json(result: FileResult) -> dict:
-    # Shallow dicts: dataclasses.asdict deep-copies every list and was most of a cache write.
-    diagnostics = []
-    for d in result.diagnostics:
-        item = _shallow(d)
-        del item["path"]
-        item["suggestions"] = [_shallow(s) for s in d.suggestions]
-        diagnostics.append(item)
-    occurrences = [_shallow(o) for o in result.occurrences]
-    return {"diagnostics": diagnostics, "occurrences": occurrences}
-
-
-def _shallow(obj) -> dict:
-    return {name: getattr(obj, name) for name in _field_names(type(obj))}
-
-
-@cache
-def _field_names(cls) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
-
-
-def _result_from_json(raw: dict, source) -> FileResult:
-    from .model import Occurrence
-
-    diagnostics = []
-    for item in raw["diagnostics"]:
-        item["suggestions"] = [Suggestion(**s) for s in item["suggestions"]]
-        diagnostics.append(Diagnostic(path=source.path, **item))
-    names = {f.name for f in fields(Occurrence)}
-    occurrences = []
-    for item in raw["occurrences"]:
-        item = {k: v for k, v in item.items() if k in names}
-        if item.get("established") is not None:
-            item["established"] = tuple(item["established"])
-        occurrences.append(Occurrence(**item))
-    return FileResult(source.path, diagnostics=diagnostics, occurrences=occurrences,
-                      source=source)
 
 
 # -- running -------------------------------------------------------------------------------
@@ -288,6 +146,6 @@ def _needs_nlp(entries, project: Project, cache: ResultCache | None, sample: int
 
 
 def _warm_up(project: Project) -> None:
-    from .nlp import analyzer_for
+    from ..nlp.analyzer import analyzer_for
 
     analyzer_for(project.glossary)

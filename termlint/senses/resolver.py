@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .errors import TermlintError
-from .glossary import Glossary, Term
-from .markdown import MarkdownDoc
-from .model import BlockAnalysis, CueHit, Establishment, Occurrence
+from ..document.markdown import MarkdownDoc
+from ..errors import TermlintError
+from ..glossary.entries import Glossary, Term
+from ..model import BlockAnalysis, CueHit, Establishment, Occurrence
 
 # Weights of the evidence, in one place.
 QUALIFIER_DISTANCE = 2  # tokens: a cue this close is a qualifier ("in-context scheming")

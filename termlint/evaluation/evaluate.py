@@ -60,8 +60,8 @@ class Scores:
 
 def load_items(folder: Path, split: str = "all") -> list[dict]:
     """The labelled items of a split; a broken file or item is an input error naming it."""
-    from .datafiles import read_yaml_file
-    from .errors import TermlintError
+    from ..errors import TermlintError
+    from ..project.datafiles import read_yaml_file
 
     items = []
     for path in sorted(folder.glob("*.yaml")):
@@ -86,7 +86,7 @@ def load_items(folder: Path, split: str = "all") -> list[dict]:
 
 def evaluate(items: list[dict], project) -> Scores:
     """Lint every item and compare with its labels."""
-    from .engine import lint_text
+    from ..pipeline import lint_text
 
     scores = Scores()
     terms = {e["term"] for item in items for e in item.get("expect") or []}

@@ -1,6 +1,6 @@
 """Term occurrences: which term matches are real uses, and which are mentions.
 
-Pure functions over the plain data of :mod:`termlint.nlp` — no spaCy here. A verb-only form
+Pure functions over the plain data of :mod:`termlint.nlp.analyzer` — no spaCy here. A verb-only form
 ("scheme") counts only as a verb; a match inside an exclusion ("Ponzi scheme") is not an
 occurrence; a word discussed as a word ("the word 'schemer'") is a *mention*.
 """
@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .model import Occurrence
-from .stems import stem
+from ..model import Occurrence
+from ..nlp.stems import stem
 
 if TYPE_CHECKING:
-    from .glossary import Glossary
-    from .markdown import MarkdownDoc
-    from .model import BlockAnalysis, TermHit
+    from ..document.markdown import MarkdownDoc
+    from ..glossary.entries import Glossary
+    from ..model import BlockAnalysis, TermHit
 
 OPEN_QUOTES = {'"', "“", "'", "‘", "«", "„"}
 CLOSE_QUOTES = {'"', "”", "'", "’", "»", "“"}
@@ -38,7 +38,7 @@ class _Lexicon:
 def _lex() -> _Lexicon:
     global _LEX
     if _LEX is None:
-        from .nlp import lexicon
+        from ..nlp.analyzer import lexicon
 
         lex = lexicon()
         _LEX = _Lexicon(

@@ -5,7 +5,7 @@ Every suppression that hides nothing is reported back, so stale comments can be 
 
 from __future__ import annotations
 
-from .model import Diagnostic, Directive, Suppression
+from ..model import Diagnostic, Directive, Suppression
 
 
 def suppressions(directives: list[Directive], source_line_of) -> list[Suppression]:
@@ -49,7 +49,7 @@ def apply_suppressions(diagnostics: list[Diagnostic],
 
 def check_directives(directives: list[Directive], rules, path: str) -> None:
     """Raise on a malformed directive or one naming a rule that does not exist."""
-    from .errors import TermlintError
+    from ..errors import TermlintError
 
     rules = list(rules)
     for d in directives:
@@ -63,7 +63,7 @@ def check_directives(directives: list[Directive], rules, path: str) -> None:
 def document_suppressions(source, rules) -> list[Suppression]:
     """The suppressions of a document read without NLP: for a document with no term in it,
     whose suppression comments can only be unused."""
-    from .markdown import parse_markdown
+    from ..document.markdown import parse_markdown
 
     doc = parse_markdown(source)
     check_directives(doc.directives, rules, source.path)

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .checks import sense_url
-from .errors import TermlintError
-from .model import SourceText
-from .source import BOM
+from ..errors import TermlintError
+from ..files.source import BOM
+from ..model import SourceText
+from ..rules.kinds import sense_url
 
 if TYPE_CHECKING:
-    from .engine import Project
-    from .glossary import Glossary, Sense, Term
-    from .model import Diagnostic, Occurrence
+    from ..glossary.entries import Glossary, Sense, Term
+    from ..model import Diagnostic, Occurrence
+    from ..pipeline import Project
 
 HOWS = ("rewrite", "link", "declare")
 RULE = "ambiguous-term"
@@ -157,7 +157,7 @@ def link_text(match: str, url: str) -> str:
 
 def link_spans(source: SourceText) -> list[tuple[int, int]]:
     """Source ranges of the text of every Markdown link (a use inside one cannot be linked)."""
-    from .markdown import parse_markdown
+    from ..document.markdown import parse_markdown
 
     spans = []
     for block in parse_markdown(source).blocks:
@@ -439,7 +439,7 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
     edited text is linted again; an edit whose use is still ambiguous is dropped (with a note),
     so running the fix again changes nothing.
     """
-    from .engine import lint_source
+    from ..pipeline import lint_source
 
     result = lint_source(source, project)
     if result.error is not None:
@@ -482,7 +482,7 @@ def _unsettled(source: SourceText, new_text: str, planned: list[tuple[Edit, list
 
     A declaration settles every use of its term; any other edit settles the use it replaced.
     """
-    from .engine import lint_source
+    from ..pipeline import lint_source
 
     if not planned:
         return []

@@ -16,11 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import TermlintError
+from ..errors import TermlintError
 
 #: termlint's own folder. Not importlib.resources: it and what it imports were a tenth of the
 #: start-up of a run on files with no glossary term (and termlint is never run from a zip).
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 @cache
 def schema(name: str) -> dict:
@@ -89,7 +89,7 @@ def bundled_dir(name: str) -> Path:
     installed = PACKAGE_DIR / "_bundled" / name
     if installed.is_dir():
         return installed
-    checkout = Path(__file__).resolve().parent.parent / name
+    checkout = PACKAGE_DIR.parent / name
     if checkout.is_dir():
         return checkout
     raise TermlintError(f"termlint's bundled {name} folder is missing; reinstall termlint",
@@ -108,7 +108,7 @@ def cache_dir() -> Path | None:
 
 def fingerprint(kind: str, files: list[Path]) -> str:
     """A digest of termlint's version and the files' names and contents."""
-    from . import __version__
+    from .. import __version__
 
     h = hashlib.sha256(f"{__version__}\0{kind}".encode())
     for f in files:
@@ -138,7 +138,7 @@ def cached_raw(kind: str, files: list[Path], produce: Callable[[], Any],
             pass  # a damaged cache entry is rebuilt below
         else:
             with contextlib.suppress(OSError):
-                os.utime(path)  # in use: not pruned (runner.prune_cache)
+                os.utime(path)  # in use: not pruned (files.cache.prune_cache)
             return data, digest
     raw = produce()
     if path is not None:

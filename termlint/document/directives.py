@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Directive
+from ..model import Directive
 
 KINDS = ("disable", "enable", "disable-line", "disable-next-line", "sense")
 

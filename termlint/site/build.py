@@ -23,10 +23,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from . import __version__
-from .errors import TermlintError
-from .glossary import Citation, Glossary, Sense, Term
-from .rules import Rule, rule_doc_markdown
+from .. import __version__
+from ..errors import TermlintError
+from ..glossary.entries import Citation, Glossary, Sense, Term
+from ..rules.load import Rule, rule_doc_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SOURCE_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
@@ -225,7 +225,7 @@ def _json_for_script(data: Any) -> Markup:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("termlint", "templates/glossary_site"),
+        loader=PackageLoader("termlint.site", "templates/glossary_site"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -344,7 +344,7 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
         common, root="", page="sources.html", title="Sources", sources=sources,
         cited=_citations_by_source(glossary))
     pages[INDEX_FILE] = json.dumps(index, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    static = resources.files("termlint").joinpath("templates", "glossary_site")
+    static = resources.files("termlint.site").joinpath("templates", "glossary_site")
     for name in ASSETS:
         pages[name] = static.joinpath(name).read_text(encoding="utf-8")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import DataErrors, TermlintError
 from .datafiles import cached_raw, validate
-from .errors import DataErrors, TermlintError
 
 CONFIG_NAMES = (".termlint.yaml", ".termlint.yml", "pyproject.toml")
 DEFAULT_DOCS_URL = "https://termlint.example/glossary"

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import TermlintError
+from ..errors import TermlintError
 
 
 class LineDict(dict):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import TermlintError
-from .model import SourceText
+from ..errors import TermlintError
+from ..model import SourceText
 
 BOM = "\ufeff"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .glossary import Glossary, Term
+from .entries import Glossary, Term
 
 
 def _value(v) -> str:

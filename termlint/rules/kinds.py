@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .glossary import Term
-from .model import CheckContext, Diagnostic, Suggestion
-from .rules import Rule
+from ..glossary.entries import Term
+from ..model import CheckContext, Diagnostic, Suggestion
+from .load import Rule
 
 if TYPE_CHECKING:
-    from .model import Occurrence
+    from ..model import Occurrence
 
 
 def sense_url(docs_url: str, term_id: str, sense_id: str | None = None) -> str:

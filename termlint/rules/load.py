@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
-from .errors import DataErrors, TermlintError
+from ..errors import DataErrors, TermlintError
+from ..project.datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
 
 SEVERITIES = ("info", "warning", "error")
 DOC_SECTIONS = (
@@ -53,7 +53,7 @@ def load_rules(dirs: list[Path] | None = None, use_cache: bool = True) -> dict[s
 
 
 def _load_raw(files: list[Path]) -> list[dict]:
-    from .yamlio import line_of
+    from ..project.yamlio import line_of
 
     errors: list[TermlintError] = []
     rules: dict[str, dict] = {}

@@ -1,0 +1,1 @@
+"""The document: Markdown to prose blocks, front matter and directive comments."""

@@ -1,0 +1,1 @@
+"""Scoring termlint against labelled sets: ``termlint evaluate``."""

@@ -1,0 +1,1 @@
+"""The glossary: terms and senses from YAML, and their plain-text rendering."""

@@ -1,0 +1,1 @@
+"""The project: configuration, termlint's data files, YAML reading, ``termlint init``."""

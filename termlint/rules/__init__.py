@@ -1,0 +1,1 @@
+"""Rules: loading rule files, the rule kinds that check occurrences, suppressions."""

@@ -1,0 +1,1 @@
+"""Senses: term occurrences, and which sense each one carries."""

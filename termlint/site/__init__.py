@@ -1,0 +1,1 @@
+"""The glossary site: static HTML built from the glossary and rules."""
