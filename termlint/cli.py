@@ -315,29 +315,49 @@ def glossary_build(out_dir, base_url, config_path, no_cache):
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--split", default="dev", show_default=True,
-              help="Which part of the labelled set to score: a `split:` value of its items "
-                   "(dev, dev2, heldout, fresh) or all.")
+              help="Which part of the labelled set to score: a folder of the v2 corpus "
+                   "(train, dev, blind-a, blind-b), a `split:` value of the first set's items "
+                   "(dev, dev2, heldout, fresh, blind3, blind4), or all.")
+@click.option("--strictness", type=click.Choice(["strict", "normal", "relaxed"]),
+              help="Score at this strictness instead of the configured one.")
 @click.option("-v", "--verbose", is_flag=True, help="List every error after the table.")
 @project_options
-def evaluate(folder, split, verbose, config_path, no_cache):
+def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     """Score termlint against a labelled set (precision, recall, sense accuracy).
 
-    FOLDER holds YAML files of labelled texts (see tests/labelled/README.md).
+    FOLDER is tests/labelled (the first set: YAML lists of texts with their expected uses)
+    or tests/labelled/v2 (the second: one folder per split, two readers' labels per use);
+    see the README in each.
 
     \b
-    Example:
-      termlint evaluate tests/labelled --split heldout
+    Examples:
+      termlint evaluate tests/labelled/v2 --split dev
+      termlint evaluate tests/labelled --split heldout --strictness strict
     """
+    import dataclasses
+
+    from .evaluation.corpus import V2_SPLITS, is_v2, load_corpus
     from .evaluation.evaluate import evaluate as run_evaluation
-    from .evaluation.evaluate import load_items, report
+    from .evaluation.evaluate import evaluate_corpus, load_items, report
 
     project = _project(config_path, no_cache)
-    items = load_items(folder, split)
-    if not items:
-        known = sorted({i.get("split", "?") for i in load_items(folder, "all")})
-        raise click.BadParameter(f"no items in split {split!r} (the splits in {folder}: "
-                                 f"{', '.join(known) or 'none'})", param_hint="--split")
-    scores = run_evaluation(items, project)
+    if strictness:
+        project = dataclasses.replace(project, config=dataclasses.replace(
+            project.config, strictness=strictness))
+    if is_v2(folder):
+        splits = V2_SPLITS if split == "all" else (split,)
+        if split != "all" and split not in V2_SPLITS:
+            raise click.BadParameter(f"no split {split!r} in {folder} (its splits: "
+                                     f"{', '.join(V2_SPLITS)})", param_hint="--split")
+        items = load_corpus(splits, folder)
+        scores = evaluate_corpus(items, project)
+    else:
+        items = load_items(folder, split)
+        if not items:
+            known = sorted({i.get("split", "?") for i in load_items(folder, "all")})
+            raise click.BadParameter(f"no items in split {split!r} (the splits in {folder}: "
+                                     f"{', '.join(known) or 'none'})", param_hint="--split")
+        scores = run_evaluation(items, project)
     click.echo(report(scores, f"{folder} — split {split}: {len(items)} items"), nl=False)
     if verbose:
         click.echo("")

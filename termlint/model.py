@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -147,6 +148,29 @@ class BlockAnalysis:
 # -- senses --------------------------------------------------------------------------------
 
 
+class Status(str, Enum):
+    """How a use was read; the value is what JSON output and the cache carry."""
+
+    UNRESOLVED = "unresolved"
+    MENTION = "mention"  # the word discussed as a word
+    SINGLE_SENSE = "single-sense"  # a term with one sense
+    COLLOQUIAL = "colloquial"  # everyday use, not about AI
+    LINKED = "linked"  # linked to a glossary sense
+    DECLARED = "declared"  # front matter or a termlint-sense comment
+    ESTABLISHED = "established"  # a definition earlier in the document holds here
+    DEFINED = "defined"  # the author defines the word here (or in words of their own)
+    INCONSISTENT = "inconsistent"  # reads as another sense than the document set
+    RESOLVED = "resolved"  # read from the evidence, above the threshold
+    AMBIGUOUS = "ambiguous"  # the evidence does not settle it: flagged
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: Statuses where the sense was settled by the author, not read from cues.
+SETTLED = (Status.DECLARED, Status.ESTABLISHED, Status.LINKED, Status.DEFINED)
+
+
 @dataclass
 class Occurrence:
     """One use (or mention) of a glossary term, and what the resolver decided about it."""
@@ -164,7 +188,7 @@ class Occurrence:
     mention: bool = False
     sense: str | None = None
     confidence: float = 0.0
-    status: str = "unresolved"
+    status: str = Status.UNRESOLVED
     evidence: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
@@ -181,9 +205,11 @@ class Establishment:
     """How a document fixed a term's sense before a given point."""
 
     sense: str | None
-    origin: str
-    offset: int
+    origin: str  # what the writer reads: "declared in front matter", "defined on line 3"
+    offset: int  # where it starts to hold (0: the whole document)
     line: int
+    declared: bool = False  # a declaration, not a definition: it wins over cues
+    own_words: bool = False  # a definition whose words fit no one glossary sense well
 
 
 # -- rules ---------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ finds a glossary term; markdown-it-py only then too.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from .errors import TermlintError
 from .files.discovery import iter_paths
 from .files.source import decode, read_source
 from .glossary.entries import Glossary, SurfacePrefilter, load_glossary
-from .model import BlockAnalysis, Diagnostic, FileResult, SourceText
+from .model import Diagnostic, FileResult, SourceText
 from .project.config import Config, load_config
 from .rules.kinds import AFTER_SUPPRESSION, KINDS, CheckContext
 from .rules.load import Rule, load_rules
@@ -147,15 +146,18 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
     return result
 
 
-def analyze_source(source: SourceText, project: Project):
-    """Markdown → occurrences with senses; None when the prefilter finds no term."""
+def read_document(source: SourceText, project: Project):
+    """Markdown → the analysed document and its occurrences, senses not yet read; None when
+    the prefilter finds no term (spaCy is then never imported).
+
+    Every prose block is analysed, not only those near a term: the framing of a document is
+    read from all of it, so moving a paragraph never changes how a use is read.
+    """
     if not project.prefilter.search(source.text):
         return None
     from .document.markdown import parse_markdown
     from .nlp.analyzer import analyzer_for
-    from .rules.suppress import suppressions
     from .senses.occurrences import find_occurrences
-    from .senses.resolver import DocumentResolver
 
     doc = parse_markdown(source)
     for d in doc.directives:
@@ -167,50 +169,25 @@ def analyze_source(source: SourceText, project: Project):
             raise TermlintError(f"suppression names unknown rule {unknown[0]!r}", source.path,
                                 d.line)
     analyzer = analyzer_for(project.glossary)
-    needed = blocks_to_analyze(doc, project.prefilter)
-    analyses = [BlockAnalysis()] * len(doc.blocks)  # one shared empty analysis: read only
-    for index, analysis in zip(needed, analyzer.analyze([doc.blocks[i].text for i in needed]),
-                               strict=True):
-        analyses[index] = analysis
+    analyses = analyzer.analyze([block.text for block in doc.blocks])
     occurrences = find_occurrences(doc, analyses, project.glossary)
-    resolver = DocumentResolver(doc, analyses, project.glossary, analyzed=needed)
+    return doc, analyses, occurrences
+
+
+def analyze_source(source: SourceText, project: Project):
+    """Markdown → occurrences with senses; None when the prefilter finds no term."""
+    read = read_document(source, project)
+    if read is None:
+        return None
+    from .rules.suppress import suppressions
+    from .senses.resolver import DocumentResolver
+
+    doc, analyses, occurrences = read
+    resolver = DocumentResolver(doc, analyses, project.glossary,
+                                strictness=project.config.strictness)
     resolver.resolve(occurrences)
     ranges = suppressions(doc.directives, lambda off: source.line_col(off)[0])
     return doc, occurrences, ranges
-
-
-def blocks_to_analyze(doc, prefilter: SurfacePrefilter) -> list[int]:
-    """Blocks holding a term, with the context the resolver reads around them.
-
-    That context is the neighbouring blocks, the headings above and the title; every other
-    block is never tokenised. Terms are found with one pass of the prefilter over the whole
-    source, then placed in blocks by line.
-    """
-    blocks = doc.blocks
-    if not blocks:
-        return []
-    spans = sorted(blocks.line_spans() if hasattr(blocks, "line_spans") else
-                   ((b.line, b.end_line, b.index) for b in blocks))
-    starts = [s[0] for s in spans]
-    line_starts = doc.source.line_starts
-    hit_blocks: set[int] = set()
-    for m in prefilter.finditer(doc.source.text):
-        first = bisect.bisect_right(line_starts, m.start())
-        last = bisect.bisect_right(line_starts, m.end() - 1)
-        i = bisect.bisect_right(starts, last) - 1
-        while i >= 0 and spans[i][1] >= first:
-            hit_blocks.add(spans[i][2])
-            i -= 1
-    needed: set[int] = set()
-    for i in hit_blocks:
-        # The resolver reads one block either side (two after a heading: its section).
-        near = (i + 1, i + 2) if blocks[i].kind == "heading" else (i - 1, i + 1)
-        needed.add(i)
-        needed.update(j for j in near if 0 <= j < len(blocks))
-        needed.update(blocks[i].heading_path)
-    if needed and doc.title_block is not None:
-        needed.add(doc.title_block)
-    return sorted(needed)
 
 
 def lint_paths(paths: Iterable[str], project: Project | None = None,

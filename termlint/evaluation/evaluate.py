@@ -8,7 +8,6 @@ order; extra or missing occurrences are counted as detection errors.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,18 @@ class Scores:
     occurrences: int = 0
     confusion: Counter = field(default_factory=Counter)
     per_term: dict = field(default_factory=dict)  # term -> Counter of tp / fp / fn / right / clear
+    per_sense: dict = field(default_factory=dict)  # (term, gold label) -> Counter
+    disputed_total: int = 0  # one reader said ambiguous, the other a sense: scored apart
+    disputed_flagged: int = 0
+    unscored: int = 0  # readers disagreed and nobody adjudicated yet
+    document_words: int = 0
+    document_false_flags: int = 0  # flags on uses both readers call clear, in documents
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def false_flags_per_1000_words(self) -> float:
+        return 1000 * self.document_false_flags / self.document_words if \
+            self.document_words else 0.0
 
     @property
     def precision(self) -> float:
@@ -85,8 +95,9 @@ def load_items(folder: Path, split: str = "all") -> list[dict]:
 
 
 def evaluate(items: list[dict], project) -> Scores:
-    """Lint every item and compare with its labels."""
+    """Lint every v1 item and compare with its labels (lined up by order per term)."""
     from ..pipeline import lint_text
+    from .corpus import align_v1
 
     scores = Scores()
     terms = {e["term"] for item in items for e in item.get("expect") or []}
@@ -96,79 +107,141 @@ def evaluate(items: list[dict], project) -> Scores:
             scores.errors.append(f"{item['id']}: {result.error}")
             continue
         flagged = {d.start for d in result.diagnostics if d.rule == "ambiguous-term"}
-        predicted = [o for o in result.occurrences if o.term_id in terms]
+        occurrences = [o for o in result.occurrences if o.term_id in terms]
         expected = list(item.get("expect") or [])
-        _score_item(item, expected, predicted, flagged, project.glossary, scores)
+        pairs, missing, extra = align_v1(expected, occurrences)
+        for a in missing:
+            _missing(scores, item["id"], expected[a]["term"], expected[a]["label"], a)
+        for b in extra:
+            _extra(scores, item["id"], occurrences[b], occurrences[b].start in flagged)
+        for b, gold, a in pairs:
+            occ = occurrences[b]
+            _score_pair(scores, item["id"], expected[a]["term"], gold, occ,
+                        occ.start in flagged, project.glossary)
+        if item.get("kind") == "document":
+            scores.document_words += len(item["text"].split())
     return scores
 
 
-def _score_item(item, expected, predicted, flagged, glossary, scores: Scores) -> None:
-    exp_terms = [e["term"] for e in expected]
-    pred_terms = [o.term_id for o in predicted]
-    matcher = difflib.SequenceMatcher(a=exp_terms, b=pred_terms, autojunk=False)
-    pairs = []
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal" or (tag == "replace" and a1 - a0 == b1 - b0):
-            pairs.extend(zip(range(a0, a1), range(b0, b1), strict=False))
+def evaluate_corpus(items, project) -> Scores:
+    """Lint every v2 item and compare with its two readers' labels (lined up by offset).
+
+    The label scored against follows the corpus rules (:func:`corpus.gold`): a clarity dispute
+    counts on neither side of precision and recall and is reported apart; an unadjudicated
+    disagreement is not scored; a use labelled ``none`` that termlint reads as a term is a
+    detection error, and a flag on it a false flag.
+    """
+    from ..pipeline import lint_text
+    from .corpus import gold
+
+    scores = Scores()
+    for item in items:
+        result = lint_text(item.text, f"{item.file}#{item.id}", project)
+        if result.error is not None:
+            scores.errors.append(f"{item.id}: {result.error}")
             continue
-        for a in range(a0, a1):
-            scores.missing_occurrences += 1
-            if expected[a]["label"] == AMBIGUOUS:
-                scores.missed += 1
-            scores.errors.append(f"{item['id']}: missed occurrence #{a + 1} "
-                                 f"({expected[a]['term']}, {expected[a]['label']})")
-        for b in range(b0, b1):
-            scores.extra_occurrences += 1
-            occ = predicted[b]
-            if occ.start in flagged:
-                scores.flagged_false += 1
-            scores.errors.append(f"{item['id']}: extra occurrence {occ.match!r} "
-                                 f"({occ.status}, {occ.sense})")
-    for a, b in pairs:
-        gold = expected[a]["label"]
-        occ = predicted[b]
-        is_flagged = occ.start in flagged
-        scores.occurrences += 1
-        tally = scores.per_term.setdefault(expected[a]["term"], Counter())
-        if gold == AMBIGUOUS:
-            tally["tp" if is_flagged else "fn"] += 1
-        else:
-            tally["fp"] += is_flagged
-            if gold != MENTION:
-                tally["clear"] += 1
-                tally["right"] += occ.sense == gold
-        if gold == AMBIGUOUS:
-            if is_flagged:
-                scores.flagged_true += 1
-            else:
-                scores.missed += 1
-                scores.errors.append(f"{item['id']}: unflagged ambiguous {occ.match!r} "
-                                     f"read as {occ.sense} ({occ.status})")
-            continue
+        flagged = {d.start for d in result.diagnostics if d.rule == "ambiguous-term"}
+        by_start = {o.start: o for o in result.occurrences}
+        seen = set()
+        for n, use in enumerate(item.uses):
+            label = gold(use)
+            occ = by_start.get(use.get("at"))
+            if occ is None:
+                occ = next((o for o in result.occurrences
+                            if o.start <= (use.get("at") or -1) < o.end), None)
+            if occ is not None:
+                seen.add(occ.start)
+            if label == "none":
+                if occ is not None and not occ.mention:
+                    _extra(scores, item.id, occ, occ.start in flagged)
+                continue
+            if occ is None:
+                _missing(scores, item.id, use["term"], label, n)
+                continue
+            is_flagged = occ.start in flagged
+            if item.kind == "document" and is_flagged and label not in (AMBIGUOUS,) and \
+                    not label.startswith("disputed"):
+                scores.document_false_flags += 1
+            _score_pair(scores, item.id, use["term"], label, occ, is_flagged, project.glossary)
+        for occ in result.occurrences:
+            if occ.start not in seen and occ.term_id in {u["term"] for u in item.uses} | {
+                    "scheming", "alignment-faking", "deceptive-alignment", "sandbagging"}:
+                _extra(scores, item.id, occ, occ.start in flagged)
+        if item.kind == "document":
+            scores.document_words += len(item.text.split())
+    return scores
+
+
+def _missing(scores: Scores, item_id: str, term: str, label: str, n: int) -> None:
+    scores.missing_occurrences += 1
+    if label == AMBIGUOUS:
+        scores.missed += 1
+    scores.errors.append(f"{item_id}: missed occurrence #{n + 1} ({term}, {label})")
+
+
+def _extra(scores: Scores, item_id: str, occ, is_flagged: bool) -> None:
+    scores.extra_occurrences += 1
+    if is_flagged:
+        scores.flagged_false += 1
+    scores.errors.append(f"{item_id}: extra occurrence {occ.match!r} ({occ.status}, {occ.sense})")
+
+
+def _score_pair(scores: Scores, item_id: str, term_id: str, gold: str, occ, is_flagged: bool,
+                glossary) -> None:
+    """Score one labelled use against what termlint read."""
+    if gold == "unscored":
+        scores.unscored += 1
+        return
+    scores.occurrences += 1
+    tally = scores.per_term.setdefault(term_id, Counter())
+    if gold.startswith("disputed"):
+        scores.disputed_total += 1
+        scores.disputed_flagged += is_flagged
+        tally["disputed"] += 1
+        tally["disputed_flagged"] += is_flagged
+        return
+    sense_tally = scores.per_sense.setdefault((term_id, gold), Counter())
+    sense_tally["n"] += 1
+    sense_tally["flagged"] += is_flagged
+    if gold == AMBIGUOUS:
+        tally["tp" if is_flagged else "fn"] += 1
         if is_flagged:
-            scores.flagged_false += 1
-            scores.errors.append(f"{item['id']}: false flag on {occ.match!r} (gold {gold})")
-        if gold == MENTION:
-            scores.mention_total += 1
-            scores.mention_flagged += is_flagged
-            continue
-        if gold == NON_AI:
-            scores.non_ai_total += 1
-            scores.non_ai_flagged += is_flagged
-        scores.sense_total += 1
-        predicted_sense = occ.sense or ("?" if is_flagged else occ.status)
-        scores.confusion[(gold, predicted_sense)] += 1
-        if occ.sense == gold:
-            scores.sense_right += 1
-            scores.sense_family += 1
+            scores.flagged_true += 1
         else:
-            term = glossary.terms.get(expected[a]["term"])
-            if term and occ.sense and _related(term, gold, occ.sense):
-                scores.sense_family += 1
-            if not is_flagged:
-                scores.sense_unflagged_wrong += 1
-                scores.errors.append(f"{item['id']}: {occ.match!r} read as {occ.sense} "
-                                     f"({occ.status}), gold {gold}")
+            scores.missed += 1
+            scores.errors.append(f"{item_id}: unflagged ambiguous {occ.match!r} "
+                                 f"read as {occ.sense} ({occ.status})")
+        return
+    tally["fp"] += is_flagged
+    if is_flagged:
+        scores.flagged_false += 1
+        scores.errors.append(f"{item_id}: false flag on {occ.match!r} (gold {gold})")
+    if gold == MENTION:
+        scores.mention_total += 1
+        scores.mention_flagged += is_flagged
+        return
+    tally["clear"] += 1
+    tally["right"] += occ.sense == gold
+    if gold == NON_AI:
+        scores.non_ai_total += 1
+        scores.non_ai_flagged += is_flagged
+    scores.sense_total += 1
+    predicted_sense = occ.sense or ("?" if is_flagged else str(occ.status))
+    scores.confusion[(gold, predicted_sense)] += 1
+    term = glossary.terms.get(term_id)
+    related = occ.sense == gold or bool(term and occ.sense and _related(term, gold, occ.sense))
+    sense_tally["right"] += occ.sense == gold
+    sense_tally["family"] += related
+    if occ.sense == gold:
+        scores.sense_right += 1
+        scores.sense_family += 1
+        return
+    if related:
+        scores.sense_family += 1
+    if not is_flagged:
+        scores.sense_unflagged_wrong += 1
+        scores.errors.append(f"{item_id}: {occ.match!r} read as {occ.sense} "
+                             f"({occ.status}), gold {gold}")
 
 
 def _related(term, a: str, b: str) -> bool:
@@ -176,7 +249,7 @@ def _related(term, a: str, b: str) -> bool:
     return bool(sa and sb and (sa.broader == b or sb.broader == a))
 
 
-def report(scores: Scores, title: str) -> str:
+def report(scores: Scores, title: str, per_sense: bool = True) -> str:
     s = scores
     lines = [
         f"## {title}",
@@ -195,11 +268,34 @@ def report(scores: Scores, title: str) -> str:
         f"| clear uses read as a wrong sense without a flag | {s.sense_unflagged_wrong} |",
         f"| false flags on non-AI uses | {s.non_ai_flagged} of {s.non_ai_total} |",
         f"| false flags on mentions | {s.mention_flagged} of {s.mention_total} |",
+    ]
+    if s.disputed_total or s.unscored:
+        lines.append(f"| disputed clarity (readers split; not scored) | {s.disputed_total}, "
+                     f"{s.disputed_flagged} of them flagged |")
+        lines.append(f"| readers disagree, not adjudicated (not scored) | {s.unscored} |")
+    if s.document_words:
+        lines.append(f"| false flags in documents per 1,000 words | "
+                     f"{s.false_flags_per_1000_words:.2f} ({s.document_false_flags} in "
+                     f"{s.document_words:,} words) |")
+    lines += [
         "",
-        "| term | flags right | flags wrong | unclear uses missed | clear uses read right |",
-        "|---|---|---|---|---|",
+        "| term | precision | recall | F1 | flags right | flags wrong | unclear missed | "
+        "clear uses read right |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for term, t in sorted(s.per_term.items()):
-        lines.append(f"| {term} | {t['tp']} | {t['fp']} | {t['fn']} | "
-                     f"{t['right']} of {t['clear']} |")
+        p = t["tp"] / (t["tp"] + t["fp"]) if t["tp"] + t["fp"] else 1.0
+        r = t["tp"] / (t["tp"] + t["fn"]) if t["tp"] + t["fn"] else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        acc = t["right"] / t["clear"] if t["clear"] else 1.0
+        lines.append(f"| {term} | {p:.2f} | {r:.2f} | {f:.2f} | {t['tp']} | {t['fp']} | "
+                     f"{t['fn']} | {t['right']} of {t['clear']} ({acc:.2f}) |")
+    if per_sense and s.per_sense:
+        lines += ["", "| term | label | uses | flagged | read right | right up to family |",
+                  "|---|---|---|---|---|---|"]
+        for (term, label), t in sorted(s.per_sense.items()):
+            right = "" if label == AMBIGUOUS else str(t["right"])
+            family = "" if label == AMBIGUOUS else str(t["family"])
+            lines.append(f"| {term} | {label} | {t['n']} | {t['flagged']} | {right} | "
+                         f"{family} |")
     return "\n".join(lines) + "\n"

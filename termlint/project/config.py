@@ -32,6 +32,7 @@ class Config:
     fail_on: str = "warning"
     docs_url: str = DEFAULT_DOCS_URL
     check_blockquotes: bool = False
+    strictness: str = "normal"  # strict | normal | relaxed: how sure a reading must be
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -76,6 +77,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         fail_on=data.get("fail_on", "warning"),
         docs_url=data.get("docs_url", DEFAULT_DOCS_URL).rstrip("/"),
         check_blockquotes=data.get("check_blockquotes", False),
+        strictness=data.get("strictness", "normal"),
         rule_options={k: dict(v) for k, v in data.get("rule_options", {}).items()},
     )
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..glossary.entries import Term
-from ..model import CheckContext, Diagnostic, Suggestion
+from ..model import SETTLED, CheckContext, Diagnostic, Status, Suggestion
 from .load import Rule
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def _suggest(term: Term, senses: list[str], occ: Occurrence, docs_url: str,
 
 def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
     for occ in occurrences:
-        if occ.status != "ambiguous" or not rule.applies_to(occ.term_id):
+        if occ.status != Status.AMBIGUOUS or not rule.applies_to(occ.term_id):
             continue
         if occ.in_blockquote and not ctx.check_blockquotes:
             continue
@@ -81,7 +81,7 @@ def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
 
 def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
     for occ in occurrences:
-        if occ.status != "inconsistent" or not rule.applies_to(occ.term_id):
+        if occ.status != Status.INCONSISTENT or not rule.applies_to(occ.term_id):
             continue
         term = ctx.glossary.terms[occ.term_id]
         established, origin = occ.established or ("", "")
@@ -95,14 +95,13 @@ def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckCont
             url=sense_url(ctx.docs_url, term.id, occ.sense))
 
 
-SETTLED = ("declared", "established", "linked", "defined")
 
 
 def check_undefined(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
     min_uses = int(ctx.options.get("min_uses", 3))
     by_term: dict[str, list[Occurrence]] = {}
     for occ in occurrences:
-        if occ.mention or occ.status in ("colloquial", "single-sense"):
+        if occ.mention or occ.status in (Status.COLLOQUIAL, Status.SINGLE_SENSE):
             continue
         by_term.setdefault(occ.term_id, []).append(occ)
     for term_id, uses in by_term.items():

@@ -1,0 +1,197 @@
+"""The decision: from probabilities per sense to a reading or a flag.
+
+Pure functions over plain data. The one number that decides whether a use is flagged is the
+threshold (chosen on dev data, moved by the writer's ``strictness``); a sense and its narrower
+senses count together (a reader who can tell "power-motivated" but not "goal-guarding" knows
+the claim), and the narrower one is named only when it carries most of the family's mass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Establishment, Occurrence, Status
+from .features import UNCLEAR
+
+if TYPE_CHECKING:
+    from ..glossary.entries import Term
+    from .evidence import Evidence
+    from .weights import SenseModel
+
+#: How many evidence lines a reading shows.
+SHOWN_EVIDENCE = 5
+
+
+#: The evidence that a person, not an AI system, does it (the tiers of PEOPLE evidence).
+_PEOPLE_TIERS = ("person", "pronoun", "people-doc", "everyday-rule")
+
+
+def everyday_supported(features_of_everyday: dict[str, float]) -> bool:
+    """Whether anything positive says people do it: a person next to the word, a document
+    about people, or an everyday cue. In alignment writing a bare use is about AI; the
+    everyday reading needs evidence of its own, never just the absence of AI words."""
+    return any(v > 0 and (name.startswith(tuple(f"people.{t}" for t in _PEOPLE_TIERS))
+                          or name.startswith(("qualifier.", "sentence.")))
+               for name, v in features_of_everyday.items())
+
+
+def main_senses(term: Term) -> list[str]:
+    return [s.id for s in term.senses if s.ai and not s.broader]
+
+
+def family_mass(term: Term, probs: dict[str, float]) -> dict[str, float]:
+    """Probability per main AI sense, its narrower senses included, among the AI readings
+    (the AI senses and "a reader could not tell")."""
+    ai_total = sum(p for s, p in probs.items() if _is_ai(term, s) or s == UNCLEAR) or 1.0
+    mass = {s: probs.get(s, 0.0) for s in main_senses(term)}
+    for sense in term.senses:
+        if sense.broader and sense.broader in mass:
+            mass[sense.broader] += probs.get(sense.id, 0.0)
+    return {s: m / ai_total for s, m in mass.items()}
+
+
+def best_family(term: Term, probs: dict[str, float]) -> tuple[str, float]:
+    """The main sense with the most mass, refined to a narrower sense that carries most of it."""
+    mass = family_mass(term, probs)
+    if not mass:
+        return term.senses[0].id, 0.0
+    best = max(mass, key=lambda s: mass[s])
+    narrower = [s.id for s in term.senses if s.broader == best]
+    if narrower:
+        top = max(narrower, key=lambda s: probs.get(s, 0.0))
+        if probs.get(top, 0.0) > probs.get(best, 0.0):
+            return top, mass[best]
+    return best, mass[best]
+
+
+def _is_ai(term: Term, sense_id: str) -> bool:
+    sense = term.sense(sense_id)
+    return sense is not None and sense.ai
+
+
+def _related(term: Term, a: str, b: str) -> bool:
+    sa = term.sense(a)
+    sb = term.sense(b)
+    return a == b or bool(sa and sa.broader == b) or bool(sb and sb.broader == a)
+
+
+def explain(term: Term, sense_id: str, evidence: list[Evidence], feats: list[dict[str, float]],
+            model: SenseModel) -> list[str]:
+    """What spoke for the sense, strongest first, in words a writer reads."""
+    order = [s.id for s in term.senses]
+    if sense_id not in order or not feats:
+        return []
+    weights = model.stage2.weights
+    scored = []
+    for e in evidence:
+        if not _related(term, e.sense, sense_id):
+            continue
+        name = e.feature if e.sense == sense_id else f"{e.feature}~family"
+        w = weights.get(name, 0.0) + weights.get(f"{name}@{sense_id}", 0.0)
+        contribution = w * e.strength
+        if contribution > 0.05:
+            scored.append((contribution, e.text))
+    lexical = feats[order.index(sense_id)]
+    for name, value in lexical.items():
+        if name.startswith(("near@", "sent@")) and value:
+            w = weights.get(name, 0.0)
+            if w > 0.3:
+                word = name.split(":", 1)[1]
+                where = "next to the word" if name.startswith("near@") else "in the sentence"
+                scored.append((w, f"the word '{word}…' {where}"))
+    scored.sort(key=lambda x: -x[0])
+    out, seen = [], set()
+    for _, text in scored:
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out[:SHOWN_EVIDENCE]
+
+
+def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence: list[Evidence],
+          feats: list[dict[str, float]], model: SenseModel, threshold: float,
+          established: Establishment | None, own_link: str | None = None,
+          defines: bool = False, defines_for_document: bool = False) -> None:
+    """Set the occurrence's reading: sense, status, confidence, candidates, evidence."""
+    occ.defines = defines
+    if occ.mention:
+        occ.status, occ.evidence = Status.MENTION, ["the word is discussed as a word"]
+        return
+    if not term.multi_sense:
+        occ.sense, occ.confidence, occ.status = term.senses[0].id, 1.0, Status.SINGLE_SENSE
+        occ.evidence = ["the term has one sense"]
+        return
+    if own_link:
+        occ.sense, occ.confidence, occ.status = own_link, 1.0, Status.LINKED
+        occ.evidence = [f"linked to the glossary sense {own_link}"]
+        return
+    assert probs is not None
+    occ.scores = {s: round(p, 3) for s, p in sorted(probs.items(), key=lambda kv: -kv[1])
+                  if s != UNCLEAR}
+    everyday = [s.id for s in term.senses if not s.ai]
+    top = max((s for s in probs if s != UNCLEAR), key=lambda s: probs[s])
+    order = [s.id for s in term.senses]
+    if everyday and top in everyday and not (established and established.declared) and \
+            everyday_supported(feats[order.index(top)]):
+        occ.sense, occ.status, occ.confidence = top, Status.COLLOQUIAL, round(probs[top], 2)
+        occ.evidence = explain(term, top, evidence, feats, model) or [
+            "a person or everyday setting, no AI system in sight"]
+        return
+    sense, mass = best_family(term, probs)
+    masses = family_mass(term, probs)
+    if established is not None and established.own_words:
+        # Defined in words that fit no one sense well: the reader still knows what is meant.
+        occ.established = (established.sense, established.origin)
+        if mass < threshold:
+            occ.sense, occ.status = established.sense, Status.DEFINED
+            occ.confidence = round(masses.get(established.sense or "", mass), 2)
+            occ.evidence = [established.origin]
+            return
+        established = None
+    if established is not None:
+        occ.established = (established.sense, established.origin)
+        own = sum(m for s, m in masses.items() if _related(term, s, established.sense or ""))
+        rival = max((s for s in masses if not _related(term, s, established.sense or "")),
+                    key=lambda s: masses[s], default=None)
+        if rival is not None and masses[rival] >= model.inconsistent and \
+                own < 1 - model.inconsistent:
+            occ.sense, occ.status = best_family(term, {s: p for s, p in probs.items()
+                                                       if _related(term, s, rival)})[0], \
+                Status.INCONSISTENT
+            occ.confidence = round(masses[rival], 2)
+            occ.evidence = explain(term, rival, evidence, feats, model) + [
+                f"but the document {established.origin}"]
+            return
+        occ.sense = established.sense
+        if defines and defines_for_document:
+            occ.status, occ.confidence = Status.DEFINED, round(mass, 2)
+            occ.sense = sense
+            occ.evidence = ["the author defines the word here, read as this sense",
+                            *explain(term, sense, evidence, feats, model)]
+            return
+        occ.status = Status.DECLARED if established.declared else Status.ESTABLISHED
+        occ.confidence = 1.0 if established.declared else round(max(own, mass), 2)
+        occ.evidence = [established.origin]
+        return
+    if mass >= threshold:
+        occ.sense, occ.confidence = sense, round(mass, 2)
+        occ.status = Status.DEFINED if defines else Status.RESOLVED
+        occ.evidence = explain(term, sense, evidence, feats, model) or [
+            f"read as the sense most uses like this one have (p = {mass:.2f})"]
+        return
+    ranked = sorted(masses, key=lambda s: -masses[s])
+    occ.status, occ.confidence = Status.AMBIGUOUS, round(mass, 2)
+    occ.candidates = [s for s in ranked if masses[s] >= 0.1] or ranked[:3]
+    occ.candidates += [s for s in ranked if s not in occ.candidates]
+    split = ", ".join(f"{_label(term, s)} {round(masses[s] * 100)}%" for s in ranked[:3])
+    occ.evidence = ["nothing here settles which sense: the evidence is split (" + split + ")"]
+    if defines:
+        # The author defines it here in words of their own: read as the nearest sense.
+        occ.status, occ.sense, occ.candidates = Status.DEFINED, sense, []
+        occ.evidence = ["the author defines the word here, in words that fit no one sense "
+                        f"well ({split})"]
+
+
+def _label(term: Term, sense_id: str) -> str:
+    sense = term.sense(sense_id)
+    return sense.label.split(" (")[0] if sense else sense_id

@@ -1,0 +1,359 @@
+"""Typed evidence: what a careful reader weighs when reading a use, one provider per kind.
+
+A provider is a plain function ``(DocumentView, Occurrence, Term) -> Iterable[Evidence]``. It
+says *what* it found — a cue next to the word, a heading, a person doing it — and how strong
+the finding is on its own terms (distance, share); it never says how much that should count.
+How much each kind counts is learned from labelled data (:mod:`termlint.senses.learn`) and
+applied by :mod:`termlint.senses.features`. Adding a kind of evidence is one enum member and one
+provider in :data:`LOCAL_PROVIDERS` or :data:`CONTEXT_PROVIDERS`.
+
+No spaCy here: providers read the plain :class:`~termlint.model.BlockAnalysis` records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from ..model import BlockAnalysis, CueHit, Occurrence
+from .citations import LinkCue, link_cues
+
+if TYPE_CHECKING:
+    from ..document.markdown import MarkdownDoc
+    from ..glossary.entries import Glossary, Term
+
+
+class EvidenceKind(str, Enum):
+    """The kinds of evidence, each made by one provider."""
+
+    QUALIFIER = "qualifier"  # a cue right next to the word ("in-context scheming")
+    SENTENCE_CUE = "sentence"  # a cue elsewhere in the sentence
+    CONTRAST = "contrast"  # a cue the sentence sets against the word ("…, or just role-play?")
+    AGENT = "agent"  # who does it ("a model that sandbags", "labs accused of sandbagging")
+    CITATION = "citation"  # a link to a cited source, or its title written out, in the sentence
+    PARAGRAPH = "paragraph"  # a cue in another sentence of the paragraph
+    NEIGHBOUR = "neighbour"  # a cue in the paragraph before or after
+    HEADING = "heading"  # a cue in the heading of the section
+    TITLE = "title"  # a cue in the document's title or a higher heading
+    FRAMING = "framing"  # the share of the whole document's cues that point to a sense
+    PEOPLE = "people"  # a person doing it, or a document with no AI in it
+    OTHER_USES = "other-uses"  # how the document's other uses of the term read (first pass)
+    DEFINITION = "definition"  # the author's own definition elsewhere in the document
+
+
+#: A glossary cue at or above this weight names its sense on its own ("in-context", "Apollo's
+#: evals"); below it, a cue is a generic word of the sense's world ("training", "eval"). The
+#: glossary's numbers only sort cues into these two tiers; how much a tier counts is learned.
+SPECIFIC_CUE_WEIGHT = 1.5
+#: Tokens: a cue this close to the word qualifies it.
+QUALIFIER_DISTANCE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One finding for one sense, before any learned weight."""
+
+    kind: EvidenceKind
+    sense: str
+    strength: float  # 1.0 for a full-strength finding; distance and share scale it down
+    text: str  # what a writer reads: "'in-context' right before the word"
+    tier: str = ""  # "specific" | "generic" for cues, else ""
+    offset: int | None = None  # source offset of what was found, where there is one
+
+    @property
+    def feature(self) -> str:
+        return f"{self.kind.value}.{self.tier}" if self.tier else self.kind.value
+
+
+@dataclass
+class DocumentView:
+    """What providers read about one document: its blocks, their analyses, and derived indexes."""
+
+    doc: MarkdownDoc
+    analyses: list[BlockAnalysis]
+    glossary: Glossary
+    occurrences: list[Occurrence] = field(default_factory=list)
+    links: dict[int, list[LinkCue]] = field(default_factory=dict)
+    ai_in_doc: int = 0
+    human_in_doc: int = 0
+    framing_mass: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: per occurrence (by index): the first-pass probabilities (filled by the resolver)
+    first_pass: dict[int, dict[str, float]] = field(default_factory=dict)
+    definitional: set[int] = field(default_factory=set)  # indexes of defining occurrences
+    document_scope: set[int] = field(default_factory=set)  # definitions that govern the document
+    exclude: frozenset[str] = frozenset()  # kinds left out (ablation in training only)
+
+    @classmethod
+    def build(cls, doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary,
+              occurrences: list[Occurrence]) -> DocumentView:
+        view = cls(doc, analyses, glossary, occurrences)
+        view.links = link_cues(doc, glossary, [i for i, a in enumerate(analyses) if a.sentences])
+        view.ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
+        view.human_in_doc = sum(len(a.human_tokens) for a in analyses)
+        view.framing_mass = _framing_mass(analyses)
+        return view
+
+
+def tier(cue: CueHit) -> str:
+    return "specific" if cue.weight >= SPECIFIC_CUE_WEIGHT else "generic"
+
+
+def token_distance(cue: CueHit, occ: Occurrence) -> int:
+    if cue.token_end <= occ.token:
+        return occ.token - cue.token_end
+    if cue.token >= occ.token + 1:
+        return cue.token - occ.token - 1
+    return 0
+
+
+# -- local providers: the occurrence's own sentence -------------------------------------------
+
+_CONTRAST_BEFORE = re.compile(
+    r"(?:\b(?:or|and)\s+(?:just|merely|simply|only|rather|really|instead)?\s*(?:an?\s+|the\s+)?|"
+    r"\brather\s+than\s+|\binstead\s+of\s+|\bunlike\s+|\bas\s+opposed\s+to\s+|\bversus\s+|"
+    r"\bvs\.?\s+|\bnot\s+(?:just\s+|merely\s+)?(?:an?\s+|the\s+)?|\bno\s+|\bthan\s+|"
+    r"\bisn['’]t\s+|\baren['’]t\s+|\bwasn['’]t\s+|\bnor\s+)(?:\w+\s+){0,2}$", re.I)
+
+
+def _in_contrast(block_text: str, sentence_start: int, cue: CueHit, occ: Occurrence) -> bool:
+    """Whether the sentence sets the cue against the word: "is this scheming, or just
+    role-play?", "rather than in-context", "not the worst case"."""
+    if occ.text_start <= cue.start < occ.text_end:
+        return False
+    lead = block_text[max(sentence_start, cue.start - 40):cue.start]
+    if not _CONTRAST_BEFORE.search(lead):
+        return False
+    # The contrast marker must lie between the word and the cue, not before both.
+    first, second = sorted((occ.text_start, cue.start))
+    between = block_text[first:second]
+    return bool(re.search(r"\b(?:or|rather|instead|unlike|opposed|versus|vs|not|no|than|"
+                          r"isn['’]t|aren['’]t|wasn['’]t|nor)\b", between, re.I))
+
+
+def sentence_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    analysis = view.analyses[occ.block]
+    text = view.doc.blocks[occ.block].text
+    sent_start = analysis.sentences[occ.sentence][0] if analysis.sentences else 0
+    for cue in analysis.cues:
+        if cue.term_id != term.id or cue.sentence != occ.sentence:
+            continue
+        d = token_distance(cue, occ)
+        t = tier(cue)
+        if _in_contrast(text, sent_start, cue, occ):
+            yield Evidence(EvidenceKind.CONTRAST, cue.sense_id, 1.0,
+                           f"'{cue.phrase}' set against the word", t, cue.start)
+        elif d <= QUALIFIER_DISTANCE:
+            yield Evidence(EvidenceKind.QUALIFIER, cue.sense_id, 1.0,
+                           f"'{cue.phrase}' right next to the word", t, cue.start)
+        else:
+            yield Evidence(EvidenceKind.SENTENCE_CUE, cue.sense_id, max(0.3, 1 - d / 30),
+                           f"'{cue.phrase}' in the sentence", t, cue.start)
+
+
+def agent(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    if not occ.agent:
+        return
+    acting = [s.id for s in term.senses if s.agent == occ.agent]
+    for sense_id in acting:
+        who = "an AI system" if occ.agent == "ai" else "its developers"
+        yield Evidence(EvidenceKind.AGENT, sense_id, 1.0 / len(acting),
+                       f"done by '{occ.agent_word}' ({who})")
+
+
+def citations(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    analysis = view.analyses[occ.block]
+    if not analysis.sentences:
+        return
+    start, end = analysis.sentences[occ.sentence]
+    for link in view.links.get(occ.block, ()):
+        if link.term_id == term.id and not link.own_sense and start <= link.start < end:
+            yield Evidence(EvidenceKind.CITATION, link.sense_id, link.share,
+                           f"cites {link.source_title}")
+
+
+# -- context providers: paragraph, neighbours, headings, title, the whole document -----------
+
+
+def paragraph_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    for cue in view.analyses[occ.block].cues:
+        if cue.term_id == term.id and cue.sentence != occ.sentence:
+            dist = abs(cue.sentence - occ.sentence)
+            yield Evidence(EvidenceKind.PARAGRAPH, cue.sense_id, 1 / (1 + 0.5 * (dist - 1)),
+                           f"'{cue.phrase}' in the paragraph", tier(cue), None)
+
+
+def neighbour_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    blocks = view.doc.blocks
+    block = blocks[occ.block]
+    if block.kind == "heading":
+        near, section = (occ.block + 1, occ.block + 2), block.heading_path + (block.index,)
+    else:
+        near, section = (occ.block - 1, occ.block + 1), block.heading_path
+    for i in near:
+        if 0 <= i < len(blocks) and blocks[i].kind != "heading" and \
+                blocks[i].heading_path == section:
+            for cue in view.analyses[i].cues:
+                if cue.term_id == term.id:
+                    yield Evidence(EvidenceKind.NEIGHBOUR, cue.sense_id, 1.0,
+                                   f"'{cue.phrase}' in the next paragraph" if i > occ.block
+                                   else f"'{cue.phrase}' in the paragraph before", tier(cue))
+
+
+def heading_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    blocks = view.doc.blocks
+    frame = list(blocks[occ.block].heading_path)
+    for depth, h in enumerate(reversed(frame)):
+        kind = EvidenceKind.HEADING if depth == 0 else EvidenceKind.TITLE
+        for cue in view.analyses[h].cues:
+            if cue.term_id == term.id:
+                yield Evidence(kind, cue.sense_id, 1.0,
+                               f"'{cue.phrase}' in the heading \"{_short(blocks[h].text)}\"",
+                               tier(cue))
+    title = view.doc.title_block
+    if title is not None and title not in frame and title != occ.block:
+        for cue in view.analyses[title].cues:
+            if cue.term_id == term.id:
+                yield Evidence(EvidenceKind.TITLE, cue.sense_id, 1.0,
+                               f"'{cue.phrase}' in the title", tier(cue))
+
+
+def framing(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    """The share of the whole document's cue mass for each sense (every block, not only the
+    blocks near a term), without this use's own sentence."""
+    mass = dict(view.framing_mass.get(term.id, {}))
+    for cue in view.analyses[occ.block].cues:
+        if cue.term_id == term.id and cue.sentence == occ.sentence and cue.sense_id in mass:
+            mass[cue.sense_id] = max(0.0, mass[cue.sense_id] - _framing_unit(cue))
+    total = sum(mass.values())
+    if total < 1.0:
+        return
+    for sense_id, value in mass.items():
+        if value > 0:
+            share = value / total
+            yield Evidence(EvidenceKind.FRAMING, sense_id, share,
+                           f"the document's framing ({round(share * 100)}% of its cues)")
+
+
+def people(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    """Everyday use: a person acting next to the word, or a document with no AI in it."""
+    everyday = [s.id for s in term.senses if not s.ai]
+    if not everyday:
+        return
+    sense_id = everyday[0]
+    analysis = view.analyses[occ.block]
+    same = occ.sentence
+    human = [abs(tok - occ.token) for tok, s in analysis.human_tokens if s == same]
+    ai = [abs(tok - occ.token) for tok, s in analysis.ai_tokens if s == same]
+    pronoun = [occ.token - tok for tok, s in analysis.pronoun_tokens
+               if s == same and 0 < occ.token - tok <= 3]
+    if human:
+        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1 / (1 + min(human) / 4),
+                       "a person or everyday setting in the sentence", "person")
+    if pronoun:
+        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "he/she right before the word",
+                       "pronoun")
+    if ai:
+        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1 / (1 + min(ai) / 4),
+                       "an AI system in the sentence", "ai-near")
+    if view.ai_in_doc == 0:
+        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "no AI system in the document",
+                       "no-ai-doc")
+    if view.human_in_doc and view.ai_in_doc == 0:
+        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "a document about people",
+                       "people-doc")
+    if human and (not ai or min(ai) > min(human) + 2) and min(human) <= 8:
+        # a person is the nearest agent: "the office schemer", "a widow scheming to marry"
+        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "a person is the one doing it",
+                       "everyday-rule")
+    if pronoun and (not human or min(pronoun) < min(human)):
+        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "a person is the one doing it",
+                       "everyday-rule")
+
+
+# -- document-reading providers: the first-pass reading of the other uses ---------------------
+
+
+def other_uses(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    """How the document's other uses of the term read, by the first pass (mean probability)."""
+    me = view.occurrences.index(occ) if occ in view.occurrences else -1
+    mass: dict[str, float] = defaultdict(float)
+    n = 0
+    for i, other in enumerate(view.occurrences):
+        if i == me or other.term_id != term.id or other.mention or i not in view.first_pass:
+            continue
+        n += 1
+        for sense_id, p in view.first_pass[i].items():
+            mass[sense_id] += p
+    if not n:
+        return
+    for sense_id, value in mass.items():
+        share = value / n
+        if share >= 0.05:
+            yield Evidence(EvidenceKind.OTHER_USES, sense_id, share,
+                           f"the document's other uses read so ({round(share * 100)}%)",
+                           "many" if n >= 3 else "few")
+
+
+def definitions(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    """The author's own definition of the term elsewhere in the document, read as the nearest
+    glossary sense (its first-pass reading)."""
+    me = view.occurrences.index(occ) if occ in view.occurrences else -1
+    for i in sorted(view.definitional):
+        other = view.occurrences[i]
+        if i == me or other.term_id != term.id or i not in view.first_pass:
+            continue
+        before = other.start < occ.start
+        where = "before" if before else ("after-document" if i in view.document_scope
+                                         else "after")
+        line = view.doc.source.line_col(other.start)[0]
+        for sense_id, p in view.first_pass[i].items():
+            if p >= 0.05:
+                yield Evidence(EvidenceKind.DEFINITION, sense_id, p,
+                               f"defined in the document's own words on line {line}", where,
+                               other.start)
+
+
+LOCAL_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (
+    sentence_cues, agent, citations)
+CONTEXT_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (
+    paragraph_cues, neighbour_cues, heading_cues, framing, people)
+DOCUMENT_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (
+    other_uses, definitions)
+
+
+def gather(view: DocumentView, occ: Occurrence, term: Term,
+           with_document: bool = True) -> list[Evidence]:
+    providers = LOCAL_PROVIDERS + CONTEXT_PROVIDERS
+    if with_document:
+        providers += DOCUMENT_PROVIDERS
+    found = [e for provider in providers for e in provider(view, occ, term)]
+    if view.exclude:
+        found = [e for e in found if e.kind.value not in view.exclude]
+    return found
+
+
+def _framing_unit(cue: CueHit) -> float:
+    return 1.0 if cue.weight >= SPECIFIC_CUE_WEIGHT else 0.4
+
+
+def _framing_mass(analyses: list[BlockAnalysis], repeat_cap: int = 3):
+    """Per term, per sense: cue mass over every block, a phrase counted at most three times
+    (a document that repeats one word is not three times as framed)."""
+    mass: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    for analysis in analyses:
+        for cue in analysis.cues:
+            key = (cue.term_id, cue.sense_id, cue.phrase.lower())
+            seen[key] += 1
+            if seen[key] <= repeat_cap:
+                mass[cue.term_id][cue.sense_id] += _framing_unit(cue)
+    return {t: dict(v) for t, v in mass.items()}
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

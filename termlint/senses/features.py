@@ -1,0 +1,139 @@
+"""From typed evidence and the words around a use to one feature dict per candidate sense.
+
+The learned model (:mod:`termlint.senses.learn`) scores a candidate sense as the dot product of
+its features with learned weights. Three families of feature:
+
+- **evidence**: for each kind and tier of :class:`~termlint.senses.evidence.Evidence` for this
+  sense, its summed strength — once shared by every sense (``qualifier.specific``) and once for
+  this sense alone (``qualifier.specific@roleplay``), so the model learns both how much a kind
+  counts and where it counts differently; evidence for a broader or narrower sense of the same
+  family counts as ``…~family``;
+- **words**: the word stems next to the use (``near@sense:stem``) and elsewhere in its sentence
+  (``sent@sense:stem``) — what the glossary's cue lists do not name yet;
+- **bias**: one per sense (``bias@sense``): how often a sense is meant when nothing says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..nlp.stems import stem
+from .evidence import Evidence
+
+if TYPE_CHECKING:
+    from ..glossary.entries import Term
+    from ..model import Occurrence
+
+#: Words: how far from the use (in words, each side) a stem counts as next to it.
+NEAR_WORDS = 4
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
+_STOP = frozenset("""a an the of to in on for and or but is are was were be been being it its this
+that these those as at by with from into than then so such not no do does did has have had
+we i you he she they them our their his her my your me us will would can could may might must
+should shall there here what which who whom whose when where why how if while also just more
+most very much many some any all each every other another one two same own about over under
+after before between through during s t""".split())
+
+
+#: The outcome "a careful reader could not tell": a candidate like the senses, so that how
+#: unclear a use is gets learned from the labels, on the same scale as the senses.
+UNCLEAR = "?"
+
+
+def candidates(term: Term) -> list[str]:
+    """The readings a use of the term can get: every sense (AI or not), and unclear."""
+    return [s.id for s in term.senses] + [UNCLEAR]
+
+
+def family(term: Term, sense_id: str) -> set[str]:
+    sense = term.sense(sense_id)
+    out = {sense_id}
+    if sense is not None and sense.broader:
+        out.add(sense.broader)
+    out.update(s.id for s in term.senses if s.broader == sense_id)
+    return out
+
+
+def sentence_words(block_text: str, sentence: tuple[int, int], occ: Occurrence):
+    """(near, elsewhere): stems of the content words next to the use and in the rest of its
+    sentence."""
+    start, end = sentence
+    near: set[str] = set()
+    rest: set[str] = set()
+    before = [m for m in _WORD.finditer(block_text, start, occ.text_start)]
+    after = [m for m in _WORD.finditer(block_text, occ.text_end, end)]
+    for i, m in enumerate(reversed(before)):
+        _add(m.group(), near if i < NEAR_WORDS else rest)
+    for i, m in enumerate(after):
+        _add(m.group(), near if i < NEAR_WORDS else rest)
+    return near, rest - near
+
+
+def _add(word: str, into: set[str]) -> None:
+    w = word.lower().replace("’", "'")
+    if w in _STOP or len(w) < 3:
+        return
+    into.add(stem(w))
+
+
+def build(term: Term, evidence: Iterable[Evidence], words: tuple[set[str], set[str]],
+          with_words: bool = True) -> list[dict[str, float]]:
+    """One feature dict per candidate sense of the term, in :func:`candidates` order."""
+    evidence = list(evidence)
+    near, rest = words
+    out = []
+    for sense_id in candidates(term):
+        if sense_id == UNCLEAR:
+            out.append(_unclear_features(term, evidence, near, rest, with_words))
+            continue
+        feats: dict[str, float] = {f"bias@{sense_id}": 1.0}
+        kin = family(term, sense_id) - {sense_id}
+        for e in evidence:
+            if e.sense == sense_id:
+                name = e.feature
+                feats[name] = feats.get(name, 0.0) + e.strength
+                feats[f"{name}@{sense_id}"] = feats.get(f"{name}@{sense_id}", 0.0) + e.strength
+            elif e.sense in kin:
+                name = f"{e.feature}~family"
+                feats[name] = feats.get(name, 0.0) + e.strength
+        for name in list(feats):
+            if not name.startswith("bias@"):
+                feats[name] = math.log1p(feats[name])  # the fifth cue adds less than the first
+        if with_words:
+            for w in near:
+                feats[f"near@{sense_id}:{w}"] = 1.0
+            for w in rest:
+                feats[f"sent@{sense_id}:{w}"] = 1.0
+        out.append(feats)
+    return out
+
+
+def _unclear_features(term: Term, evidence: list[Evidence], near: set[str], rest: set[str],
+                      with_words: bool) -> dict[str, float]:
+    """What makes a use unclear: how much evidence there is, and how it is spread."""
+    feats: dict[str, float] = {f"bias@{UNCLEAR}": 1.0, f"bias@{UNCLEAR}:{term.id}": 1.0}
+    per_sense: dict[str, float] = {}
+    for e in evidence:
+        feats[f"{UNCLEAR}:{e.feature}"] = feats.get(f"{UNCLEAR}:{e.feature}", 0.0) + e.strength
+        if e.kind.value not in ("people",):
+            per_sense[e.sense] = per_sense.get(e.sense, 0.0) + e.strength
+    for name in list(feats):
+        if not name.startswith("bias@"):
+            feats[name] = math.log1p(feats[name])
+    if per_sense:
+        ranked = sorted(per_sense.values(), reverse=True)
+        total = sum(ranked)
+        feats[f"{UNCLEAR}:top-share"] = ranked[0] / total
+        feats[f"{UNCLEAR}:senses"] = math.log1p(len(ranked))
+    else:
+        feats[f"{UNCLEAR}:no-evidence"] = 1.0
+    if with_words:
+        for w in near:
+            feats[f"near@{UNCLEAR}:{w}"] = 1.0
+        for w in rest:
+            feats[f"sent@{UNCLEAR}:{w}"] = 1.0
+    return feats

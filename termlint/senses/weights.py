@@ -1,0 +1,85 @@
+"""The learned sense model that ships in the wheel: weights, temperatures and thresholds.
+
+``termlint/data/sense-model.json`` is written by ``python -m termlint.senses.train`` (seeded,
+from the labelled data in ``tests/labelled/``) and read here on first use — never for a file
+without a glossary term. Every number that decides a reading is in it, learned or chosen on dev
+data; see docs/accuracy.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import TermlintError
+from .learn import Fitted
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "sense-model.json"
+STRICTNESS = ("strict", "normal", "relaxed")
+
+
+@dataclass
+class SenseModel:
+    """Two passes of weights and the decision's thresholds."""
+
+    stage1: Fitted
+    stage2: Fitted
+    #: Flag a use when its best sense family has less probability than this, per strictness.
+    thresholds: dict[str, float] = field(default_factory=lambda: {"strict": 0.8, "normal": 0.65,
+                                                                  "relaxed": 0.5})
+    #: A use reads as another sense than the document set when that sense has this much.
+    inconsistent: float = 0.85
+    meta: dict = field(default_factory=dict)
+
+    def threshold(self, strictness: str) -> float:
+        if strictness not in self.thresholds:
+            raise TermlintError(f"unknown strictness {strictness!r} (known: "
+                                f"{', '.join(STRICTNESS)})")
+        return self.thresholds[strictness]
+
+    def to_json(self) -> dict:
+        return {
+            "version": 1,
+            "meta": self.meta,
+            "thresholds": self.thresholds,
+            "inconsistent": self.inconsistent,
+            "stage1": {"temperature": self.stage1.temperature,
+                       "weights": dict(sorted(self.stage1.weights.items()))},
+            "stage2": {"temperature": self.stage2.temperature,
+                       "weights": dict(sorted(self.stage2.weights.items()))},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> SenseModel:
+        return cls(
+            stage1=Fitted(dict(data["stage1"]["weights"]), float(data["stage1"]["temperature"])),
+            stage2=Fitted(dict(data["stage2"]["weights"]), float(data["stage2"]["temperature"])),
+            thresholds={k: float(v) for k, v in data["thresholds"].items()},
+            inconsistent=float(data["inconsistent"]),
+            meta=dict(data.get("meta", {})))
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()
+
+
+def write_model(model: SenseModel, path: Path = MODEL_PATH) -> None:
+    text = json.dumps(model.to_json(), indent=0, sort_keys=False, ensure_ascii=False)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> SenseModel:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return SenseModel.from_json(data)
+    except FileNotFoundError:
+        raise TermlintError("the sense model is missing; rebuild it with "
+                            "`python -m termlint.senses.train`", str(path)) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TermlintError(f"the sense model is unreadable ({exc}); rebuild it with "
+                            "`python -m termlint.senses.train`", str(path)) from None
