@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Establishment, Occurrence, Status
-from .features import UNCLEAR
+from .features import MENTION, PSEUDO, UNCLEAR
 
 if TYPE_CHECKING:
     from ..glossary.entries import Term
@@ -78,12 +78,16 @@ def _related(term: Term, a: str, b: str) -> bool:
 def explain(term: Term, sense_id: str, evidence: list[Evidence], feats: list[dict[str, float]],
             model: SenseModel) -> list[str]:
     """What spoke for the sense, strongest first, in words a writer reads."""
-    order = [s.id for s in term.senses]
+    order = [s.id for s in term.senses] + list(PSEUDO)
     if sense_id not in order or not feats:
         return []
     weights = model.stage2.weights
     scored = []
     for e in evidence:
+        if e.sense == MENTION:
+            if sense_id == MENTION:
+                scored.append((weights.get(f"{MENTION}:{e.tier}", 0.0), e.text))
+            continue
         if not _related(term, e.sense, sense_id):
             continue
         name = e.feature if e.sense == sense_id else f"{e.feature}~family"
@@ -127,9 +131,15 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
         return
     assert probs is not None
     occ.scores = {s: round(p, 3) for s, p in sorted(probs.items(), key=lambda kv: -kv[1])
-                  if s != UNCLEAR}
+                  if s not in PSEUDO}
+    if probs.get(MENTION, 0.0) > max(p for s, p in probs.items() if s != MENTION) and \
+            not (established and established.declared):
+        occ.status, occ.confidence = Status.MENTION, round(probs[MENTION], 2)
+        occ.evidence = ["the word seems talked about as a word", *explain(
+            term, MENTION, evidence, feats, model)]
+        return
     everyday = [s.id for s in term.senses if not s.ai]
-    top = max((s for s in probs if s != UNCLEAR), key=lambda s: probs[s])
+    top = max((s for s in probs if s not in PSEUDO), key=lambda s: probs[s])
     order = [s.id for s in term.senses]
     if everyday and top in everyday and not (established and established.declared) and \
             everyday_supported(feats[order.index(top)]):

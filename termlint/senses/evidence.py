@@ -43,6 +43,7 @@ class EvidenceKind(str, Enum):
     PEOPLE = "people"  # a person doing it, or a document with no AI in it
     OTHER_USES = "other-uses"  # how the document's other uses of the term read (first pass)
     DEFINITION = "definition"  # the author's own definition elsewhere in the document
+    MENTION_SHAPE = "mention-shape"  # the word may be talked about as a word: quotes, "the term"
 
 
 #: A glossary cue at or above this weight names its sense on its own ("in-context", "Apollo's
@@ -274,6 +275,41 @@ def people(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence
                        "everyday-rule")
 
 
+MENTION = "mention"  # the pseudo-sense mention-shape evidence speaks for
+_OPEN = "\"“‘'«*_"
+_CLOSE = "\"”’'»*_"
+_WORD_NOUN_BEFORE = re.compile(r"\b(?:word|term|label|phrase|name|notion|concept|expression|"
+                               r"called|calls|call|dubbed|coined|say|saying|says|writes?|"
+                               r"use[sd]?|using|mean[st]?|by)\s*[\"“‘'*_]*$", re.I)
+_ABOUT_WORDS_AFTER = re.compile(r"^[\"”’'*_]*\s*(?:is|are|was|has|gets|got)?\s*(?:used|means?|"
+                                r"meant|refers?|denotes?|covers?|names?|stands?|ambiguous|"
+                                r"overloaded|a\s+(?:word|term|label))\b", re.I)
+
+
+def mention_shape(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
+    """Signs that the word is talked about as a word, for the learned mention reading."""
+    from .occurrences import _WORD_TALK
+
+    text = view.doc.blocks[occ.block].text
+    before, after = text[max(0, occ.text_start - 40):occ.text_start], text[occ.text_end:
+                                                                           occ.text_end + 40]
+    if before[-1:] and before[-1] in _OPEN and after[:1] and after[0] in _CLOSE:
+        yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0, "the word is in quotes",
+                       "quoted")
+    if _WORD_NOUN_BEFORE.search(before):
+        yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0,
+                       "a word about words right before it", "word-before")
+    if _ABOUT_WORDS_AFTER.search(after):
+        yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0,
+                       "what it means or how it is used follows", "about-after")
+    analysis = view.analyses[occ.block]
+    if analysis.sentences:
+        start, end = analysis.sentences[occ.sentence]
+        if _WORD_TALK.search(text, start, end):
+            yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0,
+                           "the sentence is about words or meanings", "word-talk")
+
+
 # -- document-reading providers: the first-pass reading of the other uses ---------------------
 
 
@@ -318,7 +354,7 @@ def definitions(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evi
 
 
 LOCAL_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (
-    sentence_cues, agent, citations)
+    sentence_cues, agent, citations, mention_shape)
 CONTEXT_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (
     paragraph_cues, neighbour_cues, heading_cues, framing, people)
 DOCUMENT_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (

@@ -42,11 +42,14 @@ after before between through during s t""".split())
 #: The outcome "a careful reader could not tell": a candidate like the senses, so that how
 #: unclear a use is gets learned from the labels, on the same scale as the senses.
 UNCLEAR = "?"
+#: The outcome "the word is talked about as a word", learned beside the mention rules.
+MENTION = "mention"
+PSEUDO = (UNCLEAR, MENTION)
 
 
 def candidates(term: Term) -> list[str]:
-    """The readings a use of the term can get: every sense (AI or not), and unclear."""
-    return [s.id for s in term.senses] + [UNCLEAR]
+    """The readings a use of the term can get: every sense (AI or not), unclear, mention."""
+    return [s.id for s in term.senses] + [UNCLEAR, MENTION]
 
 
 def family(term: Term, sense_id: str) -> set[str]:
@@ -90,6 +93,9 @@ def build(term: Term, evidence: Iterable[Evidence], words: tuple[set[str], set[s
         if sense_id == UNCLEAR:
             out.append(_unclear_features(term, evidence, near, rest, with_words))
             continue
+        if sense_id == MENTION:
+            out.append(_mention_features(term, evidence, near, rest, with_words))
+            continue
         feats: dict[str, float] = {f"bias@{sense_id}": 1.0}
         kin = family(term, sense_id) - {sense_id}
         for e in evidence:
@@ -118,6 +124,8 @@ def _unclear_features(term: Term, evidence: list[Evidence], near: set[str], rest
     feats: dict[str, float] = {f"bias@{UNCLEAR}": 1.0, f"bias@{UNCLEAR}:{term.id}": 1.0}
     per_sense: dict[str, float] = {}
     for e in evidence:
+        if e.sense == MENTION:
+            continue
         feats[f"{UNCLEAR}:{e.feature}"] = feats.get(f"{UNCLEAR}:{e.feature}", 0.0) + e.strength
         if e.kind.value not in ("people",):
             per_sense[e.sense] = per_sense.get(e.sense, 0.0) + e.strength
@@ -136,4 +144,18 @@ def _unclear_features(term: Term, evidence: list[Evidence], near: set[str], rest
             feats[f"near@{UNCLEAR}:{w}"] = 1.0
         for w in rest:
             feats[f"sent@{UNCLEAR}:{w}"] = 1.0
+    return feats
+
+
+def _mention_features(term: Term, evidence: list[Evidence], near: set[str], rest: set[str],
+                      with_words: bool) -> dict[str, float]:
+    feats: dict[str, float] = {f"bias@{MENTION}": 1.0, f"bias@{MENTION}:{term.id}": 1.0}
+    for e in evidence:
+        if e.sense == MENTION:
+            feats[f"{MENTION}:{e.tier}"] = 1.0
+    if with_words:
+        for w in near:
+            feats[f"near@{MENTION}:{w}"] = 1.0
+        for w in rest:
+            feats[f"sent@{MENTION}:{w}"] = 1.0
     return feats

@@ -112,7 +112,7 @@ def prepare(items, project, exclude: frozenset[str] = frozenset()) -> list[Prepa
                 if governs_document(sentence):
                     view.document_scope.add(i)
         for occ_index, label in align(item, occurrences):
-            if occ_index in readable and label not in ("mention", "none", "unscored"):
+            if occ_index in readable and label not in ("none", "unscored"):
                 pd.labelled.append(LabelledUse(occ_index, label))
         docs.append(pd)
     return docs
@@ -205,8 +205,14 @@ def score(rows, glossary, threshold: float) -> dict:
         term = glossary.terms[ex.term]
         p = dict(zip(ex.candidates, probs, strict=True))
         everyday = [s.id for s in term.senses if not s.ai]
-        top = max((s for s in p if s != features.UNCLEAR), key=lambda s: p[s])
-        if everyday and top in everyday and decide.everyday_supported(
+        if p.get(features.MENTION, 0) > max(v for k, v in p.items() if k != features.MENTION):
+            sense, flagged = features.MENTION, False
+        else:
+            sense, flagged = None, None
+        top = max((s for s in p if s not in features.PSEUDO), key=lambda s: p[s])
+        if sense is not None:
+            pass
+        elif everyday and top in everyday and decide.everyday_supported(
                 ex.features[ex.candidates.index(top)]):
             sense, flagged = top, False
         else:
@@ -225,6 +231,8 @@ def score(rows, glossary, threshold: float) -> dict:
             continue
         fp += flagged
         t["fp"] += flagged
+        if gold == "mention":
+            continue
         clear += 1
         t["clear"] += 1
         ok = not flagged and decide._related(term, sense, gold) and (
@@ -266,7 +274,9 @@ def calibration(rows, glossary, bins: int = 5) -> list[tuple[str, int, float, fl
             continue
         term = glossary.terms[ex.term]
         p = dict(zip(ex.candidates, probs, strict=True))
-        top = max((s for s in p if s != features.UNCLEAR), key=lambda s: p[s])
+        if ex.label == "mention":
+            continue
+        top = max((s for s in p if s not in features.PSEUDO), key=lambda s: p[s])
         sense, mass = (top, p[top]) if not term.sense(top).ai else decide.best_family(term, p)
         ok = decide._related(term, sense, ex.label)
         b = min(bins - 1, int(mass * bins))
