@@ -34,6 +34,22 @@ class Citation:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class SourceDefinition:
+    """How one source defines the term, in the project's words."""
+    source: str
+    text: str
+    section: str = ""
+    sense: str = ""
+
+
+@dataclass(frozen=True)
+class CounterPosition:
+    position: str
+    sources: tuple[Citation, ...]
+    reply: str = ""
+
+
 @dataclass
 class Sense:
     id: str
@@ -50,6 +66,7 @@ class Sense:
     unclear_examples: list[tuple[str, str]] = field(default_factory=list)
     contrasts: list[tuple[str, str]] = field(default_factory=list)
     sources: list[Citation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def suggestions(self, match: str, verb: bool = False) -> list[str]:
         """The clarifications, filled in with the words as written.
@@ -78,6 +95,9 @@ class Term:
     relations: dict[str, list[str]] = field(default_factory=dict)
     confusions: list[str] = field(default_factory=list)
     sources: list[Citation] = field(default_factory=list)
+    history: str = ""
+    definitions: list[SourceDefinition] = field(default_factory=list)
+    counter_positions: list[CounterPosition] = field(default_factory=list)
 
     @property
     def multi_sense(self) -> bool:
@@ -295,6 +315,10 @@ def _sense_lines(data: Any) -> dict[str, Any]:
     for kind, ids in (data.get("relations") or {}).items():
         lines["relations"][kind] = [line_of(data, ["relations", kind, j]) for j in range(len(ids))]
     lines["sources"] = [line_of(data, ["sources", j]) for j in range(len(data.get("sources", [])))]
+    lines["definitions"] = [line_of(data, ["definitions", j])
+                            for j in range(len(data.get("definitions", [])))]
+    lines["counter_positions"] = [line_of(data, ["counter_positions", j])
+                                  for j in range(len(data.get("counter_positions", [])))]
     return lines
 
 
@@ -357,6 +381,20 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
             if cite["key"] not in sources:
                 errors.append(TermlintError(f"unknown source key {cite['key']!r} (not in "
                                             f"{SOURCES_FILE})", path, lines["sources"][j]))
+        for j, d in enumerate(t.get("definitions", [])):
+            line = lines.get("definitions", [None] * (j + 1))[j]
+            if d["source"] not in sources:
+                errors.append(TermlintError(f"definition cites unknown source key {d['source']!r} "
+                                            f"(not in {SOURCES_FILE})", path, line))
+            if d.get("sense") and d["sense"] not in sense_ids:
+                errors.append(TermlintError(f"definition names {d['sense']!r}, which is not a "
+                                            f"sense of {t['id']!r}", path, line))
+        for j, cp in enumerate(t.get("counter_positions", [])):
+            for cite in cp["sources"]:
+                if cite["key"] not in sources:
+                    errors.append(TermlintError(
+                        f"counter-position cites unknown source key {cite['key']!r} (not in "
+                        f"{SOURCES_FILE})", path, lines.get("counter_positions", [None] * (j + 1))[j]))
         for kind, ids in (t.get("relations") or {}).items():
             for j, other in enumerate(ids):
                 if other not in seen_terms:
@@ -388,6 +426,7 @@ def _build(raw: dict, digest: str) -> Glossary:
                 contrasts=[(c["sense"], c["text"]) for c in s.get("contrasts", [])],
                 sources=[Citation(c["key"], c.get("section", ""), c.get("note", ""))
                          for c in s.get("sources", [])],
+                notes=list(s.get("notes", [])),
             )
             for s in t["senses"]
         ]
@@ -400,5 +439,13 @@ def _build(raw: dict, digest: str) -> Glossary:
             confusions=list(t.get("confusions", [])),
             sources=[Citation(c["key"], c.get("section", ""), c.get("note", ""))
                      for c in t.get("sources", [])],
+            history=t.get("history", "").strip(),
+            definitions=[SourceDefinition(d["source"], d["text"].strip(), d.get("section", ""),
+                                          d.get("sense", "")) for d in t.get("definitions", [])],
+            counter_positions=[CounterPosition(
+                cp["position"].strip(),
+                tuple(Citation(c["key"], c.get("section", ""), c.get("note", ""))
+                      for c in cp["sources"]), cp.get("reply", "").strip())
+                for cp in t.get("counter_positions", [])],
         )
     return Glossary(terms=dict(sorted(terms.items())), sources=sources, fingerprint=digest)
