@@ -184,12 +184,11 @@ def test_every_decision_records_evidence(lint):
 
 # -- who does it: senses told apart by their agent -----------------------------------------
 
+GLOSSARY_AGENTS = {"ai-strategic-underperformance": "ai", "developer-sandbagging": "developer"}
+
+
 @pytest.mark.parametrize(("text", "sense"), [
     ("A model that sandbags dangerous-capability evals makes every threshold meaningless.",
-     "ai-strategic-underperformance"),
-    ("We take this as weak evidence that the model was not sandbagging.",
-     "ai-strategic-underperformance"),
-    ("Did the model actually sandbag, or is the harder variant just harder?",
      "ai-strategic-underperformance"),
     ("An eval that a sandbagging model can pass by playing dumb is not a safety eval.",
      "ai-strategic-underperformance"),
@@ -201,7 +200,23 @@ def test_every_decision_records_evidence(lint):
 def test_who_does_it_tells_the_senses_of_sandbagging_apart(lint, text, sense):
     occ = next(o for o in lint(text + "\n").occurrences if o.term_id == "sandbagging")
     assert (occ.sense, occ.status) == (sense, "resolved")
-    assert any(e.startswith("done by '") for e in occ.evidence)
+    if GLOSSARY_AGENTS[sense] == "developer":
+        assert any(e.startswith("done by '") for e in occ.evidence)
+    else:
+        # Since the second edition three senses are done by the AI (on an evaluation, on
+        # useful work, in training), so "the model" alone no longer names one; the
+        # evaluation sense is told apart by what is being underperformed on.
+        assert occ.agent == "ai" and any("in the sentence" in e for e in occ.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "We take this as weak evidence that the model was not sandbagging.",
+    "Did the model actually sandbag, or is the harder variant just harder?",
+])
+def test_the_model_alone_no_longer_says_which_ai_sense_of_sandbagging(lint, text):
+    """On an evaluation, on useful work or in training: all three are the model's doing."""
+    occ = next(o for o in lint(text + "\n").occurrences if o.term_id == "sandbagging")
+    assert occ.status == "ambiguous" and occ.agent == "ai"
 
 
 @pytest.mark.parametrize("text", [
