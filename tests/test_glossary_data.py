@@ -15,12 +15,30 @@ MULTI = [t for t in GLOSSARY.terms.values() if t.multi_sense]
 SCHEMING_SENSES = {"power-motivated-training-gamer", "worst-case-model", "visible-cot-gaming",
                    "roleplay", "in-context-scheming", "colloquial"}
 REQUIRED_TERMS = """training-gaming instrumental-training-gamer terminal-training-gamer
-reward-on-the-episode-seeker beyond-episode-goal goal-guarding situational-awareness
+beyond-episode-goal goal-guarding situational-awareness
 alignment-faking deceptive-alignment sandbagging early-undermining ai-control control-evaluation
 trusted-model untrusted-model counting-argument slack covert-subversion deferred-subversion
 compliance-gap evaluation-awareness sleeper-agent mesa-optimizer inner-alignment outer-alignment
 strategic-deception treacherous-turn gradient-hacking sycophancy reward-hacking
 specification-gaming p-scheming""".split()
+# The second edition's coverage list (issue 17), in its order of need.
+COVERAGE_TERMS = """exploration-hacking cot-monitorability cot-faithfulness sabotage model-organism
+reward-tampering safety-case trusted-monitoring untrusted-monitoring collusion propensity
+power-seeking instrumental-convergence goal-content-integrity corrigibility evaluation-gaming
+scheming-reasoning stealth eliciting-latent-knowledge honesty goal-misgeneralization
+misgeneralized-non-training-gamer self-exfiltration oversight-subversion
+out-of-context-reasoning""".split()
+# The fixed sense inventory other people are labelling with (issue 17).
+INVENTORY = {
+    "scheming": {"power-motivated-training-gamer", "goal-guarding-schemer", "worst-case-model",
+                 "worst-case-assumption", "misaligned-power-seeker", "visible-cot-gaming",
+                 "roleplay", "in-context-scheming", "covert-pursuit", "loose-ai", "colloquial"},
+    "sandbagging": {"ai-strategic-underperformance", "research-sabotage", "training-sandbagging",
+                    "developer-sandbagging", "colloquial"},
+    "alignment-faking": {"misrepresenting-alignment", "selective-compliance",
+                         "oversight-conditional"},
+    "deceptive-alignment": {"mesa-optimizer-lineage", "scheming-synonym"},
+}
 
 
 def test_every_entry_validates():
@@ -32,10 +50,85 @@ def test_the_contract_senses_of_scheming_are_there():
     assert {s.id for s in GLOSSARY.terms["scheming"].senses} >= SCHEMING_SENSES
 
 
+def test_the_sense_inventory_is_exactly_the_one_being_labelled():
+    for term_id, senses in INVENTORY.items():
+        assert {s.id for s in GLOSSARY.terms[term_id].senses} == senses, term_id
+    scheming = GLOSSARY.terms["scheming"]
+    assert scheming.sense("goal-guarding-schemer").broader == "power-motivated-training-gamer"
+    assert scheming.sense("worst-case-assumption").broader == "worst-case-model"
+    assert scheming.sense("loose-ai").ai and not scheming.sense("colloquial").ai
+    sandbagging = GLOSSARY.terms["sandbagging"]
+    assert {s.id: s.agent for s in sandbagging.senses if s.ai} == {
+        "ai-strategic-underperformance": "ai", "research-sabotage": "ai",
+        "training-sandbagging": "ai", "developer-sandbagging": "developer"}
+
+
+def test_the_worst_case_split_says_which_has_a_probability():
+    scheming = GLOSSARY.terms["scheming"]
+    model, assumption = scheming.sense("worst-case-model"), scheming.sense("worst-case-assumption")
+    assert model.features["forecast"].startswith("yes")
+    assert assumption.features["forecast"] == "no"
+    assert "training" in model.features["when"]
+    assert "fakes alignment" in model.definition or "fakes alignment" in model.definition.replace("\n", " ")
+    assert "taking over" in model.definition
+    cited = {c.key for c in scheming.sense("misaligned-power-seeker").sources}
+    assert {"greenblatt2025update", "greenblatt-stastny2025", "belrose-pope2024"} <= cited
+    assert "greenblatt2025update" not in {c.key for c in model.sources}
+    assert "carlsmith2023" not in {c.key for c in
+                                   GLOSSARY.terms["sandbagging"].sense("ai-strategic-underperformance").sources}
+
+
 def test_the_neighbourhood_is_covered():
-    missing = [t for t in REQUIRED_TERMS if t not in GLOSSARY.terms]
+    missing = [t for t in REQUIRED_TERMS + COVERAGE_TERMS if t not in GLOSSARY.terms]
     assert missing == []
-    assert len(GLOSSARY.terms) - 1 >= 30
+    assert len(GLOSSARY.terms) >= 55
+    assert "reward-on-the-episode-seeker" not in GLOSSARY.terms  # one Carlsmith class, merged
+    for term_id in ("alignment-faking", "deceptive-alignment", "sandbagging", "sabotage",
+                    "cot-monitorability", "p-scheming"):
+        assert GLOSSARY.terms[term_id].multi_sense
+
+
+@pytest.mark.parametrize("term", list(GLOSSARY.terms.values()), ids=lambda t: t.id)
+def test_no_entry_is_thin(term):
+    """At least two examples, two sources, a confusion and a history line for every term."""
+    examples = sum(len(s.clear_examples) + len(s.unclear_examples) for s in term.senses)
+    keys = {c.key for c in term.sources} | {c.key for s in term.senses for c in s.sources}
+    assert examples >= 2, f"{term.id} has {examples} example(s)"
+    assert len(keys) >= 2, f"{term.id} cites {sorted(keys)}"
+    assert term.confusions, f"{term.id} lists no common confusion"
+    assert term.history, f"{term.id} has no history line"
+    for d in term.definitions:
+        assert d.source in GLOSSARY.sources and d.text
+        assert not d.sense or term.sense(d.sense), f"{term.id}: {d.sense}"
+
+
+def test_per_source_definitions_and_counter_positions_where_the_review_asked():
+    for term_id in ("scheming", "sandbagging", "alignment-faking", "deceptive-alignment",
+                    "goal-guarding", "p-scheming"):
+        assert len(GLOSSARY.terms[term_id].definitions) >= 2, term_id
+    for term_id in ("scheming", "deceptive-alignment", "treacherous-turn", "gradient-hacking"):
+        assert GLOSSARY.terms[term_id].counter_positions, term_id
+
+
+def test_glossary_check_validates_the_new_fields(tmp_path):
+    folder = tmp_path / "g"
+    folder.mkdir()
+    (folder / "sources.yaml").write_text("sources: {a: {authors: [A], title: T, url: 'https://x.org'}}\n")
+    (folder / "widget.yaml").write_text(
+        "id: widget\nterm: widget\nsummary: s\nforms: [widget]\nhistory: h\n"
+        "definitions:\n  - {source: nowhere, text: t}\n  - {source: a, sense: nosuch, text: t}\n"
+        "counter_positions:\n  - {position: p, sources: [{key: gone}]}\n"
+        "senses:\n  - {id: one, label: One, definition: d, notes: [n]}\n")
+    out = CliRunner().invoke(main, ["glossary", "check", str(folder)])
+    assert out.exit_code == 2
+    assert "widget.yaml:7: definition cites unknown source key 'nowhere'" in out.output
+    assert "widget.yaml:8: definition names 'nosuch'" in out.output
+    assert "widget.yaml:10: counter-position cites unknown source key 'gone'" in out.output
+    (folder / "widget.yaml").write_text(
+        "id: widget\nterm: widget\nsummary: s\nforms: [widget]\nhistory: 3\n"
+        "senses:\n  - {id: one, label: One, definition: d}\n")
+    out = CliRunner().invoke(main, ["glossary", "check", str(folder)])
+    assert out.exit_code == 2 and "widget.yaml:5" in out.output
     for term_id in ("alignment-faking", "deceptive-alignment", "sandbagging"):
         assert GLOSSARY.terms[term_id].multi_sense
 
