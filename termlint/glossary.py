@@ -392,9 +392,10 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
         for j, cp in enumerate(t.get("counter_positions", [])):
             for cite in cp["sources"]:
                 if cite["key"] not in sources:
+                    line = lines.get("counter_positions", [None] * (j + 1))[j]
                     errors.append(TermlintError(
                         f"counter-position cites unknown source key {cite['key']!r} (not in "
-                        f"{SOURCES_FILE})", path, lines.get("counter_positions", [None] * (j + 1))[j]))
+                        f"{SOURCES_FILE})", path, line))
         for kind, ids in (t.get("relations") or {}).items():
             for j, other in enumerate(ids):
                 if other not in seen_terms:

@@ -69,7 +69,7 @@ def test_the_worst_case_split_says_which_has_a_probability():
     assert model.features["forecast"].startswith("yes")
     assert assumption.features["forecast"] == "no"
     assert "training" in model.features["when"]
-    assert "fakes alignment" in model.definition or "fakes alignment" in model.definition.replace("\n", " ")
+    assert "fakes alignment" in model.definition
     assert "taking over" in model.definition
     cited = {c.key for c in scheming.sense("misaligned-power-seeker").sources}
     assert {"greenblatt2025update", "greenblatt-stastny2025", "belrose-pope2024"} <= cited
