@@ -192,8 +192,8 @@ def _letter(term: Term) -> str:
 # -- the search index --------------------------------------------------------------------
 
 
-def search_index(glossary: Glossary) -> dict[str, Any]:
-    """Everything the search box needs, in a stable order."""
+def search_index(glossary: Glossary, rules: dict[str, Rule] | None = None) -> dict[str, Any]:
+    """Everything the search box needs, in a stable order: terms, their senses, and rules."""
     terms = []
     for term in sorted(glossary.terms.values(), key=_term_sort_key):
         senses = [{
@@ -210,7 +210,39 @@ def search_index(glossary: Glossary) -> dict[str, Any]:
             "text": search_text(term.summary),
             "senses": senses,
         })
-    return {"version": 1, "terms": terms}
+    rule_rows = [{
+        "id": rule.id,
+        "url": f"rules/{rule.id}.html",
+        "text": search_text(rule.id, rule.code or "", str(rule.doc.get("what", "")),
+                            *rule.terms),
+    } for rule in (rules[k] for k in sorted(rules or {}))]
+    return {"version": 1, "terms": terms, "rules": rule_rows}
+
+
+def _rule_markdown(rule: Rule, glossary: Glossary) -> str:
+    """The rule's explain text with its references turned into links for the site.
+
+    ``glossary:ID`` links to the term page, ``source:KEY`` to the bibliography, and a bare URL to
+    itself; anything else stays as written.
+    """
+    def link(ref: str) -> str:
+        kind, _, value = ref.partition(":")
+        if kind == "glossary" and value in glossary.terms:
+            return f"[{glossary.terms[value].term} (glossary)](../{value}.html)"
+        if kind == "source" and value in glossary.sources:
+            s = glossary.sources[value]
+            return f"[{short_citation(glossary, value)}, *{s.title}*](../sources.html#{value})"
+        if re.match(r"^https?://\S+$", ref):
+            return f"<{ref}>"
+        return ref
+
+    refs = {f"- {r}": f"- {link(r)}" for r in rule.doc.get("references") or []}
+    lines = rule_doc_markdown(rule).split("\n")
+    try:
+        start = lines.index("## References")
+    except ValueError:
+        return "\n".join(lines)
+    return "\n".join(lines[:start] + [refs.get(ln, ln) for ln in lines[start:]])
 
 
 def _json_for_script(data: Any) -> Markup:
@@ -307,9 +339,12 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
     terms = sorted(glossary.terms.values(), key=_term_sort_key)
     rule_list = [rules[k] for k in sorted(rules)]
 
-    def cite(c: Citation, root: str = "") -> dict[str, str]:
+    def cite(c: Citation | dict[str, str], root: str = "") -> dict[str, str]:
+        if isinstance(c, dict):
+            c = Citation(c["key"], c.get("section", ""), c.get("note", ""))
+        source = glossary.sources.get(c.key)
         return {"url": f"{root}sources.html#{c.key}", "label": short_citation(glossary, c.key),
-                "section": c.section, "note": c.note}
+                "title": source.title if source else "", "section": c.section, "note": c.note}
 
     def term_link(term_id: str) -> dict[str, str] | None:
         other = glossary.terms.get(term_id)
@@ -318,7 +353,7 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
     common = {"base": base, "terms": terms, "rules": rule_list, "cite": cite,
               "term_link": term_link}
     pages: dict[str, str] = {}
-    index = search_index(glossary)
+    index = search_index(glossary, rules)
     letters: dict[str, list[Term]] = {}
     for term in terms:
         letters.setdefault(_letter(term), []).append(term)
@@ -333,11 +368,12 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
             narrower=_narrower(term), rows=comparison_rows(term),
             senses_by_id={s.id: s for s in term.senses},
             match=term.forms[0] if term.forms else term.term,
+            long_page=term.multi_sense or len(term.confusions) + len(term.definitions) > 2,
             term_rules=[r for r in rule_list if r.applies_to(term.id)])
     for rule in rule_list:
         pages[f"rules/{rule.id}.html"] = env.get_template("rule.html").render(
             common, root="../", page=f"rules/{rule.id}.html", title=f"Rule {rule.id}",
-            rule=rule, body=markdown_block(rule_doc_markdown(rule)),
+            rule=rule, body=markdown_block(_rule_markdown(rule, glossary)),
             rule_terms=[t for t in terms if t.id in rule.terms])
     sources = [glossary.sources[k] for k in sorted(glossary.sources)]
     pages["sources.html"] = env.get_template("sources.html").render(

@@ -115,6 +115,15 @@ def test_the_check_catches_a_planted_copied_sentence():
     assert shared_runs([("x", eight)], hashes) == []
 
 
+def test_no_word_is_split_by_a_folded_line_break():
+    """A folded YAML line that ends in a hyphen becomes "training- time" on the page."""
+    from termlint.glossary import load_glossary
+
+    split = [(where, m.group()) for where, text in glossary_texts(load_glossary(use_cache=False))
+             for m in re.finditer(r"\w- \w", text)]
+    assert split == []
+
+
 def test_quotation_marks_and_line_breaks_do_not_hide_a_copy():
     hashes = ngram_hashes("one two three four five six seven eight nine ten")
     assert shared_runs([("x", "“One, two — three\nfour five six seven eight nine”")], hashes)

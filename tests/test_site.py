@@ -14,9 +14,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from markupsafe import escape as escape_html
 
 from termlint.errors import TermlintError
-from termlint.glossary import Glossary, Source, load_glossary
+from termlint.glossary import Citation, Glossary, Source, load_glossary
 from termlint.rules import load_rules
 from termlint.site import build_site, is_safe_url, search_index, short_citation
 
@@ -294,6 +295,8 @@ def test_every_citation_links_to_the_bibliography(built):
         page = parse(out / f"{term.id}.html")
         cites = [h for h in page.hrefs if h.startswith("sources.html#")]
         citations = list(term.sources) + [c for s in term.senses for c in s.sources]
+        citations += [c for cp in term.counter_positions for c in cp.sources]
+        citations += [Citation(d.source, d.section) for d in term.definitions]
         assert len(cites) == len(citations)
         for href in cites:
             assert href.split("#", 1)[1] in anchors
@@ -344,7 +347,7 @@ def test_glossary_text_is_inert(tiny):
 def test_embedded_index_matches_the_file_and_cannot_break_out(built):
     glossary, _, out, _ = built
     index = json.loads((out / "search-index.json").read_text(encoding="utf-8"))
-    assert index == search_index(glossary)
+    assert index == search_index(glossary, load_rules())
     raw = (out / "index.html").read_text(encoding="utf-8")
     start = raw.index('<script type="application/json" id="search-index">')
     body = raw[start:].split(">", 1)[1].split("</script>", 1)[0]
@@ -475,3 +478,68 @@ def test_pages_are_self_contained(real):
 def test_short_citation(authors, year, short):
     source = Source(key="k", authors=authors, title="T", url="https://x", year=year)
     assert short_citation(Glossary(terms={}, sources={"k": source}), "k") == short
+
+
+# -- read as a reader would (issue 17, item 5) -------------------------------------------
+
+
+def _order(html: str, *needles: str) -> list[int]:
+    return [html.index(n) for n in needles]
+
+
+def test_confusions_come_before_the_senses_and_cues_are_collapsed(real):
+    glossary, _, out, _ = real
+    html = (out / "scheming.html").read_text(encoding="utf-8")
+    confusions, senses, first_sense = _order(html, 'id="_confusions"', 'id="_senses"',
+                                            'id="power-motivated-training-gamer"')
+    assert confusions < senses < first_sense
+    page = parse(out / "scheming.html")
+    assert "History" in page.plain and "How each source defines it" in page.plain
+    assert "Counter-positions" in page.plain
+    # every cue list sits inside a closed <details>, none is printed as open prose
+    assert html.count('<details class="cues-box">') == len(glossary.terms["scheming"].senses)
+    assert '<details class="cues-box" open' not in html
+    assert '<h3>Cue phrases</h3>' not in html
+
+
+def test_citations_show_title_and_year(real):
+    glossary, _, out, _ = real
+    html = (out / "scheming.html").read_text(encoding="utf-8")
+    source = glossary.sources["jarviniemi2024trust"]
+    assert source.title == "Untrustworthy models: a frame for scheming evaluations"
+    carlsmith = glossary.sources["carlsmith2023"]
+    label = short_citation(glossary, "carlsmith2023")
+    assert f">{label}</a>, <cite>{escape_html(carlsmith.title)}</cite>" in html
+    assert "Carlsmith 2023" in short_citation(glossary, "carlsmith2023")
+
+
+def test_sources_page_has_no_full_stop_after_a_question_mark(real):
+    _, _, out, _ = real
+    text = parse(out / "sources.html").plain
+    assert "?." not in text and "!." not in text
+    assert "in order to get power?" in text
+
+
+def test_rule_pages_link_their_references(real):
+    _, _, out, _ = real
+    page = parse(out / "rules" / "ambiguous-term.html")
+    assert "glossary:scheming" not in page.plain
+    assert "../scheming.html" in page.hrefs
+
+
+def test_the_index_search_covers_rules(real):
+    glossary, rules, out, _ = real
+    index = search_index(glossary, rules)
+    assert {r["id"] for r in index["rules"]} == set(rules)
+    page = parse(out / "index.html")
+    assert ("li", "data-rule", "ambiguous-term") in page.attrs
+    assert ("input", "aria-keyshortcuts", "/") in page.attrs
+
+
+def test_long_term_pages_have_a_table_of_contents(real):
+    glossary, _, out, _ = real
+    page = parse(out / "scheming.html")
+    assert "_toc" in page.ids
+    for sense in glossary.terms["scheming"].senses:
+        assert page.hrefs.count(f"#{sense.id}") >= 2  # the page toc and the sense list
+    assert "_toc" not in parse(out / "stealth.html").ids  # a short page needs none

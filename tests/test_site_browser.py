@@ -241,3 +241,92 @@ def test_print_stylesheet_hides_navigation(visit, site):
     assert page.is_visible("table.comparison")
     page.pdf(path=str(artifacts_dir() / "scheming-print.pdf"))
     visit.assert_clean()
+
+
+# -- read as a reader would (issue 17, item 5) -------------------------------------------
+
+
+def test_slash_focuses_the_search_box_and_rules_are_filtered(visit, site):
+    _, out = site
+    page = visit.open(out, "index.html")
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement && document.activeElement.id") == "q"
+    assert page.input_value("#q") == ""  # the slash itself is not typed
+    page.keyboard.type("suppression")
+    shown = page.eval_on_selector_all(
+        "li.rule", "els => els.filter(e => e.offsetParent !== null).map(e => e.dataset.rule)")
+    assert shown == ["unused-suppression"]
+    assert "1 rule also matches" in page.text_content("#search-status")
+    page.fill("#q", "zzqx nothing matches this")
+    assert page.is_hidden("#_rules")
+    page.press("#q", "Escape")
+    assert page.eval_on_selector_all("li.rule", "els => els.filter(e => !e.hidden).length") == 4
+    visit.assert_clean()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_the_table_of_contents_stays_in_view_on_a_long_page(browser, site, name, viewport):
+    _, out = site
+    v = Visit(browser, viewport)
+    try:
+        page = v.open(out, "scheming.html")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight * 0.6)")
+        box = page.evaluate("""() => {
+            const r = document.querySelector('nav.page-toc').getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, h: window.innerHeight};
+        }""")
+        assert 0 <= box["top"] < box["h"] and box["bottom"] > 0, box
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        # confusions come before the first sense, and cue lists start closed
+        order = page.evaluate("""() => [
+            document.getElementById('_confusions').getBoundingClientRect().top,
+            document.getElementById('power-motivated-training-gamer').getBoundingClientRect().top]""")
+        assert order[0] < order[1]
+        opened = page.eval_on_selector_all("details.cues-box", "els => els.some(e => e.open)")
+        assert opened is False
+        v.assert_clean()
+    finally:
+        v.context.close()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_rule_pages_do_not_clip_examples(browser, site, name, viewport):
+    _, out = site
+    v = Visit(browser, viewport)
+    try:
+        for rule in sorted((out / "rules").glob("*.html")):
+            page = v.open(out, rule.relative_to(out).as_posix())
+            clipped = page.eval_on_selector_all(
+                "pre", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+            assert clipped == 0, rule.name
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page = v.open(out, "rules/ambiguous-term.html")
+        page.click('a[href="../scheming.html"]')
+        page.wait_for_url(re.compile(r"scheming\.html$"))
+        v.assert_clean()
+    finally:
+        v.context.close()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("1280", DESKTOP), ("390", PHONE)])
+def test_issue17_screenshots(browser, site, name, viewport):
+    """The scheming page, a new term and a rule page at 1280 and 390 px, for a person to look at."""
+    _, out = site
+    folder = artifacts_dir()
+    v = Visit(browser, viewport)
+    try:
+        for page_name, shot in (("scheming.html", "scheming"),
+                                ("exploration-hacking.html", "new-term-exploration-hacking"),
+                                ("sandbagging.html#research-sabotage", "sandbagging-new-sense"),
+                                ("rules/ambiguous-term.html", "rule-ambiguous-term")):
+            page = v.open(out, page_name)
+            page.screenshot(path=str(folder / f"issue17-{shot}-{name}.png"),
+                            full_page=page_name == "exploration-hacking.html")
+            if page_name == "scheming.html":
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight * 0.45)")
+                page.screenshot(path=str(folder / f"issue17-scheming-scrolled-{name}.png"))
+        v.assert_clean()
+    finally:
+        v.context.close()
+    assert (folder / f"issue17-scheming-{name}.png").stat().st_size > 0

@@ -6,7 +6,11 @@
   var data = document.getElementById("search-index");
   var status = document.getElementById("search-status");
   if (!box || !data) { return; }
-  var index = JSON.parse(data.textContent).terms;
+  var parsed = JSON.parse(data.textContent);
+  var index = parsed.terms;
+  var ruleRows = (parsed.rules || []).map(function (rule) {
+    return { rule: rule, el: document.querySelector('li.rule[data-rule="' + rule.id + '"]') };
+  });
 
   function norm(text) {
     return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
@@ -58,18 +62,29 @@
         shownSenses += words.length === 0 ? term.senses.length : (hits.length || term.senses.length);
       }
     });
+    var shownRules = 0;
+    ruleRows.forEach(function (row) {
+      if (!row.el) { return; }
+      var hit = words.length === 0 || hasAll(row.rule.text, words);
+      row.el.hidden = !hit;
+      if (hit) { shownRules += 1; }
+    });
+    var rulesSection = document.getElementById("_rules");
+    if (rulesSection && ruleRows.length) { rulesSection.hidden = shownRules === 0; }
     document.querySelectorAll("section.letter").forEach(function (section) {
       section.hidden = !section.querySelector("li.term:not([hidden])");
       var jump = document.querySelector('.letters a[href="#' + section.id + '"]');
       if (jump) { jump.hidden = section.hidden; }
     });
     if (!status) { return; }
+    var ruleNote = shownRules ? " " + plural(shownRules, "rule") + " also match" +
+      (shownRules === 1 ? "es" : "") + "." : "";
     if (words.length === 0) {
       status.textContent = plural(rows.length, "term") + ".";
     } else if (shownTerms === 0) {
-      status.textContent = "No term or sense matches \u201c" + query.trim() + "\u201d.";
+      status.textContent = "No term or sense matches \u201c" + query.trim() + "\u201d." + ruleNote;
     } else {
-      status.textContent = plural(shownTerms, "term") + ", " + plural(shownSenses, "sense") + " match.";
+      status.textContent = plural(shownTerms, "term") + ", " + plural(shownSenses, "sense") + " match." + ruleNote;
     }
   }
 
@@ -86,6 +101,15 @@
   }
   box.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { box.value = ""; apply(); }
+  });
+  /* "/" anywhere on the page (outside a text field) jumps to the search box. */
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var t = event.target;
+    if (t && (t.isContentEditable || /^(input|textarea|select)$/i.test(t.tagName))) { return; }
+    event.preventDefault();
+    box.focus();
+    box.select();
   });
   apply();
 }());
