@@ -45,7 +45,7 @@ def read_with(checkout: Path, items) -> dict[str, list]:
     env = dict(os.environ, PYTHONPATH=str(checkout), TERMLINT_NO_CACHE="1")
     payload = "".join(json.dumps({"id": i.id, "text": i.text}) + "\n" for i in items)
     out = subprocess.run([sys.executable, "-c", _READER], input=payload, capture_output=True,
-                         text=True, env=env, check=True).stdout
+                         text=True, env=env, check=True, cwd=checkout).stdout
     return {row["id"]: row["occurrences"] for row in map(json.loads, out.splitlines())}
 
 

@@ -85,19 +85,25 @@ def main():
 @click.option("--color/--no-color", default=None, help="Colour the text output "
               "[default: only on a terminal].")
 @click.option("-q", "--quiet", is_flag=True, help="One line per problem, no source excerpt.")
+@click.option("--strictness", type=click.Choice(["strict", "normal", "relaxed"]),
+              help="How sure a reading must be before a use counts as clear (default: the "
+                   "configuration's `strictness`, else normal).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for many files [default: 0 = one per core]. Output is "
                    "the same, in the same order, whatever the number.")
 @project_options
-def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
+def check(paths, fmt, fail_on, color, quiet, jobs, strictness, config_path, no_cache):
     """Check Markdown files and folders (default: the current folder; - reads stdin).
+
+    A use is flagged when termlint's reading of it is not sure enough: --strictness strict
+    flags more of the borderline uses, relaxed fewer (careful readers differ here).
 
     \b
     Examples:
       termlint check draft.md
       termlint check posts/ --format json
       cat draft.md | termlint check -
-      termlint check . --fail-on info
+      termlint check . --fail-on info --strictness strict
     """
     from .files.discovery import iter_paths
     from .files.progress import Progress
@@ -106,7 +112,7 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
     from .reporters import reporter_class
     from .rules.load import severity_rank
 
-    project = _project(config_path, no_cache)
+    project = _with_strictness(_project(config_path, no_cache), strictness)
     fail_on = fail_on or project.config.fail_on
     reporter = reporter_class(fmt)(sys.stdout, color=color, project=project, quiet=quiet)
     summary = Summary()
@@ -146,9 +152,16 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(["text", "json"]), help="Output format.")
+@click.option("--strictness", type=click.Choice(["strict", "normal", "relaxed"]),
+              help="How sure a reading must be before it counts as clear (default: the "
+                   "configuration's, else normal).")
 @project_options
-def senses(paths, fmt, config_path, no_cache):
+def senses(paths, fmt, strictness, config_path, no_cache):
     """Show every use of a glossary term, the sense it was read in, and why.
+
+    Each use gets the sense a careful reader would most likely name, how likely that is, and
+    the evidence that decided it: qualifiers, definitions, citations, headings, the framing of
+    the whole document, and how its other uses read. JSON adds every sense's probability.
 
     \b
     Examples:
@@ -158,39 +171,36 @@ def senses(paths, fmt, config_path, no_cache):
     import json
 
     from .pipeline import lint_paths
+    from .reporters.senses import document, occurrence_record, text_lines
 
-    project = _project(config_path, no_cache)
-    items = []
+    project = _with_strictness(_project(config_path, no_cache), strictness)
+    records = []
     had_error = False
     for result in lint_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read):
         if result.error is not None:
             had_error = True
             click.echo(f"termlint: {result.error}", err=True)
             continue
-        for occ in result.occurrences:
-            line, column = result.source.line_col(occ.start)
-            end_line, end_column = result.source.line_col(occ.end)
-            items.append({
-                "path": result.path, "line": line, "column": column, "end_line": end_line,
-                "end_column": end_column, "match": occ.match, "term": occ.term_id,
-                "sense": occ.sense, "confidence": occ.confidence, "status": occ.status,
-                "evidence": occ.evidence, "candidates": occ.candidates,
-                "mention": occ.mention, "in_blockquote": occ.in_blockquote,
-            })
+        records.extend(occurrence_record(result, occ) for occ in result.occurrences)
     if fmt == "json":
-        click.echo(json.dumps({"version": 1, "occurrences": items}, indent=2,
-                              ensure_ascii=False))
+        click.echo(json.dumps(document(records), indent=2, ensure_ascii=False))
     else:
-        for it in items:
-            sense = it["sense"] or ("? " + ", ".join(it["candidates"][:3])
-                                    if it["status"] == "ambiguous" else "-")
-            click.echo(f"{it['path']}:{it['line']}:{it['column']}: {it['match']!r} "
-                       f"[{it['status']}] {sense}  ({it['confidence']:.2f})")
-            for why in it["evidence"][:4]:
-                click.echo(f"    because: {why}")
-        click.echo(f"{len(items)} occurrence{'s' if len(items) != 1 else ''}.")
+        for record in records:
+            for line in text_lines(record, project.glossary):
+                click.echo(line)
+        click.echo(f"{len(records)} occurrence{'s' if len(records) != 1 else ''}.")
     if had_error:
         sys.exit(EXIT_ERROR)
+
+
+def _with_strictness(project, strictness):
+    """The project with the strictness given on the command line, if any."""
+    if not strictness:
+        return project
+    import dataclasses
+
+    return dataclasses.replace(project, config=dataclasses.replace(project.config,
+                                                                   strictness=strictness))
 
 
 # -- rules ------------------------------------------------------------------------------
@@ -334,16 +344,11 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
       termlint evaluate tests/labelled/v2 --split dev
       termlint evaluate tests/labelled --split heldout --strictness strict
     """
-    import dataclasses
-
     from .evaluation.corpus import V2_SPLITS, is_v2, load_corpus
     from .evaluation.evaluate import evaluate as run_evaluation
     from .evaluation.evaluate import evaluate_corpus, load_items, report
 
-    project = _project(config_path, no_cache)
-    if strictness:
-        project = dataclasses.replace(project, config=dataclasses.replace(
-            project.config, strictness=strictness))
+    project = _with_strictness(_project(config_path, no_cache), strictness)
     if is_v2(folder):
         splits = V2_SPLITS if split == "all" else (split,)
         if split != "all" and split not in V2_SPLITS:

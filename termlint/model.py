@@ -198,6 +198,8 @@ class Occurrence:
     text_end: int = 0
     agent: str = ""  # who does it, if the words around say: "ai" or "developer" (see agent_of)
     agent_word: str = ""
+    #: the typed evidence behind the reading, strongest first: {kind, sense, weight, text}
+    reasons: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -1,55 +1,68 @@
-"""The labelled development set as a regression guard (numbers in docs/accuracy.md).
+"""Accuracy guards for the learned sense reader (numbers and their history: docs/accuracy.md).
 
-Only the ``dev`` split is asserted on; ``heldout`` and ``fresh`` are scored for the report and
-never tuned on.
+The guards are on the splits choices are made on (v2 dev) and on data the model is trained on
+(fit, not estimates). The blind sets (v2 blind-a, blind-b; v1 heldout, fresh, blind4) are never
+asserted on: they are scored once, for the report.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from termlint.evaluation.evaluate import evaluate, load_items
+from termlint.evaluation.corpus import load_corpus
+from termlint.evaluation.evaluate import evaluate, evaluate_corpus, load_items
 
 LABELLED = Path(__file__).parent / "labelled"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def dev_scores(project):
-    return evaluate(load_items(LABELLED, "dev"), project)
+    return evaluate_corpus(load_corpus(("dev",)), project)
 
 
-def test_the_labelled_set_is_big_enough():
-    items = load_items(LABELLED, "all")
-    occurrences = [e for item in items for e in item.get("expect") or []]
-    assert len(occurrences) >= 200
-    assert {e["label"] for e in occurrences} >= {"ambiguous", "mention", "colloquial"}
-    assert any(item["split"] == "heldout" for item in items)
+def test_dev_flags_and_senses_do_not_regress(dev_scores):
+    # chosen on dev: the learned reader against the hand-tuned one's 0.225 F1 / 0.614 here
+    assert dev_scores.f1 >= 0.30, dev_scores.errors[:20]
+    assert dev_scores.sense_accuracy >= 0.72, dev_scores.errors[:20]
 
 
-def test_flags_on_unclear_uses(dev_scores):
-    assert dev_scores.precision >= 0.85, dev_scores.errors
-    assert dev_scores.recall >= 0.89, dev_scores.errors
-    assert dev_scores.f1 >= 0.87
+def test_dev_mentions_and_everyday_uses_are_rarely_flagged(dev_scores):
+    assert dev_scores.mention_flagged <= 0.15 * dev_scores.mention_total
+    assert dev_scores.non_ai_flagged <= 0.2 * dev_scores.non_ai_total
+    assert dev_scores.missing_occurrences <= 20
 
 
-def test_senses_of_clear_uses(dev_scores):
-    assert dev_scores.sense_accuracy >= 0.88, dev_scores.errors
-    assert dev_scores.sense_unflagged_wrong <= 10
-
-
-def test_everyday_uses_and_mentions_are_rarely_flagged(dev_scores):
-    assert dev_scores.non_ai_flagged <= 3
-    assert dev_scores.mention_flagged <= 6
-    assert dev_scores.missing_occurrences + dev_scores.extra_occurrences <= 4
-
-
-@pytest.mark.parametrize(("split", "f1", "sense_accuracy"), [("dev2", 0.71, 0.85),
-                                                            ("blind3", 0.57, 0.77)])
-def test_sets_tuned_on_since_do_not_regress(project, split, f1, sense_accuracy):
-    # Both were blind until their first scoring and have been read since (docs/accuracy.md);
-    # blind4 is never a test: it stays an estimate.
+@pytest.mark.parametrize(("split", "f1", "sense_accuracy"), [("dev", 0.80, 0.85),
+                                                            ("dev2", 0.75, 0.85),
+                                                            ("blind3", 0.70, 0.80)])
+def test_the_first_sets_trained_on_are_fitted(project, split, f1, sense_accuracy):
     scores = evaluate(load_items(LABELLED, split), project)
-    assert scores.f1 >= f1, scores.errors
-    assert scores.sense_accuracy >= sense_accuracy, scores.errors
+    assert scores.f1 >= f1, scores.errors[:20]
+    assert scores.sense_accuracy >= sense_accuracy, scores.errors[:20]
+
+
+def test_strictness_moves_the_flag(project):
+    import dataclasses
+
+    flags = {}
+    for level in ("relaxed", "normal", "strict"):
+        p = dataclasses.replace(project, config=dataclasses.replace(project.config,
+                                                                    strictness=level))
+        s = evaluate_corpus(load_corpus(("dev",))[:60], p)
+        flags[level] = s.flagged_true + s.flagged_false
+    assert flags["relaxed"] <= flags["normal"] <= flags["strict"]
+    assert flags["relaxed"] < flags["strict"]
+
+
+def test_the_training_command_reproduces_the_shipped_model():
+    """`python -m termlint.senses.train --check` rebuilds the model from the labelled data
+    (seeded) and compares it, weight by weight, with termlint/data/sense-model.json."""
+    out = subprocess.run([sys.executable, "-m", "termlint.senses.train", "--check"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "reproduced" in out.stdout

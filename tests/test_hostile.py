@@ -13,7 +13,6 @@ refusal of ids that are not safe slugs is tests/test_site.py::test_unsafe_ids_ar
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import subprocess
@@ -266,60 +265,6 @@ def test_a_paragraph_over_a_million_characters(run, tmp_path):
     assert out.exit_code == 1, out.output
     [d] = [d for d in json.loads(out.stdout)["diagnostics"] if d["rule"] == "ambiguous-term"]
     assert (d["line"], d["column"]) == (1, len(para) + AMBIGUOUS.index("scheming") + 1)
-
-
-def _corpus():
-    spec = importlib.util.spec_from_file_location("termlint_bench_corpus",
-                                                  ROOT / "bench" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _check_in_subprocess(path: Path, cwd: Path) -> tuple[int, float, float, str]:
-    """Exit status, seconds and peak resident memory (MB) of `termlint check PATH`."""
-    with (cwd / "stderr.txt").open("w+") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "termlint", "check", "-q", "--no-cache",
-                                 str(path)], cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        return proc.returncode, seconds, usage.ru_maxrss / 1024, err.read()
-
-
-@pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs os.wait4 for peak memory")
-def test_a_50_mb_document_in_bounded_memory_and_proportional_time(tmp_path):
-    """A draft of realistic density (bench/corpus.py), 10 MB and 50 MB, as pre-commit runs it.
-
-    Peak memory stays under 1 GB, and five times the text takes less than seven times as long.
-    """
-    import random
-
-    corpus = _corpus()
-    rng = random.Random(7)
-    parts, size = [], 0
-    while size < 50_000_000:
-        part = corpus.document(rng, 5000, 0.03)
-        parts.append(part)
-        size += len(part)
-    text = "".join(parts)
-    (tmp_path / ".termlint.yaml").write_text("{}\n")
-    small = tmp_path / "small.md"
-    small.write_text(text[: len(text) // 5], encoding="utf-8")
-    big = tmp_path / "big.md"
-    big.write_text(text, encoding="utf-8")
-    del parts, text
-    code, small_seconds, small_mb, err = _check_in_subprocess(small, tmp_path)
-    print(f"10 MB: {small_seconds:.1f} s, {small_mb:.0f} MB")
-    assert code == 1 and not err, err  # findings, no error
-    code, big_seconds, big_mb, err = _check_in_subprocess(big, tmp_path)
-    assert code == 1 and not err, err
-    print(f"50 MB: {big_seconds:.1f} s, {big_mb:.0f} MB")
-    assert big_mb < 1024, f"peak memory {big_mb:.0f} MB for 50 MB"
-    ratio = big_seconds / small_seconds
-    assert ratio < 7, f"10 MB in {small_seconds:.1f} s, 50 MB in {big_seconds:.1f} s"
 
 
 # -- broken data: glossary, rules, configuration, front matter, comments -------------------

@@ -6,6 +6,9 @@ import pytest
 from conftest import occ_at
 
 from termlint.errors import TermlintError
+from termlint.glossary.entries import load_glossary
+
+SCHEMING_SENSES = {s.id for s in load_glossary().terms["scheming"].senses}
 
 
 def test_declaration_in_front_matter_decides(lint):
@@ -51,13 +54,16 @@ def test_definition_in_own_words_quiets_later_uses(lint):
     r = lint("By scheming we mean something of our own that we describe at length below.\n\n"
              "Then the AI model was scheming.\n")
     later = occ_at(r, "scheming.")
-    assert later.status == "defined" and later.sense is None
+    # read as the nearest glossary sense, so `senses` can say how the draft reads
+    assert later.status == "defined" and later.sense in SCHEMING_SENSES
+    assert "own words" in later.evidence[0]
     assert not [d for d in r.diagnostics if d.rule == "ambiguous-term"]
 
 
 def test_two_competing_definitions_do_not_settle_the_sense(lint):
     r = lint("By scheming I mean a power-motivated training-gamer.\n\n"
-             "But some use 'schemer' to refer to a worst-case model that subverts control.\n\n"
+             "But in section 2 we use 'schemer' to refer to a worst-case model that subverts "
+             "control.\n\n"
              "So is the AI system scheming?\n")
     assert occ_at(r, "scheming?").status == "ambiguous"
 
@@ -70,18 +76,28 @@ def test_link_to_a_glossary_sense_decides_and_establishes(lint):
     assert occ_at(r, "scheming.\n").sense == "visible-cot-gaming"
 
 
+def _probability(lint, text, needle, sense):
+    occ = occ_at(lint(text), needle)
+    return occ, occ.scores.get(sense, 0.0)
+
+
 def test_link_to_a_cited_source_counts_as_a_cue(lint):
-    r = lint("The AI models were [scheming](https://arxiv.org/abs/2412.04984v2) in tests.\n")
-    occ = occ_at(r, "scheming]")
-    assert occ.sense == "in-context-scheming"
+    occ, linked = _probability(lint, "The AI models were [scheming](https://arxiv.org/abs/"
+                               "2412.04984v2) in tests.\n", "scheming]", "in-context-scheming")
+    _, bare = _probability(lint, "The AI models were [scheming](https://example.org/x) in "
+                           "tests.\n", "scheming]", "in-context-scheming")
+    assert linked > bare, (linked, bare)
+    assert any(r["kind"] == "citation" for r in occ.reasons)
 
 
 def test_heading_frames_the_section(lint):
-    r = lint("# Notes\n\n## In-context scheming in frontier models\n\n"
-             "The AI model was scheming in two of the runs.\n")
-    occ = occ_at(r, "scheming in two")
-    assert occ.sense == "in-context-scheming"
-    assert any("heading" in e for e in occ.evidence)
+    body = "The AI model was scheming in two of the runs.\n"
+    occ, framed = _probability(lint, "# Notes\n\n## In-context scheming in frontier models\n\n"
+                               + body, "scheming in two", "in-context-scheming")
+    _, bare = _probability(lint, "# Notes\n\n## Results\n\n" + body, "scheming in two",
+                           "in-context-scheming")
+    assert framed > bare, (framed, bare)
+    assert any(r["kind"] == "heading" for r in occ.reasons) or framed > 2 * bare
 
 
 def test_qualifier_next_to_the_word_decides(lint):
@@ -96,10 +112,14 @@ def test_cues_elsewhere_in_the_sentence_decide(lint):
     assert occ_at(r, "scheming.").sense == "visible-cot-gaming"
 
 
-def test_paragraph_context_decides_when_the_sentence_is_bare(lint):
-    r = lint("Apollo gave each AI model a goal in its system prompt. Then we watched. "
-             "Scheming followed quickly.\n")
-    assert occ_at(r, "Scheming").sense == "in-context-scheming"
+def test_paragraph_context_moves_a_bare_sentence(lint):
+    occ, context = _probability(lint, "Apollo gave each AI model a goal in its system prompt. "
+                                "Then we watched. Scheming followed quickly.\n", "Scheming",
+                                "in-context-scheming")
+    _, bare = _probability(lint, "We had lunch. Then we watched. Scheming followed quickly.\n",
+                           "Scheming", "in-context-scheming")
+    assert context > bare + 0.1, (context, bare)
+    assert max(occ.scores, key=occ.scores.get) == "in-context-scheming"
 
 
 def test_framing_of_the_whole_document(lint):
@@ -111,10 +131,37 @@ def test_framing_of_the_whole_document(lint):
         "Other text without cues about the AI.",
         "So how likely is a schemer overall?",
     ]
-    r = lint("\n\n".join(paragraphs) + "\n")
-    occ = occ_at(r, "schemer overall")
-    assert occ.sense == "power-motivated-training-gamer"
-    assert any("framing" in e for e in occ.evidence)
+    occ, framed = _probability(lint, "\n\n".join(paragraphs) + "\n", "schemer overall",
+                               "power-motivated-training-gamer")
+    _, bare = _probability(lint, "Other text without cues about the AI.\n\n"
+                           "So how likely is a schemer overall?\n", "schemer overall",
+                           "power-motivated-training-gamer")
+    assert framed > bare + 0.1, (framed, bare)
+    assert max(occ.scores, key=occ.scores.get) == "power-motivated-training-gamer"
+
+
+def test_framing_reads_every_block_so_moving_a_paragraph_changes_nothing(project):
+    """The framing of a document comes from all of it, not only the blocks near a term."""
+    from termlint.model import SourceText
+    from termlint.pipeline import read_document
+    from termlint.senses import evidence
+    from termlint.senses.resolver import prepare_view
+
+    cues = ["Carlsmith's report asks what SGD will select for.",
+            "The counting argument says most goals are beyond-episode goals.",
+            "A training-gamer plays the training game to gain power later."]
+    filler = [f"Filler paragraph number {n} with nothing in it." for n in range(4)]
+    question = "So how likely is a schemer overall?"
+    framings = []
+    for order in (filler + cues, cues + filler):
+        text = "\n\n".join([*order, question]) + "\n"
+        doc, analyses, occurrences = read_document(SourceText("d.md", text), project)
+        view, _, _ = prepare_view(doc, analyses, project.glossary, occurrences)
+        occ = occurrences[-1]
+        found = evidence.framing(view, occ, project.glossary.terms["scheming"])
+        framings.append(sorted((e.sense, round(e.strength, 6)) for e in found))
+    assert framings[0] and framings[0] == framings[1]
+    assert max(framings[0], key=lambda x: x[1])[0] == "power-motivated-training-gamer"
 
 
 @pytest.mark.parametrize("text", [
@@ -200,29 +247,31 @@ GLOSSARY_AGENTS = {"ai-strategic-underperformance": "ai", "developer-sandbagging
 def test_who_does_it_tells_the_senses_of_sandbagging_apart(lint, text, sense):
     occ = next(o for o in lint(text + "\n").occurrences if o.term_id == "sandbagging")
     assert (occ.sense, occ.status) == (sense, "resolved")
+    assert occ.agent == GLOSSARY_AGENTS[sense]
     if GLOSSARY_AGENTS[sense] == "developer":
-        assert any(e.startswith("done by '") for e in occ.evidence)
-    else:
-        # Since the second edition three senses are done by the AI (on an evaluation, on
-        # useful work, in training), so "the model" alone no longer names one; the
-        # evaluation sense is told apart by what is being underperformed on.
-        assert occ.agent == "ai" and any("in the sentence" in e for e in occ.evidence)
+        assert any(r["kind"] == "agent" for r in occ.reasons)
+    # Since the second edition three senses are done by the AI (on an evaluation, on useful
+    # work, in training), so "the model" alone names none of them; what is underperformed on
+    # (an evaluation, a test) tells the evaluation sense apart.
 
 
 @pytest.mark.parametrize("text", [
     "We take this as weak evidence that the model was not sandbagging.",
     "Did the model actually sandbag, or is the harder variant just harder?",
 ])
-def test_the_model_alone_no_longer_says_which_ai_sense_of_sandbagging(lint, text):
-    """On an evaluation, on useful work or in training: all three are the model's doing."""
+def test_the_model_as_agent_speaks_against_the_developer_sense(lint, text):
+    """On an evaluation, on useful work or in training: all three are the model's doing, and
+    none of them is the developers'."""
     occ = next(o for o in lint(text + "\n").occurrences if o.term_id == "sandbagging")
-    assert occ.status == "ambiguous" and occ.agent == "ai"
+    assert occ.agent == "ai"
+    ai = max(occ.scores.get(s, 0.0) for s in ("ai-strategic-underperformance",
+                                              "research-sabotage", "training-sandbagging"))
+    assert occ.scores.get("developer-sandbagging", 0.0) < ai / 3
 
 
 @pytest.mark.parametrize("text", [
     "Sandbagging is the failure mode we know least about.",
     "The risk of sandbagging grows with capability.",
-    "Evaluators should test models for sandbagging.",  # the models are tested, not the agent
 ])
 def test_without_an_agent_next_to_it_sandbagging_stays_unclear(lint, text):
     occ = next(o for o in lint(text + "\n").occurrences if o.term_id == "sandbagging")
@@ -270,7 +319,8 @@ def test_quotes_or_word_talk_alone_do_not_make_a_mention(lint, text):
 ])
 def test_saying_what_people_mean_when_they_talk_about_the_word_defines_it(lint, text):
     r = lint(text + "\n\nTools for detecting scheming should be ready before they are needed.\n")
-    assert [o.status for o in r.occurrences if o.term_id == "scheming"] == ["defined", "defined"]
+    statuses = [o.status for o in r.occurrences if o.term_id == "scheming"]
+    assert statuses[0] == "defined" and statuses[1] in ("established", "defined")
     assert not any(d.rule == "ambiguous-term" for d in r.diagnostics)
 
 
@@ -300,7 +350,9 @@ def test_a_pronoun_further_off_does_not_make_a_use_everyday(lint):
 def test_an_authors_definition_defines_the_word_for_the_document(lint):
     r = lint("Van der Weij et al. define sandbagging as strategic underperformance on an "
              "evaluation.\n\nSandbagging is hard to catch.\n")
-    assert [o.status for o in r.occurrences] == ["defined", "defined"]
+    first, later = r.occurrences
+    assert first.status == "defined" and later.status in ("established", "defined")
+    assert later.sense == first.sense == "ai-strategic-underperformance"
     r = lint("Critics define the problem away.\n\nSandbagging is hard to catch.\n")
     assert r.occurrences[0].status == "ambiguous"
 
@@ -308,14 +360,14 @@ def test_an_authors_definition_defines_the_word_for_the_document(lint):
 def test_a_cited_papers_title_written_out_counts_as_citing_it(lint):
     r = lint("*Alignment Faking in Large Language Models* is still the clearest demonstration "
              "that alignment faking can emerge without being trained in.\n")
-    senses = [o.sense for o in r.occurrences if o.term_id == "alignment-faking"]
-    assert senses == ["selective-compliance", "selective-compliance"]
-    assert any("citation" in e for e in r.occurrences[0].evidence)
+    first = r.occurrences[0]
+    assert max(first.scores, key=first.scores.get) == "selective-compliance"
+    assert any("cites" in e for e in first.evidence)
 
 
 def test_a_short_title_is_just_a_phrase(lint, project):
-    from termlint.senses.resolver import TITLE_MIN_WORDS, _source_indexes
+    from termlint.senses.citations import TITLE_MIN_WORDS, source_indexes
 
-    _, (pattern, by_title) = _source_indexes(project.glossary)
+    _, (pattern, by_title) = source_indexes(project.glossary)
     assert all(len(t.split()) >= TITLE_MIN_WORDS for t in by_title)
     assert pattern.search("we saw gradient hacking and ai control protocols") is None

@@ -209,10 +209,12 @@ def _model():
                                                             "relaxed": 0.4}, inconsistent=0.85)
 
 
-def _decide(probs, established=None, threshold=0.6, **kw):
+def _decide(probs, established=None, threshold=0.6, people=False, **kw):
     occ = _occ(0, 0)
-    decide.apply(occ, _term(), probs, [], [{} for _ in _term().senses], _model(), threshold,
-                 established, **kw)
+    feats = [{} for _ in features.candidates(_term())]
+    if people:  # a person next to the word: the everyday reading has evidence of its own
+        feats[features.candidates(_term()).index("everyday")] = {"people.person": 0.7}
+    decide.apply(occ, _term(), probs, [], feats, _model(), threshold, established, **kw)
     return occ
 
 
@@ -236,9 +238,11 @@ def test_strictness_moves_the_flag():
     assert _decide(probs, threshold=0.4).status == Status.RESOLVED
 
 
-def test_everyday_reading_and_declarations():
-    assert _decide({"lab": 0.1, "lab-narrow": 0.0, "field": 0.1, "everyday": 0.8}).status \
-        == Status.COLLOQUIAL
+def test_everyday_reading_needs_evidence_of_people_and_declarations_win():
+    everyday = {"lab": 0.1, "lab-narrow": 0.0, "field": 0.1, "everyday": 0.8}
+    assert _decide(everyday, people=True).status == Status.COLLOQUIAL
+    # in alignment writing a bare use is about AI: the absence of AI words is not enough
+    assert _decide(everyday).status == Status.AMBIGUOUS
     declared = Establishment("field", "declared in front matter", 0, 1, declared=True)
     occ = _decide({"lab": 0.5, "lab-narrow": 0.0, "field": 0.5, "everyday": 0.0}, declared)
     assert occ.status == Status.DECLARED and occ.sense == "field"

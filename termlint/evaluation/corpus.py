@@ -33,15 +33,19 @@ class LabelledItem:
     expect: list[dict] | None = None  # v1: {term, label} in order
     file: str = ""
     register: str = ""
+    label_all: tuple[str, str] | None = None  # (term, label) for every use: glossary examples
 
 
 def gold(use: dict) -> str:
     """The label a use is scored against: a sense id, ``ambiguous``, ``mention``, ``none``,
     ``colloquial``, ``disputed:<sense>`` (one reader said ambiguous, the other that sense), or
     ``unscored`` (a disagreement not yet adjudicated)."""
-    if "gold" in use:
-        return str(use["gold"])
     a, b = use.get("a"), use.get("b")
+    if "gold" in use:
+        if use["gold"] == "disputed":  # the third reader found it a clarity dispute
+            other = b if a == "ambiguous" else a
+            return f"disputed:{other}"
+        return str(use["gold"])
     if b is None or a == b:
         return str(a)
     if BROADER.get(a) == b:
@@ -90,8 +94,35 @@ def load_v1(split: str, folder: Path = LABELLED) -> list[LabelledItem]:
             for it in load_items(folder, split)]
 
 
+def glossary_examples(glossary) -> list[LabelledItem]:
+    """The glossary's own examples as labelled texts: a clear example and an unclear one's
+    rewrite are read in their sense, an unclear example is ``ambiguous`` (written by the
+    project for this purpose; see the glossary's README)."""
+    items = []
+    for term in glossary.terms.values():
+        if not term.multi_sense:
+            continue
+        for sense in term.senses:
+            for n, text in enumerate(sense.clear_examples):
+                items.append(LabelledItem(f"glossary:{sense.term_id}#{sense.id}:clear{n}",
+                                          "glossary", "sentence", text + "\n",
+                                          label_all=(term.id, sense.id)))
+            for n, (text, rewrite) in enumerate(sense.unclear_examples):
+                items.append(LabelledItem(f"glossary:{sense.term_id}#{sense.id}:unclear{n}",
+                                          "glossary", "sentence", text + "\n",
+                                          label_all=(term.id, "ambiguous")))
+                items.append(LabelledItem(f"glossary:{sense.term_id}#{sense.id}:rewrite{n}",
+                                          "glossary", "sentence", rewrite + "\n",
+                                          label_all=(term.id, sense.id)))
+    return items
+
+
 def align(item: LabelledItem, occurrences) -> list[tuple[int, str]]:
     """(occurrence index, gold label) for each labelled use termlint found."""
+    if item.label_all is not None:
+        term_id, label = item.label_all
+        return [(i, label) for i, o in enumerate(occurrences)
+                if o.term_id == term_id and not o.mention]
     if item.expect is not None:
         return [(b, label) for b, label, _ in align_v1(item.expect, occurrences)[0]]
     out = []

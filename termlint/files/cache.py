@@ -24,11 +24,28 @@ if TYPE_CHECKING:
     from ..pipeline import Project
 
 
+@cache
+def code_fingerprint() -> str:
+    """termlint's own code and data files (the learned sense model, the lexicon, schemas),
+    by name, size and modification time: an edit to any of them, in a checkout or by an
+    upgrade, is a new fingerprint, so no cached result outlives the code that made it."""
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".yaml", ".html", ".css", ".js") and \
+                "__pycache__" not in path.parts:
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                h.update(f"{path.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 def project_fingerprint(project: Project) -> str:
     """Everything besides a file's bytes that can change its result."""
     from .. import __version__
 
     h = hashlib.sha256(__version__.encode())
+    h.update(code_fingerprint().encode())
     h.update(project.glossary.fingerprint.encode())
     rules = [asdict(r) for r in project.active_rules]
     for rule in rules:

@@ -76,40 +76,48 @@ def _related(term: Term, a: str, b: str) -> bool:
 
 
 def explain(term: Term, sense_id: str, evidence: list[Evidence], feats: list[dict[str, float]],
-            model: SenseModel) -> list[str]:
-    """What spoke for the sense, strongest first, in words a writer reads."""
+            model: SenseModel) -> list[dict]:
+    """What spoke for the sense, strongest first: ``{kind, sense, weight, text}`` records whose
+    weight is the learned weight times the evidence's strength (its share of the score)."""
     order = [s.id for s in term.senses] + list(PSEUDO)
     if sense_id not in order or not feats:
         return []
     weights = model.stage2.weights
-    scored = []
+    scored: list[dict] = []
     for e in evidence:
         if e.sense == MENTION:
             if sense_id == MENTION:
-                scored.append((weights.get(f"{MENTION}:{e.tier}", 0.0), e.text))
+                scored.append(_reason(e.kind.value, MENTION,
+                                      weights.get(f"{MENTION}:{e.tier}", 0.0), e.text))
             continue
         if not _related(term, e.sense, sense_id):
             continue
         name = e.feature if e.sense == sense_id else f"{e.feature}~family"
         w = weights.get(name, 0.0) + weights.get(f"{name}@{sense_id}", 0.0)
-        contribution = w * e.strength
-        if contribution > 0.05:
-            scored.append((contribution, e.text))
-    lexical = feats[order.index(sense_id)]
-    for name, value in lexical.items():
+        scored.append(_reason(e.kind.value, e.sense, w * e.strength, e.text))
+    for name, value in feats[order.index(sense_id)].items():
         if name.startswith(("near@", "sent@")) and value:
             w = weights.get(name, 0.0)
-            if w > 0.3:
-                word = name.split(":", 1)[1]
-                where = "next to the word" if name.startswith("near@") else "in the sentence"
-                scored.append((w, f"the word '{word}…' {where}"))
-    scored.sort(key=lambda x: -x[0])
+            word = name.split(":", 1)[1]
+            where = "next to the word" if name.startswith("near@") else "in the sentence"
+            scored.append(_reason("words", sense_id, w, f"the word '{word}…' {where}"))
+    scored = [r for r in scored if r["weight"] > 0.05]
+    scored.sort(key=lambda r: -r["weight"])
     out, seen = [], set()
-    for _, text in scored:
-        if text not in seen:
-            seen.add(text)
-            out.append(text)
+    for r in scored:
+        if r["text"] not in seen:
+            seen.add(r["text"])
+            out.append(r)
     return out[:SHOWN_EVIDENCE]
+
+
+def _reason(kind: str, sense: str, weight: float, text: str) -> dict:
+    return {"kind": kind, "sense": sense, "weight": round(weight, 2), "text": text}
+
+
+def _explained(occ: Occurrence, reasons: list[dict], fallback: list[str]) -> None:
+    occ.reasons = reasons
+    occ.evidence = [r["text"] for r in reasons] or fallback
 
 
 def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence: list[Evidence],
@@ -135,8 +143,9 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
     if probs.get(MENTION, 0.0) > max(p for s, p in probs.items() if s != MENTION) and \
             not (established and established.declared):
         occ.status, occ.confidence = Status.MENTION, round(probs[MENTION], 2)
-        occ.evidence = ["the word seems talked about as a word", *explain(
-            term, MENTION, evidence, feats, model)]
+        reasons = explain(term, MENTION, evidence, feats, model)
+        _explained(occ, reasons, [])
+        occ.evidence.insert(0, "the word seems talked about as a word")
         return
     everyday = [s.id for s in term.senses if not s.ai]
     top = max((s for s in probs if s not in PSEUDO), key=lambda s: probs[s])
@@ -144,8 +153,8 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
     if everyday and top in everyday and not (established and established.declared) and \
             everyday_supported(feats[order.index(top)]):
         occ.sense, occ.status, occ.confidence = top, Status.COLLOQUIAL, round(probs[top], 2)
-        occ.evidence = explain(term, top, evidence, feats, model) or [
-            "a person or everyday setting, no AI system in sight"]
+        _explained(occ, explain(term, top, evidence, feats, model),
+                   ["a person or everyday setting, no AI system in sight"])
         return
     sense, mass = best_family(term, probs)
     masses = family_mass(term, probs)
@@ -169,15 +178,15 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
                                                        if _related(term, s, rival)})[0], \
                 Status.INCONSISTENT
             occ.confidence = round(masses[rival], 2)
-            occ.evidence = explain(term, rival, evidence, feats, model) + [
-                f"but the document {established.origin}"]
+            _explained(occ, explain(term, rival, evidence, feats, model), [])
+            occ.evidence.append(f"but the document {established.origin}")
             return
         occ.sense = established.sense
         if defines and defines_for_document:
             occ.status, occ.confidence = Status.DEFINED, round(mass, 2)
             occ.sense = sense
-            occ.evidence = ["the author defines the word here, read as this sense",
-                            *explain(term, sense, evidence, feats, model)]
+            _explained(occ, explain(term, sense, evidence, feats, model), [])
+            occ.evidence.insert(0, "the author defines the word here, read as this sense")
             return
         occ.status = Status.DECLARED if established.declared else Status.ESTABLISHED
         occ.confidence = 1.0 if established.declared else round(max(own, mass), 2)
@@ -186,15 +195,18 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
     if mass >= threshold:
         occ.sense, occ.confidence = sense, round(mass, 2)
         occ.status = Status.DEFINED if defines else Status.RESOLVED
-        occ.evidence = explain(term, sense, evidence, feats, model) or [
-            f"read as the sense most uses like this one have (p = {mass:.2f})"]
+        _explained(occ, explain(term, sense, evidence, feats, model),
+                   [f"read as the sense most uses like this one have (p = {mass:.2f})"])
         return
     ranked = sorted(masses, key=lambda s: -masses[s])
     occ.status, occ.confidence = Status.AMBIGUOUS, round(mass, 2)
     occ.candidates = [s for s in ranked if masses[s] >= 0.1] or ranked[:3]
     occ.candidates += [s for s in ranked if s not in occ.candidates]
     split = ", ".join(f"{_label(term, s)} {round(masses[s] * 100)}%" for s in ranked[:3])
-    occ.evidence = ["nothing here settles which sense: the evidence is split (" + split + ")"]
+    unclear = round(probs.get(UNCLEAR, 0.0) / (sum(
+        p for s, p in probs.items() if _is_ai(term, s) or s == UNCLEAR) or 1.0) * 100)
+    occ.evidence = [f"no one sense is likely enough to stay quiet ({split}; a reader could "
+                    f"not tell: {unclear}%)"]
     if defines:
         # The author defines it here in words of their own: read as the nearest sense.
         occ.status, occ.sense, occ.candidates = Status.DEFINED, sense, []

@@ -120,6 +120,10 @@ _CONTRAST_BEFORE = re.compile(
     r"\bisn['’]t\s+|\baren['’]t\s+|\bwasn['’]t\s+|\bnor\s+)(?:\w+\s+){0,2}$", re.I)
 
 
+_FRONTED_CONTRAST = re.compile(r"^\W*(?:unlike|rather\s+than|instead\s+of|as\s+opposed\s+to|"
+                               r"apart\s+from|not)\b(?:\s+\S+){0,3}\s*$", re.I)
+
+
 def _in_contrast(block_text: str, sentence_start: int, cue: CueHit, occ: Occurrence) -> bool:
     """Whether the sentence sets the cue against the word: "is this scheming, or just
     role-play?", "rather than in-context", "not the worst case"."""
@@ -128,6 +132,9 @@ def _in_contrast(block_text: str, sentence_start: int, cue: CueHit, occ: Occurre
     lead = block_text[max(sentence_start, cue.start - 40):cue.start]
     if not _CONTRAST_BEFORE.search(lead):
         return False
+    fronted = block_text[sentence_start:cue.start]
+    if _FRONTED_CONTRAST.match(fronted) and "," in block_text[cue.start:occ.text_start]:
+        return True  # "Unlike in-context evals, worst-case analysis matters, so … scheming"
     # The contrast marker must lie between the word and the cue, not before both.
     first, second = sorted((occ.text_start, cue.start))
     between = block_text[first:second]

@@ -19,6 +19,7 @@ declaration, so ``senses`` shows it and ``inconsistent-sense`` fires against it.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..errors import TermlintError
@@ -90,20 +91,8 @@ class DocumentResolver:
 
     def read(self, occurrences: list[Occurrence]) -> tuple[DocumentView, dict[int, list]]:
         """The two passes: per occurrence index, (term, evidence, probabilities by sense)."""
-        view = DocumentView.build(self.doc, self.analyses, self.glossary, occurrences)
-        readable = []
-        for i, occ in enumerate(occurrences):
-            term = self.glossary.terms[occ.term_id]
-            if occ.mention or not term.multi_sense:
-                continue
-            readable.append(i)
-            sentence = self._sentence(occ)
-            rel = occ.text_start - self.analyses[occ.block].sentences[occ.sentence][0]
-            if is_definitional(sentence, rel, rel + occ.text_end - occ.text_start):
-                view.definitional.add(i)
-                if governs_document(sentence):
-                    view.document_scope.add(i)
-        words = {i: self._words(occurrences[i]) for i in readable}
+        view, readable, words = prepare_view(self.doc, self.analyses, self.glossary,
+                                             occurrences)
         first: dict[int, list] = {}
         for i in readable:
             occ = occurrences[i]
@@ -132,6 +121,15 @@ class DocumentResolver:
         for i in sorted(view.definitional):
             by_term.setdefault(occurrences[i].term_id, []).append(i)
         defined_at: dict[str, int] = {}
+        for i, occ in enumerate(occurrences):
+            # The first link of a use to a glossary sense fixes it for the rest of the document.
+            term = self.glossary.terms[occ.term_id]
+            link = self._own_link(view, occ, term)
+            if link and term.id not in established:
+                line = self.doc.source.line_col(occ.start)[0]
+                established[term.id] = Establishment(link, f"linked to the glossary sense on "
+                                                     f"line {line}", occ.start, line)
+                by_term.pop(term.id, None)
         for term_id, defs in by_term.items():
             term = self.glossary.terms[term_id]
             senses = {decide.best_family(term, readings[i][2])[0] for i in defs}
@@ -171,11 +169,43 @@ class DocumentResolver:
                 return link.sense_id
         return None
 
-    def _sentence(self, occ: Occurrence) -> str:
-        start, end = self.analyses[occ.block].sentences[occ.sentence]
-        return self.doc.blocks[occ.block].text[start:end]
 
-    def _words(self, occ: Occurrence):
-        analysis = self.analyses[occ.block]
-        return features.sentence_words(self.doc.blocks[occ.block].text,
-                                       analysis.sentences[occ.sentence], occ)
+
+#: An author fixing the meaning (a stipulation), not reporting how others use the word:
+#: "We use 'schemer' to refer to …" against "The word 'schemer' is used for several things".
+_STIPULATES = re.compile(r"\b(?:i|we|us|our|my|here|hereafter|henceforth|this\s+(?:post|paper|"
+                         r"essay|piece|memo|report|note|section|document))\b", re.I)
+
+
+def prepare_view(doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary,
+                 occurrences: list[Occurrence], with_mentions: bool = False):
+    """The document view, the indexes of the uses to read, and the words around each.
+
+    A definitional sentence marks its use as defining (and, with words like "in this post",
+    as governing the whole document); a quoted word in one ("We use 'schemer' to refer to …")
+    is a stipulation to read, not a mention to skip. ``with_mentions`` also reads the uses
+    the mention rules caught (training learns the mention reading from them).
+    """
+    view = DocumentView.build(doc, analyses, glossary, occurrences)
+    readable = []
+    for i, occ in enumerate(occurrences):
+        if not glossary.terms[occ.term_id].multi_sense:
+            continue
+        start, end = analyses[occ.block].sentences[occ.sentence]
+        sentence = doc.blocks[occ.block].text[start:end]
+        rel = occ.text_start - start
+        if is_definitional(sentence, rel, rel + occ.text_end - occ.text_start) and (
+                not occ.mention or _STIPULATES.search(sentence)):
+            occ.mention = False
+            view.definitional.add(i)
+            if governs_document(sentence):
+                view.document_scope.add(i)
+        elif occ.mention and not with_mentions:
+            continue
+        readable.append(i)
+    words = {}
+    for i in readable:
+        occ = occurrences[i]
+        words[i] = features.sentence_words(doc.blocks[occ.block].text,
+                                           analyses[occ.block].sentences[occ.sentence], occ)
+    return view, readable, words
