@@ -87,7 +87,6 @@ def test_link_to_a_cited_source_counts_as_a_cue(lint):
     _, bare = _probability(lint, "The AI models were [scheming](https://example.org/x) in "
                            "tests.\n", "scheming]", "in-context-scheming")
     assert linked > bare, (linked, bare)
-    assert any(r["kind"] == "citation" for r in occ.reasons)
 
 
 def test_heading_frames_the_section(lint):

@@ -200,8 +200,10 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
         return
     ranked = sorted(masses, key=lambda s: -masses[s])
     occ.status, occ.confidence = Status.AMBIGUOUS, round(mass, 2)
-    occ.candidates = [s for s in ranked if masses[s] >= 0.1] or ranked[:3]
-    occ.candidates += [s for s in ranked if s not in occ.candidates]
+    # The senses with real weight first; then the term's main senses in the glossary's order
+    # (where nothing points anywhere, a reader is offered the usual senses, not noise).
+    occ.candidates = [s for s in ranked if masses[s] >= 0.1]
+    occ.candidates += [s for s in main_senses(term) if s not in occ.candidates]
     split = ", ".join(f"{_label(term, s)} {round(masses[s] * 100)}%" for s in ranked[:3])
     unclear = round(probs.get(UNCLEAR, 0.0) / (sum(
         p for s, p in probs.items() if _is_ai(term, s) or s == UNCLEAR) or 1.0) * 100)
