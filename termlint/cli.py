@@ -139,6 +139,31 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
             sys.exit(EXIT_FINDINGS)
 
 
+# -- lsp --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the only "
+              "transport, and the default; accepted because editors often pass it).")
+def lsp(stdio):
+    """Run the language server over standard input and output (for editors).
+
+    Diagnostics, hovers and code actions for open Markdown documents, from the same checks
+    and configuration as `termlint check`. Set-up for VS Code, Neovim, Helix and Zed:
+    docs/editors.md.
+    """
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError as exc:
+        raise TermlintError(f"the language server needs pygls and lsprotocol, which are not "
+                            f"installed ({exc.name} is missing): pip install 'termlint[lsp]'"
+                            ) from None
+    from .editor.server import main as serve
+
+    serve()
+
+
 # -- senses -----------------------------------------------------------------------------
 
 
