@@ -88,8 +88,12 @@ def main():
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for many files [default: 0 = one per core]. Output is "
                    "the same, in the same order, whatever the number.")
+@click.option("--changed-since", "changed_since", metavar="REF",
+              help="Check only the Markdown files (under PATHS) that differ from where the "
+                   "current branch left the git commit REF, plus untracked ones: what a pull "
+                   "request or an unpushed branch changed.")
 @project_options
-def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
+def check(paths, fmt, fail_on, color, quiet, jobs, changed_since, config_path, no_cache):
     """Check Markdown files and folders (default: the current folder; - reads stdin).
 
     \b
@@ -98,6 +102,7 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
       termlint check posts/ --format json
       cat draft.md | termlint check -
       termlint check . --fail-on info
+      termlint check --changed-since origin/main --format github
     """
     from .files.discovery import iter_paths
     from .files.progress import Progress
@@ -107,13 +112,19 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
     from .rules.load import severity_rank
 
     project = _project(config_path, no_cache)
+    if changed_since is not None:
+        from .files.changed import changed_paths
+
+        paths = changed_paths(changed_since, paths or ["."], project.config)
+    elif not paths:
+        paths = ["."]
     fail_on = fail_on or project.config.fail_on
     reporter = reporter_class(fmt)(sys.stdout, color=color, project=project, quiet=quiet)
     summary = Summary()
     had_error = False
     progress = Progress.for_run(sys.stderr, lambda: sum(
-        1 for _ in iter_paths(paths or ["."], project.config)))
-    results = run_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read,
+        1 for _ in iter_paths(paths, project.config)))
+    results = run_paths(paths, project, stdin_reader=sys.stdin.buffer.read,
                         jobs=jobs or default_jobs(), use_cache=not no_cache)
     for result in results:
         summary.files += 1
