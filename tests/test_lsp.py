@@ -16,9 +16,8 @@ import pytest
 pytest.importorskip("pygls")
 pytest.importorskip("pytest_lsp")
 
-from lsprotocol import types  # noqa: E402
-
-from lsp_client import apply_edits, edits_of, session, text_at  # noqa: E402
+from lsp_client import apply_edits, edits_of, session, text_at
+from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
