@@ -19,8 +19,6 @@ pytest.importorskip("pytest_lsp")
 from lsp_client import apply_edits, edits_of, session, text_at
 from lsprotocol import types
 
-pytestmark = pytest.mark.asyncio(loop_scope="function")
-
 AMBIGUOUS = "# Notes\n\nLabs should prepare for scheming 🙂 before the next deployment.\n"
 
 
@@ -42,6 +40,7 @@ async def actions_at(client, uri: str, diagnostic: types.Diagnostic) -> list[typ
         doc_id(uri), diagnostic.range, types.CodeActionContext(diagnostics=[diagnostic])))
 
 
+@pytest.mark.asyncio
 async def test_a_document_without_terms_never_loads_spacy(tmp_path):
     async with session(tmp_path) as client:
         plain = await client.open("plain.md", "# Budget\n\nWe talked about the offsite.\n")
@@ -53,6 +52,7 @@ async def test_a_document_without_terms_never_loads_spacy(tmp_path):
     assert client.returncode == 0
 
 
+@pytest.mark.asyncio
 async def test_diagnostics_match_check_at_the_right_ranges(tmp_path):
     text = ("# Notes\n\nÉmile’s 🙂 team: labs should prepare for scheming.\n\n"
             "<!-- termlint-disable-next-line ambiguous-term -- quoting the brief -->\n"
@@ -79,6 +79,7 @@ async def test_diagnostics_match_check_at_the_right_ranges(tmp_path):
     assert all(d.source == "termlint" for d in diagnostics)
 
 
+@pytest.mark.asyncio
 async def test_edits_change_the_diagnostics(tmp_path):
     async with session(tmp_path) as client:
         uri = await client.open("draft.md", AMBIGUOUS)
@@ -99,6 +100,21 @@ async def test_edits_change_the_diagnostics(tmp_path):
         assert await client.diagnostics(uri, version) == []
 
 
+@pytest.mark.asyncio
+async def test_a_document_error_is_a_diagnostic_on_its_line(tmp_path):
+    text = "# Notes\n\n<!-- termlint-disable-next-line no-such-rule -->\nLabs and scheming.\n"
+    async with session(tmp_path) as client:
+        uri = await client.open("draft.md", text)
+        [diag] = await client.diagnostics(uri)
+        assert diag.code == "input-error"
+        assert diag.severity == types.DiagnosticSeverity.Error
+        assert diag.range.start.line == 2
+        assert "unknown rule 'no-such-rule'" in diag.message
+        version = client.change(uri, text.replace("no-such-rule", "ambiguous-term"))
+        assert await client.diagnostics(uri, version) == []
+
+
+@pytest.mark.asyncio
 async def test_hover_shows_the_sense_its_probability_evidence_and_the_others(tmp_path):
     text = ("# Notes\n\nLabs should prepare for scheming.\n\n"
             "In the evaluation the model showed in-context scheming.\n")
@@ -127,6 +143,7 @@ async def test_hover_shows_the_sense_its_probability_evidence_and_the_others(tmp
         assert nothing is None
 
 
+@pytest.mark.asyncio
 async def test_each_code_action_is_a_precise_edit(tmp_path):
     text = "# Notes\n\nLabs should prepare\nfor scheming before the next deployment.\n"
     senses = {
@@ -165,6 +182,7 @@ async def test_each_code_action_is_a_precise_edit(tmp_path):
             assert left == [], title
 
 
+@pytest.mark.asyncio
 async def test_declaring_extends_existing_front_matter(tmp_path):
     text = "---\ntitle: Notes\n---\n\nLabs should prepare for scheming.\n"
     async with session(tmp_path) as client:
@@ -177,6 +195,7 @@ async def test_declaring_extends_existing_front_matter(tmp_path):
             "Labs should prepare for scheming.\n")
 
 
+@pytest.mark.asyncio
 async def test_a_broken_configuration_is_shown_and_the_server_carries_on(tmp_path):
     config = tmp_path / ".termlint.yaml"
     config.write_text("severity:\n  ambiguous-term: loud\n", encoding="utf-8")
@@ -205,6 +224,7 @@ async def test_a_broken_configuration_is_shown_and_the_server_carries_on(tmp_pat
     assert client.returncode == 0
 
 
+@pytest.mark.asyncio
 async def test_configuration_and_glossary_changes_are_picked_up(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         "[tool.termlint]\nglossary = ['terms']\n", encoding="utf-8")
@@ -251,3 +271,14 @@ senses:
     ai: false
     clarifications: ["{match} (fidgeting)"]
 """
+
+
+def test_lsp_without_pygls_says_what_to_install(tmp_path):
+    code = ("import sys; sys.modules['pygls'] = None; sys.argv = ['termlint', 'lsp']; "
+            "from termlint.cli import run; run()")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, check=False, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "needs pygls and lsprotocol" in done.stderr
+    assert "pip install 'termlint[lsp]'" in done.stderr
+    assert "Traceback" not in done.stderr

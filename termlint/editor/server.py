@@ -212,7 +212,15 @@ class TermlintServer(LanguageServer):
         if uri not in self.workspace.text_documents or not self.is_markdown(uri):
             return None
         loop = asyncio.get_running_loop()
-        linted = await loop.run_in_executor(self.executor, self.lint_now, uri)
+        try:
+            linted = await loop.run_in_executor(self.executor, self.lint_now, uri)
+        except Exception as exc:  # a bug in termlint: say so, keep serving
+            import traceback
+
+            self.log(f"termlint: internal error while checking {uri} ({type(exc).__name__}: "
+                     f"{exc}); please report it\n{traceback.format_exc()}",
+                     types.MessageType.Error)
+            return None
         doc = self.workspace.text_documents.get(uri)
         if linted is None or doc is None:
             return None
