@@ -15,6 +15,7 @@ configuration is shown once with ``window/showMessage`` and the server carries o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -240,7 +241,7 @@ class TermlintServer(LanguageServer):
         self.pending[uri] = asyncio.ensure_future(self.lint(uri, delay))
 
     def relint_all(self) -> None:
-        self.projects.clear()
+        self.executor.submit(self.projects.clear)  # the worker thread owns the projects
         for uri in list(self.workspace.text_documents):
             self.schedule(uri, 0.0)
 
@@ -279,6 +280,10 @@ def initialize(ls: TermlintServer, params: types.InitializeParams) -> None:
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: TermlintServer, params: types.InitializedParams) -> None:
+    # Read the workspace's configuration, glossary and rules while the editor opens its first
+    # document (never spaCy: a document without a term must not load it).
+    root = Path(ls.workspace.root_path or Path.cwd())
+    ls.executor.submit(_warm, ls, root)
     caps = ls.client_capabilities.workspace
     watch = caps and caps.did_change_watched_files
     if watch and watch.dynamic_registration:
@@ -291,6 +296,11 @@ async def initialized(ls: TermlintServer, params: types.InitializedParams) -> No
         except Exception as exc:  # a client that refuses: saves and mtimes still reload
             ls.log(f"termlint: could not watch project files ({exc})",
                    types.MessageType.Warning)
+
+
+def _warm(ls: TermlintServer, root: Path) -> None:
+    with contextlib.suppress(Exception):  # an error is shown when a document needs the project
+        ls.projects.for_folder(root)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
