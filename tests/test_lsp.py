@@ -115,6 +115,23 @@ async def test_a_document_error_is_a_diagnostic_on_its_line(tmp_path):
 
 
 @pytest.mark.asyncio
+async def test_quick_edits_are_checked_once(tmp_path):
+    # A debounce far longer than the test: the edits below are never checked on their own.
+    async with session(tmp_path, debounce=60.0) as client:
+        uri = await client.open("draft.md", AMBIGUOUS)
+        assert len(await client.diagnostics(uri)) == 1  # opening is checked at once
+        for n in range(3):
+            end = types.Position(3 + n, 0)
+            client.change(uri, f"A schemer, number {n}.\n", types.Range(end, end))
+        # A hover needs the document as it is now, so it is checked now, once.
+        await client.lsp.text_document_hover_async(
+            types.HoverParams(doc_id(uri), types.Position(2, 27)))
+        checked = await client.diagnostics(uri, 4)
+        assert [d.code for d in checked].count("ambiguous-term") == 4
+        assert [p.version for p in client.published if p.uri == uri] == [1, 4]
+
+
+@pytest.mark.asyncio
 async def test_hover_shows_the_sense_its_probability_evidence_and_the_others(tmp_path):
     text = ("# Notes\n\nLabs should prepare for scheming.\n\n"
             "In the evaluation the model showed in-context scheming.\n")
