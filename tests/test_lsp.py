@@ -188,6 +188,17 @@ async def test_each_code_action_is_a_precise_edit(tmp_path):
                 + text
         [title] = [t for t in titles if t.startswith("Suppress ambiguous-term")]
         assert results[title] == suppressed
+        # Every other action too, byte for byte: the words in its title, and nothing else.
+        for title, result in results.items():
+            if title.startswith("Rewrite as “"):
+                words = title.removeprefix("Rewrite as “").split("”", 1)[0]
+                assert result == text.replace("scheming", words), title
+            elif title.startswith("Declare “scheming” as "):
+                sense = title.removeprefix("Declare “scheming” as ").split(" ", 1)[0]
+                assert result == (f"---\ntermlint:\n  senses:\n    scheming: {sense}\n---\n"
+                                  + text), title
+            else:
+                assert title.startswith("Suppress"), title
         # One rewrite and one declaration per candidate sense of the use, and one suppression.
         assert len([t for t in titles if t.startswith("Rewrite")]) == \
             len([t for t in titles if t.startswith("Declare")]) >= len(senses)
