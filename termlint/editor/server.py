@@ -146,11 +146,8 @@ class TermlintServer(LanguageServer):
             return doc.language_id in ("markdown", "md", "mdx")
         return uri.lower().endswith(MARKDOWN_SUFFIXES)
 
-    def lint_now(self, uri: str) -> Linted | None:
-        """Lint an open document as it stands (runs in the worker thread)."""
-        doc = self.workspace.get_text_document(uri)
-        text = doc.source
-        version = doc.version
+    def lint_now(self, uri: str, text: str, version: int | None) -> Linted:
+        """Lint one version of an open document (runs in the worker thread)."""
         path = to_fs_path(uri) or uri
         folder = Path(path).parent if uri.startswith("file:") else Path(
             self.workspace.root_path or Path.cwd())
@@ -213,8 +210,10 @@ class TermlintServer(LanguageServer):
         if uri not in self.workspace.text_documents or not self.is_markdown(uri):
             return None
         loop = asyncio.get_running_loop()
+        doc = self.workspace.get_text_document(uri)  # text and version read together, here
         try:
-            linted = await loop.run_in_executor(self.executor, self.lint_now, uri)
+            linted = await loop.run_in_executor(self.executor, self.lint_now, uri, doc.source,
+                                                doc.version)
         except Exception as exc:  # a bug in termlint: say so, keep serving
             import traceback
 
