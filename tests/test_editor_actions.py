@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from termlint.editor.actions import REASON, code_actions, suppress_action
+from termlint.editor.actions import REASON, code_actions, remove_action, suppress_action
 from termlint.editor.positions import PositionMap
 from termlint.edits.fix import apply_edits
 from termlint.files.source import decode
@@ -87,6 +87,24 @@ def test_every_action_settles_its_diagnostic_and_keeps_the_rendering(project):
             assert len(left) < len(diags), action.title
             if action.title.startswith("Suppress"):
                 assert render(new) == render(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Intro.\n\n<!-- termlint-disable-next-line ambiguous-term -- old -->\nNothing.\n",
+     "Intro.\n\nNothing.\n"),
+    ("A line <!-- termlint-disable-line -- x --> here.\n", "A line here.\n"),
+    ("A line<!-- termlint-disable-line -- x --> here.\n", "A line here.\n"),
+    ("Intro.\n\n<!-- termlint-disable -->", "Intro.\n\n"),
+    ("A line <!-- termlint-disable-line -->\nmore.\n", "A line\nmore.\n"),
+])
+def test_an_unused_suppression_can_be_removed(text, expected, project):
+    result = lint(text, project)
+    [diag] = [d for d in result.diagnostics if d.rule == "unused-suppression"]
+    titles = [a.title for a in code_actions(result, project, diag.start, diag.end)]
+    assert "Remove the unused suppression comment" in titles
+    new = apply_edits(text, [remove_action(diag, result.source).edit])
+    assert new == expected
+    assert lint(new, project).diagnostics == []
 
 
 def test_no_action_away_from_a_diagnostic(project):

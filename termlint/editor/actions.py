@@ -4,7 +4,8 @@
   candidate sense, with the same words ``termlint fix --how rewrite`` would write);
 - *declare*: declare the sense for the whole document in front matter (one action per
   candidate sense; ``termlint fix --how declare`` makes the same insertion);
-- *suppress*: add ``<!-- termlint-disable-next-line RULE -- reason -->`` above the line.
+- *suppress*: add ``<!-- termlint-disable-next-line RULE -- reason -->`` above the line;
+- *remove*: delete a suppression comment that hides nothing (``unused-suppression``).
 
 Plain functions over a :class:`~termlint.model.FileResult`; offsets are into the decoded
 source text, as everywhere in termlint. The editor layer turns them into protocol ranges.
@@ -62,7 +63,28 @@ def code_actions(result: FileResult, project: Project, start: int, end: int) -> 
         suppress = suppress_action(d, source)
         if suppress is not None:
             out.append(suppress)
+        if d.rule == "unused-suppression":
+            out.append(remove_action(d, source))
     return out
+
+
+def remove_action(d: Diagnostic, source: SourceText) -> Action:
+    """Delete an unused suppression comment: its whole line when it stands alone on it, else
+    the comment and the blanks it leaves doubled or trailing."""
+    text = source.text
+    line_start = text.rfind("\n", 0, d.start) + 1
+    line_end = text.find("\n", d.end)
+    line_end = len(text) if line_end < 0 else line_end + 1
+    before, after = text[line_start:d.start], text[d.end:line_end]
+    if not before.strip() and not after.strip():
+        start, end = line_start, line_end
+    elif not after.strip():  # at the end of a line: no trailing blanks left behind
+        start, end = line_start + len(before.rstrip(" \t")), d.end
+    elif before.endswith((" ", "\t")) and after.startswith((" ", "\t")):
+        start, end = d.start - 1, d.end
+    else:
+        start, end = d.start, d.end
+    return Action("Remove the unused suppression comment", "quickfix", Edit(start, end, ""), d)
 
 
 def _senses_for(d: Diagnostic, occ: Occurrence | None, project: Project):
