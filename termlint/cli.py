@@ -91,8 +91,13 @@ def main():
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for many files [default: 0 = one per core]. Output is "
                    "the same, in the same order, whatever the number.")
+@click.option("--changed-since", "changed_since", metavar="REF",
+              help="Check only the Markdown files (under PATHS) that differ from where the "
+                   "current branch left the git commit REF, plus untracked ones: what a pull "
+                   "request or an unpushed branch changed.")
 @project_options
-def check(paths, fmt, fail_on, color, quiet, jobs, strictness, config_path, no_cache):
+def check(paths, fmt, fail_on, color, quiet, jobs, strictness, changed_since, config_path,
+          no_cache):
     """Check Markdown files and folders (default: the current folder; - reads stdin).
 
     A use is flagged when termlint's reading of it is not sure enough: --strictness strict
@@ -104,6 +109,7 @@ def check(paths, fmt, fail_on, color, quiet, jobs, strictness, config_path, no_c
       termlint check posts/ --format json
       cat draft.md | termlint check -
       termlint check . --fail-on info --strictness strict
+      termlint check --changed-since origin/main --format github
     """
     from .files.discovery import iter_paths
     from .files.progress import Progress
@@ -113,13 +119,19 @@ def check(paths, fmt, fail_on, color, quiet, jobs, strictness, config_path, no_c
     from .rules.load import severity_rank
 
     project = _with_strictness(_project(config_path, no_cache), strictness)
+    if changed_since is not None:
+        from .files.changed import changed_paths
+
+        paths = changed_paths(changed_since, paths or ["."], project.config)
+    elif not paths:
+        paths = ["."]
     fail_on = fail_on or project.config.fail_on
     reporter = reporter_class(fmt)(sys.stdout, color=color, project=project, quiet=quiet)
     summary = Summary()
     had_error = False
     progress = Progress.for_run(sys.stderr, lambda: sum(
-        1 for _ in iter_paths(paths or ["."], project.config)))
-    results = run_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read,
+        1 for _ in iter_paths(paths, project.config)))
+    results = run_paths(paths, project, stdin_reader=sys.stdin.buffer.read,
                         jobs=jobs or default_jobs(), use_cache=not no_cache)
     for result in results:
         summary.files += 1
@@ -143,6 +155,31 @@ def check(paths, fmt, fail_on, color, quiet, jobs, strictness, config_path, no_c
         if any(summary.counts[s] for s in ("info", "warning", "error")
                if severity_rank(s) >= threshold):
             sys.exit(EXIT_FINDINGS)
+
+
+# -- lsp --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the only "
+              "transport, and the default; accepted because editors often pass it).")
+def lsp(stdio):
+    """Run the language server over standard input and output (for editors).
+
+    Diagnostics, hovers and code actions for open Markdown documents, from the same checks
+    and configuration as `termlint check`. Set-up for VS Code, Neovim, Helix and Zed:
+    docs/editors.md.
+    """
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError as exc:
+        raise TermlintError(f"the language server needs pygls and lsprotocol, which are not "
+                            f"installed ({exc.name} is missing): pip install 'termlint[lsp]'"
+                            ) from None
+    from .editor.server import main as serve
+
+    serve()
 
 
 # -- senses -----------------------------------------------------------------------------

@@ -5,12 +5,21 @@ Every rule of the project is described in ``tool.driver.rules`` (with its docume
 could not be read are ``toolExecutionNotifications`` of the invocation. Columns count Unicode
 code points, as termlint's do; URIs are relative to the working folder, with forward slashes.
 Suggested rewrites are ``fixes`` that replace the flagged words.
+
+Each result carries ``partialFingerprints["termlint/v1"]``, so code scanning keeps one alert
+per problem across commits: a hash of the rule, the file, the words flagged and up to five
+words either side of them on their line (not the line number), plus which of several
+identical such uses in the file it is. Lines added or removed elsewhere leave it unchanged.
+(``primaryLocationLineHash`` is left to the uploader, which computes that one itself.)
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,6 +29,9 @@ SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schema
               "sarif-schema-2.1.0.json")
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"
+FINGERPRINT = "termlint/v1"
+CONTEXT_WORDS = 5
+_WORD = re.compile(r"\w[\w'’-]*")
 
 
 def artifact_uri(path: str, root: Path | None = None) -> str:
@@ -73,6 +85,24 @@ def rule_descriptor(rule, docs_url: str) -> dict:
     return descriptor
 
 
+def fingerprint_key(d, line_text: str | None, uri: str) -> str:
+    """What identifies a diagnostic whatever its line number: rule, file, words, context."""
+    before = after = ""
+    if line_text is not None:
+        start = d.column - 1
+        end = d.end_column - 1 if d.end_line == d.line else len(line_text)
+        before = " ".join(_WORD.findall(line_text[:start])[-CONTEXT_WORDS:])
+        after = " ".join(_WORD.findall(line_text[end:])[:CONTEXT_WORDS])
+    return "\0".join([d.rule, uri, d.term, d.match.lower(), before.lower(), after.lower()])
+
+
+def _line_of(source, line: int) -> str | None:
+    try:
+        return source.line_text(line) if source is not None else None
+    except (IndexError, KeyError):
+        return None
+
+
 def _region(d) -> dict:
     return {"startLine": d.line, "startColumn": d.column,
             "endLine": d.end_line, "endColumn": d.end_column}
@@ -88,6 +118,7 @@ class SarifReporter:
         self.index = {r.id: i for i, r in enumerate(rules)}
         self.results: list[dict] = []
         self.notifications: list[dict] = []
+        self._seen: Counter[str] = Counter()
 
     def _rule_index(self, rule_id: str) -> int:
         if rule_id not in self.index:  # a diagnostic from a rule the project did not list
@@ -106,10 +137,14 @@ class SarifReporter:
                                        "locations": [location]})
             return
         for d in result.diagnostics:
-            self.results.append(self.result(d))
+            self.results.append(self.result(d, _line_of(result.source, d.line)))
 
-    def result(self, d) -> dict:
+    def result(self, d, line_text: str | None = None) -> dict:
         uri = artifact_uri(d.path, self.root)
+        key = fingerprint_key(d, line_text, uri)
+        nth = self._seen[key]
+        self._seen[key] += 1
+        digest = hashlib.sha256(f"{key}\0{nth}".encode("utf-8", "surrogatepass")).hexdigest()
         artifact = {"uri": uri, "uriBaseId": SRCROOT}
         text = d.message.rstrip()
         if d.suggestions:
@@ -125,6 +160,7 @@ class SarifReporter:
             "properties": {"term": d.term, "match": d.match,
                            "suggestions": [{"sense": s.sense, "text": s.text, "label": s.label}
                                            for s in d.suggestions]},
+            "partialFingerprints": {FINGERPRINT: digest[:32]},
         }
         if d.help:
             out["properties"]["help"] = d.help
