@@ -7,6 +7,7 @@ Standalone on purpose (PyYAML only), so writers and readers can run it without t
     python tests/labelled/v2/corpus.py blank FILE OUT      the texts and uses without labels
     python tests/labelled/v2/corpus.py merge FILE READER   add reader B's labels (`b`) to FILE
     python tests/labelled/v2/corpus.py stats [FILE...]     counts, agreement, Cohen's kappa
+    python tests/labelled/v2/corpus.py card [FILE...]      the data card's tables (Markdown)
 
 A file is a YAML mapping: {meta: {...}, items: [{id, kind, register, text, uses: [...]}]}.
 Each use: {term, match, a: LABEL, b: LABEL (added by merge), at: OFFSET (filled by check),
@@ -288,6 +289,48 @@ def stats(paths: list[Path]) -> None:
               f"{kappa([(a == 'ambiguous', b == 'ambiguous') for a, b in pairs]):.3f}")
 
 
+def card(paths: list[Path]) -> str:
+    """The data card's tables, in Markdown: uses per split, term and label (as scored), and
+    the two readers' agreement per split."""
+    per: dict = {}
+    pairs: dict = {}
+    docs: Counter = Counter()
+    for path in paths:
+        data = load(path)
+        split = data.get("meta", {}).get("split", path.parent.name)
+        for item in data["items"]:
+            for use in item.get("uses", []):
+                if use.get("a") == "none" and use.get("b", "none") == "none":
+                    continue
+                label = gold(use) or "unscored"
+                per.setdefault(use["term"], Counter())[(split, label)] += 1
+                docs[(split, item.get("kind"))] += 1
+                if "b" in use:
+                    pairs.setdefault(split, []).append((use["a"], use["b"]))
+    splits = sorted({s for c in per.values() for s, _ in c})
+    out = ["| term | label | " + " | ".join(splits) + " | all |",
+           "|---|---|" + "---:|" * (len(splits) + 1)]
+    for term in sorted(per):
+        for label in sorted({lab for _, lab in per[term]}):
+            row = [per[term][(s, label)] for s in splits]
+            out.append(f"| {term} | {label} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
+    totals = [sum(c[(s, lab)] for c in per.values() for (s2, lab) in c if s2 == s)
+              for s in splits]
+    out.append("| **all** | | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |")
+    in_docs = [docs[(s, "document")] for s in splits]
+    out.append("| in whole documents | | " + " | ".join(map(str, in_docs)) +
+               f" | {sum(in_docs)} |")
+    out += ["", "| split | uses with two labels | raw agreement | Cohen's kappa (label) | "
+            "kappa (clear vs ambiguous) |", "|---|---:|---:|---:|---:|"]
+    for split in splits:
+        pr = pairs.get(split, [])
+        if pr:
+            raw = sum(a == b for a, b in pr) / len(pr)
+            clar = kappa([(a == "ambiguous", b == "ambiguous") for a, b in pr])
+            out.append(f"| {split} | {len(pr)} | {raw:.3f} | {kappa(pr):.3f} | {clar:.3f} |")
+    return "\n".join(out)
+
+
 def kappa(pairs) -> float:
     n = len(pairs)
     if not n:
@@ -318,6 +361,10 @@ def main(argv: list[str]) -> int:
         problems = merge(Path(args[0]), Path(args[1]))
         print("\n".join(problems) or "merged")
         return 1 if problems else 0
+    if cmd == "card":
+        print(card([Path(p) for p in args] or sorted(
+            p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers")))
+        return 0
     if cmd == "stats":
         stats([Path(p) for p in args] or sorted(p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers"))
         return 0
