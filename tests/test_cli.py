@@ -218,22 +218,24 @@ def test_every_command_has_help(run, command):
 
 
 def test_no_spacy_for_a_file_without_glossary_terms(tmp_path):
-    """A subprocess, as pre-commit runs it: no glossary term, no spaCy, no markdown-it-py."""
+    """A subprocess, as pre-commit runs it: no glossary term, no spaCy, no markdown-it-py, and
+    the learned sense model is never read."""
     write(tmp_path, "plain.md", "# Notes\n\nNothing here is ambiguous.\n")
     write(tmp_path, ".termlint.yaml", "{}\n")
     code = ("import sys; from termlint.cli import main\n"
             "try:\n    main(['check', 'plain.md'])\nexcept SystemExit as e:\n    code = e.code\n"
+            "w = sys.modules.get('termlint.senses.weights')\n"
             "print('SPACY', 'spacy' in sys.modules, 'MDIT', 'markdown_it' in sys.modules, "
-            "'EXIT', code)\n")
+            "'WEIGHTS', bool(w and w.load_model.cache_info().currsize), 'EXIT', code)\n")
     env = {**os.environ, "TERMLINT_NO_CACHE": ""}
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, env=env, check=False)
-    assert "SPACY False MDIT False EXIT 0" in out.stdout, out.stdout + out.stderr
-    # and the same check with a term does load it, so the assertion above can fail
+    assert "SPACY False MDIT False WEIGHTS False EXIT 0" in out.stdout, out.stdout + out.stderr
+    # and the same check with a term does load them, so the assertion above can fail
     write(tmp_path, "plain.md", AMBIGUOUS)
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, env=env, check=False)
-    assert "SPACY True" in out.stdout, out.stdout + out.stderr
+    assert "SPACY True" in out.stdout and "WEIGHTS True" in out.stdout, out.stdout + out.stderr
 
 
 def test_an_internal_error_names_the_file_and_the_others_are_still_checked(run, tmp_path,
