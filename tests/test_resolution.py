@@ -82,7 +82,7 @@ def _probability(lint, text, needle, sense):
 
 
 def test_link_to_a_cited_source_counts_as_a_cue(lint):
-    occ, linked = _probability(lint, "The AI models were [scheming](https://arxiv.org/abs/"
+    _, linked = _probability(lint, "The AI models were [scheming](https://arxiv.org/abs/"
                                "2412.04984v2) in tests.\n", "scheming]", "in-context-scheming")
     _, bare = _probability(lint, "The AI models were [scheming](https://example.org/x) in "
                            "tests.\n", "scheming]", "in-context-scheming")

@@ -143,7 +143,8 @@ def log_loss(model: Fitted, examples: Sequence[Example]) -> float:
     weight = 0.0
     for ex in examples:
         p = model.probabilities(ex.features)
-        total -= ex.weight * sum(t * math.log(max(q, 1e-12)) for t, q in zip(ex.target, p))
+        total -= ex.weight * sum(t * math.log(max(q, 1e-12))
+                                 for t, q in zip(ex.target, p, strict=True))
         weight += ex.weight
     return total / weight if weight else 0.0
 
@@ -175,7 +176,7 @@ def fit_temperature(examples: Sequence[Example], scores: Sequence[Sequence[float
             if ex.label == "ambiguous" or ex.label.startswith("disputed"):
                 continue
             p = softmax([x / t for x in s])
-            loss -= sum(tt * math.log(max(q, 1e-12)) for tt, q in zip(ex.target, p))
+            loss -= sum(tt * math.log(max(q, 1e-12)) for tt, q in zip(ex.target, p, strict=True))
         if loss < best_loss:
             best, best_loss = t, loss
     return best

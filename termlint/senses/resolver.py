@@ -121,7 +121,7 @@ class DocumentResolver:
         for i in sorted(view.definitional):
             by_term.setdefault(occurrences[i].term_id, []).append(i)
         defined_at: dict[str, int] = {}
-        for i, occ in enumerate(occurrences):
+        for occ in occurrences:
             # The first link of a use to a glossary sense fixes it for the rest of the document.
             term = self.glossary.terms[occ.term_id]
             link = self._own_link(view, occ, term)

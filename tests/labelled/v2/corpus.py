@@ -70,7 +70,7 @@ def term_of(surface: str) -> str | None:
 
 
 def load(path: Path) -> dict:
-    with open(path, encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise SystemExit(f"{path}: expected a mapping with `meta` and a list `items`")
@@ -114,7 +114,7 @@ def check_file(path: Path, write: bool = True, seen_ids: set[str] | None = None)
             words = len(text.split())
             if not 500 <= words <= 3200:
                 problems.append(f"{where}: a document should have 500–3,000 words (has {words})")
-        for m, use in zip(found, uses):
+        for m, use in zip(found, uses, strict=True):
             if not isinstance(use, dict):
                 problems.append(f"{where}: a use is not a mapping")
                 continue
@@ -160,7 +160,7 @@ def dump(data: dict, path: Path, keep: bool = False) -> None:
         item["uses"] = [{k: u[k] for k in ("term", "match", "at", "a", "b", "gold", "why")
                          if k in u} for u in item.get("uses", [])]
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with tmp.open("w", encoding="utf-8") as fh:
         yaml.dump(data, fh, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
     tmp.replace(path)
 
@@ -227,7 +227,7 @@ def merge(path: Path, reader: Path) -> list[str]:
             problems.append(f"{reader}: item {item['id']} has {len(r['uses'])} uses, "
                             f"expected {len(item['uses'])}")
             continue
-        for use, ruse in zip(item["uses"], r["uses"]):
+        for use, ruse in zip(item["uses"], r["uses"], strict=True):
             if ruse["label"] not in labels_for(use["term"]):
                 problems.append(f"{reader}: item {item['id']} use {ruse['n']}: label "
                                 f"{ruse['label']!r} unknown")
@@ -366,7 +366,8 @@ def main(argv: list[str]) -> int:
             p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers")))
         return 0
     if cmd == "stats":
-        stats([Path(p) for p in args] or sorted(p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers"))
+        stats([Path(p) for p in args] or sorted(
+            p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers"))
         return 0
     print(f"unknown command {cmd!r}\n{__doc__}")
     return 2
