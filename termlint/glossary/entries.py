@@ -202,11 +202,21 @@ def load_glossary(dirs: list[Path] | None = None, use_cache: bool = True) -> Glo
     """
     dirs = [bundled_dir("glossary")] if dirs is None else list(dirs)
     files = glossary_files(dirs)
-    raw, digest = cached_raw("glossary", files, lambda: _load_raw(files), use_cache)
+    raw, digest = cached_raw("glossary", files, lambda: _load_raw(files), use_cache,
+                             valid=_plausible_raw)
     try:
         return _build(raw, digest)
-    except (KeyError, TypeError):  # a cache from an incompatible layout
+    except (KeyError, TypeError, AttributeError, ValueError):  # an incompatible layout
         return _build(_load_raw(files), digest)
+
+
+def _plausible_raw(raw: Any) -> bool:
+    """A cached glossary of the shape :func:`_load_raw` makes: terms (at least termlint's own)
+    each with an id and senses, and sources by key."""
+    return isinstance(raw, dict) and isinstance(raw.get("sources"), dict) \
+        and isinstance(raw.get("terms"), list) and bool(raw["terms"]) and all(
+            isinstance(t, dict) and isinstance(t.get("id"), str)
+            and isinstance(t.get("senses"), list) and t["senses"] for t in raw["terms"])
 
 
 def check_glossary(dirs: list[Path] | None = None) -> tuple[Glossary | None, list[TermlintError]]:

@@ -1,0 +1,233 @@
+"""Hostile input, round two (issue 15): one regression test per defect of the December
+reliability report (../shared/reviews/2026-12-reliability.md), named after it.
+
+Most run the real command line in a subprocess, as the report did. Permission cases drop the
+DAC-override capabilities with ``setpriv`` when run as root, so file modes really apply.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AMBIGUOUS = "We think scheming is bad.\n"
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+DROP_CAPS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def can_drop_caps() -> bool:
+    return not IS_ROOT or shutil.which("setpriv") is not None
+
+
+def termlint(*args, cwd: Path, env: dict | None = None, input: bytes | None = None,
+             drop_caps: bool = False, timeout: float = 120, stdout=subprocess.PIPE):
+    """Run ``python -m termlint`` in ``cwd``; returns the CompletedProcess (text decoded)."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("TERMLINT_NO_CACHE", None)
+    full_env = {k: v for k, v in full_env.items() if v is not None}
+    cmd = [sys.executable, "-m", "termlint", *args]
+    if drop_caps and IS_ROOT:
+        cmd = DROP_CAPS + cmd
+    proc = subprocess.run(cmd, cwd=cwd, env=full_env, input=input, stdout=stdout,
+                          stderr=subprocess.PIPE, timeout=timeout)
+    proc.out = proc.stdout.decode("utf-8", "replace") if proc.stdout else ""
+    proc.err = proc.stderr.decode("utf-8", "replace")
+    return proc
+
+
+def no_traceback(proc) -> None:
+    assert "Traceback" not in proc.err, proc.err
+    assert "Traceback" not in proc.out, proc.out
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A clean working folder with an empty configuration and its own cache folder."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".termlint.yaml").write_text("{}\n")
+    return work
+
+
+# -- D1: the cache owns only what it wrote -------------------------------------------------
+
+
+def test_D1_pruner_never_deletes_files_it_did_not_write(folder):
+    old = 40 * 86400
+    for name in ("package.json", "tsconfig.json", f"glossary-{'0' * 32}.json"):
+        (folder / name).write_text("{}\n")
+        t = os.stat(folder / name).st_mtime - old
+        os.utime(folder / name, (t, t))
+    (folder / "small.md").write_text(AMBIGUOUS)
+    proc = termlint("check", "small.md", cwd=folder, env={"TERMLINT_CACHE_DIR": "."})
+    no_traceback(proc)
+    assert proc.returncode == 1 and "small.md:1:10" in proc.out  # the run goes on, uncached
+    assert (folder / "package.json").exists() and (folder / "tsconfig.json").exists()
+    assert (folder / f"glossary-{'0' * 32}.json").exists()  # not even a name like its own
+    assert "did not write" in proc.err and "without the cache" in proc.err
+    assert not (folder / "CACHEDIR.TAG").exists()  # nor is the folder claimed
+
+
+def test_D1_pruner_deletes_only_its_own_names_in_its_own_folder(tmp_path):
+    from termlint.files import cache
+
+    now = 1_800_000_000.0
+    (tmp_path / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
+    own = tmp_path / f"rules-{'a' * 32}.json"
+    foreign = [tmp_path / "notes.json", tmp_path / "results" / "ab" / "mine.json",
+               tmp_path / "results" / "mine.json"]
+    for path in [own, *foreign]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}")
+        os.utime(path, (now - 90 * 86400, now - 90 * 86400))
+    assert cache.prune_cache(tmp_path, now=now) == 1
+    assert not own.exists() and all(p.exists() for p in foreign)
+    # An unmarked folder is never pruned at all.
+    (tmp_path / "CACHEDIR.TAG").unlink()
+    own.write_text("{}")
+    os.utime(own, (now - 90 * 86400, now - 90 * 86400))
+    (tmp_path / "last-pruned").unlink()
+    assert cache.prune_cache(tmp_path, now=now) == 0 and own.exists()
+
+
+# -- D9: cache entries are validated on read -----------------------------------------------
+
+
+def _cache_entries(cache: Path, pattern: str) -> list[Path]:
+    entries = sorted(cache.glob(pattern))
+    assert entries, f"no {pattern} in {sorted(p.name for p in cache.iterdir())}"
+    return entries
+
+
+def _forged(kind: str, data) -> bytes:
+    """An entry whose header is right for its body: a forgery only the shape check catches."""
+    import hashlib
+
+    body = json.dumps(data).encode()
+    return f"termlint-cache 1 {kind} {hashlib.sha256(body).hexdigest()}\n".encode() + body
+
+
+@pytest.mark.parametrize("content", [b"[]", b"{}", b"null", b'"x"', "forged-empty", "forged-null"])
+def test_D9_wrong_shape_rules_cache_is_a_miss(folder, tmp_path, content):
+    cache = tmp_path / "cache"
+    env = {"TERMLINT_CACHE_DIR": str(cache)}
+    (folder / "a.md").write_text(AMBIGUOUS)
+    assert termlint("check", "a.md", cwd=folder, env=env).returncode == 1
+    if content == "forged-empty":
+        content = _forged("rules", [])
+    elif content == "forged-null":
+        content = _forged("rules", None)
+    for entry in _cache_entries(cache, "rules-*.json"):
+        entry.write_bytes(content)
+    for _ in range(2):  # and it stays right
+        proc = termlint("check", "a.md", cwd=folder, env=env)
+        no_traceback(proc)
+        assert proc.returncode == 1 and "a.md:1:10" in proc.out
+
+
+@pytest.mark.parametrize("content", [b"[]", b"null", b'"x"', "forged-list",
+                                     "forged-bogus-fail-on"])
+def test_D9_wrong_shape_config_cache_is_a_miss(folder, tmp_path, content):
+    cache = tmp_path / "cache"
+    env = {"TERMLINT_CACHE_DIR": str(cache)}
+    (folder / ".termlint.yaml").write_text("fail_on: warning\n")
+    (folder / "a.md").write_text(AMBIGUOUS)
+    assert termlint("check", "a.md", cwd=folder, env=env).returncode == 1
+    content = {"forged-list": _forged("config", []),
+               "forged-bogus-fail-on": _forged("config", {"fail_on": "bogus"})}.get(content,
+                                                                                  content)
+    for entry in _cache_entries(cache, "config-*.json"):
+        entry.write_bytes(content)
+    proc = termlint("check", "a.md", cwd=folder, env=env)
+    no_traceback(proc)
+    assert proc.returncode == 1 and "a.md:1:10" in proc.out
+
+
+@pytest.mark.parametrize("edit", ["no-diagnostics", "line-99999", "bogus-severity", "garbage"])
+def test_D9_wrong_shape_result_entry_is_a_miss(folder, tmp_path, edit):
+    cache = tmp_path / "cache"
+    env = {"TERMLINT_CACHE_DIR": str(cache)}
+    (folder / "a.md").write_text(AMBIGUOUS)
+    first = termlint("check", "a.md", "--format", "json", cwd=folder, env=env)
+    assert first.returncode == 1
+    for entry in _cache_entries(cache, "results/*/*.json"):
+        header, body = entry.read_bytes().split(b"\n", 1)
+        data = json.loads(body)
+        if edit == "no-diagnostics":
+            data["diagnostics"] = []
+            new = header + b"\n" + json.dumps(data).encode()  # edited: the digest is stale
+        elif edit == "line-99999":
+            data["diagnostics"][0]["line"] = 99999
+            new = _forged("result", data)
+        elif edit == "bogus-severity":
+            data["diagnostics"][0]["severity"] = "bogus"
+            new = _forged("result", data)
+        else:
+            new = b'{"diagnostics": []}'
+        entry.write_bytes(new)
+    proc = termlint("check", "a.md", "--format", "json", cwd=folder, env=env)
+    no_traceback(proc)
+    assert proc.returncode == 1 and proc.out == first.out
+
+
+# -- D10: an unusable cache folder is a warning --------------------------------------------
+
+
+@pytest.mark.skipif(not can_drop_caps(), reason="needs setpriv to drop root's DAC override")
+@pytest.mark.parametrize("mode", [0o000, 0o600, 0o500])
+def test_D10_unsearchable_cache_folder_is_a_warning_not_a_crash(folder, tmp_path, mode):
+    cache = tmp_path / "cache"
+    env = {"TERMLINT_CACHE_DIR": str(cache)}
+    (folder / "a.md").write_text(AMBIGUOUS)
+    assert termlint("check", "a.md", cwd=folder, env=env).returncode == 1
+    cache.chmod(mode)
+    try:
+        for args in (("check", "a.md"), ("glossary", "list"), ("rules", "list")):
+            proc = termlint(*args, cwd=folder, env=env, drop_caps=True)
+            no_traceback(proc)
+            assert proc.returncode == (1 if args[0] == "check" else 0), proc.err
+            assert "without the cache" in proc.err
+            assert proc.err.count("warning") == 1
+    finally:
+        cache.chmod(0o700)
+
+
+# -- D20: cache location edge cases --------------------------------------------------------
+
+
+def test_D20_relative_xdg_cache_home_is_ignored_and_cache_is_private(folder, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (folder / "a.md").write_text(AMBIGUOUS)
+    env = {"TERMLINT_CACHE_DIR": None, "XDG_CACHE_HOME": "rel-cache", "HOME": str(home)}
+    env = {k: v for k, v in env.items()}
+    full = {k: v for k, v in os.environ.items() if k != "TERMLINT_CACHE_DIR"}
+    full.update({k: v for k, v in env.items() if v is not None})
+    proc = subprocess.run([sys.executable, "-m", "termlint", "check", "a.md"], cwd=folder,
+                          env=full, capture_output=True)
+    assert proc.returncode == 1, proc.stderr
+    assert not (folder / "rel-cache").exists()
+    cache = home / ".cache" / "termlint"
+    assert (cache / "CACHEDIR.TAG").is_file()
+    assert cache.stat().st_mode & 0o077 == 0  # findings are not world-readable
+
+
+def test_D20_missing_home_is_not_created(folder, tmp_path):
+    (folder / "a.md").write_text(AMBIGUOUS)
+    ghost = tmp_path / "nonexistent" / "x"
+    full = {k: v for k, v in os.environ.items()
+            if k not in ("TERMLINT_CACHE_DIR", "XDG_CACHE_HOME")}
+    full["HOME"] = str(ghost)
+    proc = subprocess.run([sys.executable, "-m", "termlint", "check", "a.md"], cwd=folder,
+                          env=full, capture_output=True)
+    assert proc.returncode == 1, proc.stderr
+    assert b"Traceback" not in proc.stderr
+    assert not (tmp_path / "nonexistent").exists()
+
