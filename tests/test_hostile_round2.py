@@ -231,3 +231,60 @@ def test_D20_missing_home_is_not_created(folder, tmp_path):
     assert b"Traceback" not in proc.stderr
     assert not (tmp_path / "nonexistent").exists()
 
+
+
+# -- D2: no input is expanded beyond a fixed budget ----------------------------------------
+
+
+def alias_bomb(depth: int, use: str = "termlint: {senses: {scheming: *%s}}") -> str:
+    names = "abcdefghijklmnop"[:depth]
+    lines = [f"{names[0]}: &{names[0]} [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
+    for prev, name in zip(names, names[1:]):
+        lines.append(f"{name}: &{name} [{','.join(['*' + prev] * 9)}]")
+    return "---\n" + "\n".join(lines) + "\n" + (use % names[-1]) + "\n---\nWe think scheming is bad.\n"
+
+
+@pytest.mark.parametrize("depth", [7, 9, 12])
+def test_D2_alias_bomb_in_front_matter_is_refused_quickly(lint_error, depth):
+    import time
+
+    start = time.perf_counter()
+    error = lint_error(alias_bomb(depth))
+    assert time.perf_counter() - start < 5
+    assert "aliases expand to more than" in error.message
+    assert len(str(error)) < 300
+
+
+def test_D2_alias_bomb_in_an_unused_key_is_refused_too(lint_error):
+    error = lint_error(alias_bomb(8, use="unused: *%s"))
+    assert "aliases expand" in error.message
+
+
+def test_D2_a_few_aliases_are_still_fine_and_a_list_sense_is_a_short_error(lint, lint_error):
+    ok = lint("---\nbase: &b {x: 1}\nother: *b\n---\nWe think scheming is bad.\n")
+    assert [d.rule for d in ok.diagnostics] == ["ambiguous-term"]
+    error = lint_error("---\nl: &l [" + ",".join(["worst-case-model"] * 500) + "]\n"
+                       "termlint: {senses: {scheming: *l}}\n---\nWe think scheming is bad.\n")
+    assert "must be a sense id" in error.message and len(error.message) < 300
+    assert error.line == 3
+
+
+def test_D2_messages_quoting_user_data_are_truncated(lint_error):
+    huge = "x" * 100_000
+    error = lint_error(f"---\ntermlint: {{senses: {{scheming: {huge}}}}}\n---\n"
+                       "We think scheming is bad.\n")
+    assert len(str(error)) <= 1100
+    error = lint_error(f"---\ntermlint: {{senses: {{{huge}: a}}}}\n---\nWe think scheming.\n")
+    assert len(str(error)) <= 1100
+
+
+@pytest.fixture
+def lint_error(project):
+    from termlint.pipeline import lint_text
+
+    def run(text: str):
+        result = lint_text(text, "doc.md", project)
+        assert result.error is not None, [d.rule for d in result.diagnostics]
+        return result.error
+
+    return run
