@@ -288,3 +288,71 @@ def lint_error(project):
         return result.error
 
     return run
+
+
+# -- D4: suppressions indexed by line ------------------------------------------------------
+
+
+def _diag(line: int, rule: str = "ambiguous-term", code: str = "TL201"):
+    from termlint.model import Diagnostic
+
+    return Diagnostic("d.md", 0, 1, line, 1, line, 2, rule, "warning", "m", "scheming",
+                      "scheming", code=code)
+
+
+def _suppression(kind: str, first: int, last: int, rules=("ambiguous-term",)):
+    from termlint.model import Directive, Suppression
+
+    return Suppression(Directive(kind, tuple(rules), "", 0, 1, first), first, last)
+
+
+def test_D4_suppression_matching_is_one_sweep_not_every_pair(monkeypatch):
+    from termlint.model import Suppression
+    from termlint.rules.suppress import apply_suppressions
+
+    calls = []
+    real = Suppression.hides
+    monkeypatch.setattr(Suppression, "hides", lambda self, d: calls.append(1) or real(self, d))
+    n = 3000
+    diagnostics = [_diag(2 * i + 2) for i in range(n)] + [_diag(2 * i + 2, "other", "")
+                                                          for i in range(n)]
+    ranges = [_suppression("disable-next-line", 2 * i + 2, 2 * i + 2) for i in range(n)]
+    kept = apply_suppressions(diagnostics, ranges)
+    assert len(calls) <= 10 * n  # was n * 2n = 18 million
+    assert [d.rule for d in kept] == ["other"] * n and all(s.used for s in ranges)
+
+
+def test_D4_sweep_agrees_with_every_pair_on_random_cases():
+    import random
+
+    from termlint.rules.suppress import apply_suppressions
+
+    rng = random.Random(15)
+    for _ in range(300):
+        diagnostics = [_diag(rng.randint(1, 30), *rng.choice([("ambiguous-term", "TL201"),
+                                                                ("undefined-term", "TL301"),
+                                                                ("x", "")]))
+                       for _ in range(rng.randint(0, 12))]
+
+        def make():
+            out = []
+            for _ in range(rng.randint(0, 6)):
+                first = rng.randint(1, 30)
+                rules = rng.choice([(), ("ambiguous-term",), ("TL301",),
+                                    ("ambiguous-term", "undefined-term")])
+                out.append((first, rng.choice([first, first + rng.randint(0, 10), 10**9]), rules))
+            return out
+
+        spec = make()
+        swept = [_suppression("disable", f, last, rules) for f, last, rules in spec]
+        pairs = [_suppression("disable", f, last, rules) for f, last, rules in spec]
+        kept = apply_suppressions(list(diagnostics), swept)
+        expected = []
+        for d in diagnostics:
+            hiders = [s for s in pairs if s.hides(d)]
+            for s in hiders:
+                s.used = True
+            if not hiders:
+                expected.append(d)
+        assert kept == expected
+        assert [s.used for s in swept] == [s.used for s in pairs]
