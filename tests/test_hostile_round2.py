@@ -356,3 +356,66 @@ def test_D4_sweep_agrees_with_every_pair_on_random_cases():
                 expected.append(d)
         assert kept == expected
         assert [s.used for s in swept] == [s.used for s in pairs]
+
+
+# -- D5: JSON and SARIF written as the files finish ----------------------------------------
+
+
+def _results(project, n_files: int, per_file: int):
+    from termlint.pipeline import lint_text
+
+    text = "".join(f"Section {i}: we think scheming is bad.\n\n" for i in range(per_file))
+    base = lint_text(text, "f0.md", project)
+    assert len(base.diagnostics) >= per_file
+    for i in range(n_files):
+        for d in base.diagnostics:
+            d.path = f"dir/f{i}.md"
+        yield base
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_D5_json_and_sarif_memory_does_not_grow_with_findings(project, fmt):
+    import io
+    import tracemalloc
+
+    from termlint.model import Summary
+    from termlint.reporters import reporter_class
+
+    out = io.StringIO()
+    reporter = reporter_class(fmt)(out, project=project)
+    results = _results(project, 60, 50)
+    reporter.file(next(results))
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for result in results:
+        reporter.file(result)
+        out.seek(0)
+        out.truncate()  # what went to the stream is gone, as on a pipe
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown < 1_000_000, grown  # ~3,000 findings held in memory were several MB
+    reporter.finish(Summary())
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_D5_streamed_output_is_byte_identical_to_one_dump(project, fmt):
+    import io
+
+    from termlint.errors import TermlintError
+    from termlint.model import FileResult, Summary
+    from termlint.reporters import reporter_class
+
+    for n_files in (0, 1, 3):
+        out = io.StringIO()
+        reporter = reporter_class(fmt)(out, project=project)
+        for result in _results(project, n_files, 2):
+            reporter.file(result)
+        if n_files == 3:
+            reporter.file(FileResult("bad.md", error=TermlintError("no such file", "bad.md")))
+        reporter.file(FileResult("clean.md"))
+        reporter.finish(Summary(files=n_files + 1))
+        text = out.getvalue()
+        assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+        data = json.loads(text)
+        found = data["diagnostics"] if fmt == "json" else data["runs"][0]["results"]
+        assert len(found) >= 2 * n_files
