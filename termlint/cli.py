@@ -24,6 +24,12 @@ class TermlintGroup(click.Group):
 
     def invoke(self, ctx):
         try:
+            Path.cwd()
+        except OSError:
+            click.echo("termlint: the working folder no longer exists (deleted or moved); "
+                       "change to a folder and run again", err=True)
+            sys.exit(EXIT_ERROR)
+        try:
             return super().invoke(ctx)
         except DataErrors as exc:
             for err in exc.errors:
@@ -88,8 +94,11 @@ def main():
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for many files [default: 0 = one per core]. Output is "
                    "the same, in the same order, whatever the number.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configuration's exclude patterns to files named on the "
+                   "command line too (the pre-commit hook does: it names every staged file).")
 @project_options
-def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
+def check(paths, fmt, fail_on, color, quiet, jobs, force_exclude, config_path, no_cache):
     """Check Markdown files and folders (default: the current folder; - reads stdin).
 
     \b
@@ -112,9 +121,10 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
     summary = Summary()
     had_error = False
     progress = Progress.for_run(sys.stderr, lambda: sum(
-        1 for _ in iter_paths(paths or ["."], project.config)))
+        1 for _ in iter_paths(paths or ["."], project.config, force_exclude=force_exclude)))
     results = run_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read,
-                        jobs=jobs or default_jobs(), use_cache=not no_cache)
+                        jobs=jobs or default_jobs(), use_cache=not no_cache,
+                        force_exclude=force_exclude, notice=_note)
     for result in results:
         summary.files += 1
         if result.error is not None or result.diagnostics:
@@ -137,6 +147,10 @@ def check(paths, fmt, fail_on, color, quiet, jobs, config_path, no_cache):
         if any(summary.counts[s] for s in ("info", "warning", "error")
                if severity_rank(s) >= threshold):
             sys.exit(EXIT_FINDINGS)
+
+
+def _note(message: str) -> None:
+    click.echo(f"termlint: note: {message}", err=True)
 
 
 # -- senses -----------------------------------------------------------------------------
@@ -361,8 +375,10 @@ def evaluate(folder, split, verbose, config_path, no_cache):
 @click.option("--interactive/--no-interactive", default=None,
               help="Ask for the sense of each use whose term has no --sense "
                    "[default: when standard input is a terminal].")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the exclude patterns to files named on the command line too.")
 @project_options
-def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
+def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, no_cache):
     """Settle ambiguous uses: you pick the sense, termlint edits the document.
 
     Files are rewritten atomically, keeping encoding, byte-order mark, line endings and
@@ -418,7 +434,8 @@ def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
 
     had_error = False
     files = uses = 0
-    for display, path, error in iter_paths(paths or ["."], project.config):
+    for display, path, error in iter_paths(paths or ["."], project.config,
+                                           force_exclude=force_exclude, notice=_note):
         try:
             if error is not None:
                 raise error
@@ -454,10 +471,12 @@ def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
 
 
 def _read_bytes(path: Path, display: str) -> bytes:
+    from .files.source import read_regular
+
     try:
-        if path.is_dir():
-            raise TermlintError("is a directory, expected a Markdown file", display)
-        return path.read_bytes()
+        return read_regular(path, display)
+    except IsADirectoryError:
+        raise TermlintError("is a directory, expected a Markdown file", display) from None
     except OSError as exc:
         raise TermlintError(f"cannot read file: {exc.strerror or exc}", display) from None
 

@@ -6,7 +6,6 @@ Every error names where it comes from (a file, and a line when known) so the CLI
 
 from __future__ import annotations
 
-
 #: The longest message an error keeps: every message that quotes user data is cut to this, so
 #: a hostile value (a huge YAML list, a 10 MB line) never becomes a huge message.
 MAX_MESSAGE = 1000

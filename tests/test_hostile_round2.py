@@ -7,6 +7,7 @@ DAC-override capabilities with ``setpriv`` when run as root, so file modes reall
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -63,7 +64,7 @@ def test_D1_pruner_never_deletes_files_it_did_not_write(folder):
     old = 40 * 86400
     for name in ("package.json", "tsconfig.json", f"glossary-{'0' * 32}.json"):
         (folder / name).write_text("{}\n")
-        t = os.stat(folder / name).st_mtime - old
+        t = (folder / name).stat().st_mtime - old
         os.utime(folder / name, (t, t))
     (folder / "small.md").write_text(AMBIGUOUS)
     proc = termlint("check", "small.md", cwd=folder, env={"TERMLINT_CACHE_DIR": "."})
@@ -239,9 +240,10 @@ def test_D20_missing_home_is_not_created(folder, tmp_path):
 def alias_bomb(depth: int, use: str = "termlint: {senses: {scheming: *%s}}") -> str:
     names = "abcdefghijklmnop"[:depth]
     lines = [f"{names[0]}: &{names[0]} [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
-    for prev, name in zip(names, names[1:]):
+    for prev, name in itertools.pairwise(names):
         lines.append(f"{name}: &{name} [{','.join(['*' + prev] * 9)}]")
-    return "---\n" + "\n".join(lines) + "\n" + (use % names[-1]) + "\n---\nWe think scheming is bad.\n"
+    return ("---\n" + "\n".join(lines) + "\n" + (use % names[-1])
+            + "\n---\nWe think scheming is bad.\n")
 
 
 @pytest.mark.parametrize("depth", [7, 9, 12])
@@ -419,3 +421,108 @@ def test_D5_streamed_output_is_byte_identical_to_one_dump(project, fmt):
         data = json.loads(text)
         found = data["diagnostics"] if fmt == "json" else data["runs"][0]["results"]
         assert len(found) >= 2 * n_files
+
+
+# -- D6, D7, D8, D18, D21: walking folders -------------------------------------------------
+
+
+@pytest.mark.skipif(not can_drop_caps(), reason="needs setpriv to drop root's DAC override")
+@pytest.mark.parametrize("mode", [0o000, 0o311])
+def test_D6_unreadable_folder_is_reported_and_fails(folder, mode):
+    secret = folder / "t" / "secret"
+    secret.mkdir(parents=True)
+    (secret / "small.md").write_text(AMBIGUOUS)
+    (folder / "t" / "ok.md").write_text("Nothing to see.\n")
+    secret.chmod(mode)
+    try:
+        proc = termlint("check", "t", cwd=folder, drop_caps=True)
+    finally:
+        secret.chmod(0o755)
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert "t/secret: cannot read folder: permission denied" in proc.out + proc.err
+
+
+def test_D6_unreadable_folder_simulated(run, tmp_path, monkeypatch):
+    (tmp_path / "t" / "secret").mkdir(parents=True)
+    (tmp_path / "t" / "secret" / "small.md").write_text(AMBIGUOUS)
+    real = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("secret"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out = run("check", "t")
+    assert out.exit_code == 2 and "t/secret: cannot read folder: permission denied" in out.output
+
+
+def test_D7_force_exclude_applies_exclude_to_named_files(run, tmp_path):
+    (tmp_path / ".termlint.yaml").write_text('exclude: ["archive/**", "./old/*.md"]\n')
+    for name in ("archive/a.md", "old/b.md", "new/c.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(AMBIGUOUS)
+    named = run("check", "archive/a.md", "old/b.md", "new/c.md", "--force-exclude")
+    assert named.exit_code == 1
+    assert "new/c.md:1:10" in named.output and "archive" not in named.output \
+        and "old/b.md" not in named.output
+    walked = run("check", ".")  # ./old/*.md matches too now
+    assert "new/c.md" in walked.output and "old/b.md" not in walked.output
+    assert run("check", "archive/a.md").exit_code == 1  # named, without the switch: checked
+    hook = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: termlint check --force-exclude" in hook
+
+
+def test_D8_fifo_in_a_folder_is_skipped_and_devices_are_refused(folder):
+    (folder / "t").mkdir()
+    (folder / "t" / "a.md").write_text(AMBIGUOUS)
+    os.mkfifo(folder / "t" / "p.md")
+    proc = termlint("check", "t", cwd=folder, timeout=60)
+    no_traceback(proc)
+    assert proc.returncode == 1 and "t/a.md:1:10" in proc.out and "p.md" not in proc.out
+    for name in ("/dev/zero", "t/p.md"):
+        proc = termlint("check", name, cwd=folder, timeout=60)
+        no_traceback(proc)
+        assert proc.returncode == 2
+        assert f"{name}: is a" in proc.out + proc.err and "not a regular file" in proc.out
+
+
+def test_D8_a_fifo_put_where_a_file_was_is_not_opened_blocking(tmp_path):
+    from termlint.errors import TermlintError
+    from termlint.files.source import read_regular
+
+    os.mkfifo(tmp_path / "p.md")
+    with pytest.raises(TermlintError, match="named pipe"):
+        read_regular(tmp_path / "p.md", "p.md")
+
+
+def test_D18_very_deep_folders_and_a_deleted_working_folder(folder, tmp_path):
+    path = folder / "deep"
+    path.mkdir()
+    for _ in range(1100):  # os.makedirs itself recurses too deeply for this
+        path = path / "d"
+        path.mkdir()
+    (path / "a.md").write_text(AMBIGUOUS)
+    try:
+        proc = termlint("check", "deep", "-q", cwd=folder)
+    finally:  # shutil.rmtree (pytest's clean-up) recurses too deeply for this too
+        (path / "a.md").unlink()
+        while path != folder:
+            path.rmdir()
+            path = path.parent
+    no_traceback(proc)
+    assert proc.returncode == 1 and "a.md:1:10" in proc.out
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    proc = subprocess.run(f"cd {gone} && rmdir {gone} && {sys.executable} -m termlint check",
+                          shell=True, capture_output=True, text=True, env={**os.environ})
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "working folder no longer exists" in proc.stderr
+
+
+def test_D21_folder_with_no_markdown_says_so(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("x")
+    out = run("check", "empty")
+    assert out.exit_code == 0 and "no Markdown files (*.md, *.markdown) in empty" in out.output

@@ -143,7 +143,7 @@ def _own_files(folder: Path):
     """(path, pattern) for every file in the cache whose name is one termlint writes."""
     def scan(where: Path, patterns):
         try:
-            names = os.listdir(where)
+            names = [p.name for p in where.iterdir()]
         except OSError:
             return
         for name in names:
@@ -157,7 +157,7 @@ def _own_files(folder: Path):
     try:
         if results.is_symlink() or not results.is_dir():
             return
-        shards = [n for n in os.listdir(results) if _OWN_SHARD.match(n)]
+        shards = [p.name for p in results.iterdir() if _OWN_SHARD.match(p.name)]
     except OSError:
         return
     for shard in shards:

@@ -129,9 +129,9 @@ def cache_location() -> Path | None:
     try:
         explicit = os.environ.get("TERMLINT_CACHE_DIR")
         if explicit:
-            return Path(os.path.abspath(explicit))
+            return Path(os.path.abspath(explicit))  # noqa: PTH100 - normalised, links kept
         base = os.environ.get("XDG_CACHE_HOME")
-        if base and os.path.isabs(base):
+        if base and Path(base).is_absolute():
             return Path(base) / "termlint"
         return Path.home() / ".cache" / "termlint"
     except (OSError, RuntimeError, KeyError):  # a deleted working folder, no home folder
@@ -186,7 +186,7 @@ def _claim(folder: Path) -> None:
         if marker.is_file():
             _check_access(folder)
             return
-        foreign = [n for n in os.listdir(folder) if not OWN_TOP_NAME.match(n)]
+        foreign = [p.name for p in folder.iterdir() if not OWN_TOP_NAME.match(p.name)]
         if foreign:
             raise _Refused(f"cache folder holds files termlint did not write "
                            f"(such as {_short(foreign[0], 60)!r}) and no {CACHE_MARKER}")
@@ -208,7 +208,7 @@ def _claim(folder: Path) -> None:
 
 
 def _check_access(folder: Path) -> None:
-    os.listdir(folder)  # raises when the folder cannot be read or searched
+    next(iter(folder.iterdir()), None)  # raises when the folder cannot be read or searched
     if not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(13, "permission denied")
 
@@ -220,7 +220,7 @@ def read_cache_entry(path: Path, kind: str) -> Any:
     line) and the JSON data. Anything else, a truncated or edited entry, is a miss.
     """
     try:
-        with open(path, "rb") as f:
+        with path.open("rb") as f:
             header = f.readline(200)
             body = f.read()
     except OSError:
@@ -243,7 +243,7 @@ def write_cache_entry(path: Path, kind: str, data: Any) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
+        with tmp.open("wb") as f:
             f.write(header + body)
         os.replace(tmp, path)
     except OSError:

@@ -29,7 +29,8 @@ class StreamedArray:
 
     def add(self, value) -> None:
         pad = "  " * (self.level + 1)
-        self.stream.write(("," if self.count else "") + "\n" + pad + dumps_at(value, self.level + 1))
+        item = dumps_at(value, self.level + 1)
+        self.stream.write(("," if self.count else "") + "\n" + pad + item)
         self.count += 1
 
     def close(self) -> None:

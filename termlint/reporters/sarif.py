@@ -114,7 +114,7 @@ class SarifReporter:
 
             from .json import StreamedArray
 
-            self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+            self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish
             self.results = StreamedArray(self.spool, 3)
         for d in result.diagnostics:
             self.results.add(self.result(d))

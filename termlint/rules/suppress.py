@@ -78,7 +78,7 @@ def apply_suppressions(diagnostics: list[Diagnostic],
                         if other != k:
                             unused[other].discard(i)
                 unused[k].clear()
-    return [d for d, h in zip(diagnostics, hidden) if not h]
+    return [d for d, h in zip(diagnostics, hidden, strict=True) if not h]
 
 
 def check_directives(directives: list[Directive], rules, path: str) -> None:
