@@ -526,3 +526,20 @@ def test_D21_folder_with_no_markdown_says_so(run, tmp_path):
     (tmp_path / "empty" / "notes.txt").write_text("x")
     out = run("check", "empty")
     assert out.exit_code == 0 and "no Markdown files (*.md, *.markdown) in empty" in out.output
+
+
+# -- D11: CR-only line endings -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n", "mixed"])
+def test_D11_cr_only_line_endings_keep_every_finding(lint, newline):
+    paras = ["We think scheming is bad."] * 4
+    if newline == "mixed":
+        text = "We think scheming is bad.\r\rWe think scheming is bad.\n\nWe think scheming " \
+               "is bad.\r\n\r\nWe think scheming is bad.\r\r"
+    else:
+        text = (newline * 2).join(paras) + newline * 2
+    result = lint(text)
+    found = [(d.line, d.column) for d in result.diagnostics if d.rule == "ambiguous-term"]
+    assert found == [(1, 10), (3, 10), (5, 10), (7, 10)]
+    assert all(result.source.line_text(line) == paras[0] for line, _ in found)
