@@ -432,6 +432,7 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
             return asked[key]
         return choose
 
+    _terminate_cleanly()
     had_error = False
     files = uses = 0
     for display, path, error in iter_paths(paths or ["."], project.config,
@@ -468,6 +469,20 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
                f"file{'s' if files != 1 else ''}", err=True)
     if had_error:
         sys.exit(EXIT_ERROR)
+
+
+def _terminate_cleanly() -> None:
+    """SIGTERM during a fix unwinds like Ctrl-C, so the temporary file of a write in
+    progress is removed (the original is untouched either way)."""
+    import contextlib
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    # ValueError: not the main thread (an embedding program): leave it alone.
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, stop)
 
 
 def _read_bytes(path: Path, display: str) -> bytes:
@@ -515,21 +530,85 @@ def run() -> None:
     from .nlp import analyzer
 
     analyzer.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
+    if sys.stdout is None or _closed(1):
+        # termlint check >&- : nowhere to write the report (click's echo crashed on None).
+        _say("termlint: standard output is closed; nothing can be reported")
+        os._exit(EXIT_ERROR)
     try:
-        main()
-        code = 0
+        rv = main(standalone_mode=False)  # returns the code of ctx.exit (--help, --version)
+        code = rv if isinstance(rv, int) else 0
     except SystemExit as exc:
         code = exc.code
+    except click.exceptions.Abort:  # Ctrl-C at a prompt
+        code = _interrupted()
+    except KeyboardInterrupt:
+        code = _interrupted()
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except OSError as exc:
+        code = _output_error(exc)
     if code is None:
         code = 0
     elif not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
-    for stream in (sys.stdout, sys.stderr):
-        # A closed pipe (termlint check | head) has taken all it wanted.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        code = _output_error(exc, code)
+    except ValueError:
+        pass
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)
+
+
+def _closed(fd: int) -> bool:
+    import os
+
+    try:
+        os.fstat(fd)
+    except OSError:
+        return True
+    return False
+
+
+def _say(line: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _interrupted() -> int:
+    _say("termlint: interrupted")
+    return 130
+
+
+def _output_error(exc: OSError, code: int = EXIT_ERROR) -> int:
+    """A closed pipe (termlint check | head) has taken all it wanted: the run's own status.
+    Any other failure to write the output (a full disk, /dev/full) is one line and exit 2."""
+    import errno
+
+    if exc.errno == errno.EPIPE:
+        _pacify_stdout()
+        return code if code != 0 else EXIT_FINDINGS
+    _pacify_stdout()
+    _say(f"termlint: cannot write the output: {exc.strerror or exc}")
+    return EXIT_ERROR
+
+
+def _pacify_stdout() -> None:
+    """Drop whatever is still buffered for standard output (it cannot be written)."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

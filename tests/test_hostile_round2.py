@@ -543,3 +543,119 @@ def test_D11_cr_only_line_endings_keep_every_finding(lint, newline):
     found = [(d.line, d.column) for d in result.diagnostics if d.rule == "ambiguous-term"]
     assert found == [(1, 10), (3, 10), (5, 10), (7, 10)]
     assert all(result.source.line_text(line) == paras[0] for line, _ in found)
+
+
+# -- D12, D17: fix writes ------------------------------------------------------------------
+
+FIX = ("fix", "--sense", "scheming=worst-case-model")
+
+
+def test_D12_fix_refuses_a_read_only_file(run, tmp_path):
+    draft = tmp_path / "a.md"
+    draft.write_text(AMBIGUOUS)
+    draft.chmod(0o444)
+    out = run(*FIX, "a.md")
+    assert out.exit_code == 2 and "a.md: file is read-only; nothing written" in out.output
+    assert draft.read_text() == AMBIGUOUS and draft.stat().st_mode & 0o777 == 0o444
+
+
+def test_D12_fix_keeps_hard_links(run, tmp_path):
+    draft = tmp_path / "a.md"
+    draft.write_text(AMBIGUOUS)
+    os.link(draft, tmp_path / "b.md")
+    inode = draft.stat().st_ino
+    out = run(*FIX, "a.md")
+    assert out.exit_code == 0, out.output
+    assert draft.stat().st_ino == inode and draft.stat().st_nlink == 2
+    assert (tmp_path / "b.md").read_text() == draft.read_text() != AMBIGUOUS
+    assert not list(tmp_path.glob(".*.termlint.tmp"))
+
+
+def test_D12_fix_keeps_extended_attributes(run, tmp_path):
+    draft = tmp_path / "a.md"
+    draft.write_text(AMBIGUOUS)
+    try:
+        os.setxattr(draft, "user.termlint-test", b"kept")
+    except (OSError, AttributeError):
+        pytest.skip("no user xattrs on this file system")
+    assert run(*FIX, "a.md").exit_code == 0
+    assert draft.read_text() != AMBIGUOUS
+    assert os.getxattr(draft, "user.termlint-test") == b"kept"
+
+
+def test_D17_leftover_temp_files_of_a_killed_fix_are_cleaned_up(run, tmp_path):
+    draft = tmp_path / "a.md"
+    draft.write_text(AMBIGUOUS)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = tmp_path / f".a.md.{dead}.k2j4_x9q.termlint.tmp"
+    stale.write_text("half")
+    legacy_old = tmp_path / ".a.md.abcd1234.termlint.tmp"  # not this module's current name
+    legacy_old.write_text("x")
+    other = tmp_path / ".b.md.1.abcdefgh.termlint.tmp"
+    other.write_text("x")
+    mine = tmp_path / f".a.md.{os.getpid()}.zzzzzzzz.termlint.tmp"
+    mine.write_text("a live writer's")
+    assert run(*FIX, "a.md").exit_code == 0
+    assert not stale.exists() and mine.exists() and other.exists() and legacy_old.exists()
+
+
+def test_D17_sigterm_during_fix_leaves_no_temp_file(folder):
+    import signal
+    import time
+
+    draft = folder / "big.md"
+    draft.write_text("We think scheming is bad.\n\n" * 4000)
+    before = draft.read_bytes()
+    env = {**os.environ, "TERMLINT_NO_CACHE": "1"}
+    for delay in (1.0, 2.5, 4.0):
+        proc = subprocess.Popen([sys.executable, "-m", "termlint", *FIX, "big.md"], cwd=folder,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        assert b"Traceback" not in err
+        assert not list(folder.glob(".*.termlint.tmp"))
+        assert draft.read_bytes() in (before, draft.read_bytes())
+        if draft.read_bytes() != before:
+            break
+
+
+def test_D17_ctrl_c_exits_130(folder):
+    import signal
+    import time
+
+    (folder / "big.md").write_text("We should worry that scheming will emerge.\n\n" * 20000)
+    for args in (["check", "big.md"], ["check", ".", "-j2"]):
+        proc = subprocess.Popen([sys.executable, "-m", "termlint", *args], cwd=folder,
+                                env={**os.environ, "TERMLINT_NO_CACHE": "1"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        time.sleep(2.5)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err
+        assert b"Traceback" not in err and b"ForkPoolWorker" not in err
+        assert b"termlint: interrupted" in err
+
+
+# -- D13: closed or full standard output ---------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [("check", "clean.md"), ("check", "a.md"), ("senses", "a.md"),
+                                  ("glossary", "list"), ("check", "a.md", "--format", "json")])
+def test_D13_closed_or_full_stdout_is_exit_2_with_one_line(folder, args):
+    (folder / "clean.md").write_text("Nothing here.\n")
+    (folder / "a.md").write_text(AMBIGUOUS)
+    closed = subprocess.run([sys.executable, "-m", "termlint", *args], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 2 and "Traceback" not in closed.stderr
+    assert closed.stderr.strip().splitlines()[-1] == \
+        "termlint: standard output is closed; nothing can be reported"
+    with Path("/dev/full").open("w") as full:
+        proc = subprocess.run([sys.executable, "-m", "termlint", *args], cwd=folder,
+                              stdout=full, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == \
+        "termlint: cannot write the output: No space left on device"

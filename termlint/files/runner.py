@@ -121,11 +121,19 @@ def run_paths(paths: Iterable[str], project: Project, stdin_reader=None, jobs: i
     # of everything the parent loaded (spaCy, the glossary) just to collect: ~5% of their time.
     gc.freeze()
     try:
-        pool = ctx.Pool(jobs)
+        pool = ctx.Pool(jobs, initializer=_worker_init)
     finally:
         gc.unfreeze()
     with pool:
         yield from pool.imap(_lint_entry_in_worker, entries, chunksize=CHUNKSIZE)
+
+
+def _worker_init() -> None:
+    """Ctrl-C is the parent's to handle (exit 130): a worker that took it printed its own
+    traceback ("Process ForkPoolWorker-2:")."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _can_fork() -> bool:
