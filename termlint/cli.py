@@ -191,6 +191,8 @@ def senses(paths, fmt, config_path, no_cache):
                 "evidence": occ.evidence, "candidates": occ.candidates,
                 "mention": occ.mention, "in_blockquote": occ.in_blockquote,
             })
+    from .reporters.text import visible
+
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "occurrences": items}, indent=2,
                               ensure_ascii=False))
@@ -198,10 +200,10 @@ def senses(paths, fmt, config_path, no_cache):
         for it in items:
             sense = it["sense"] or ("? " + ", ".join(it["candidates"][:3])
                                     if it["status"] == "ambiguous" else "-")
-            click.echo(f"{it['path']}:{it['line']}:{it['column']}: {it['match']!r} "
+            click.echo(f"{visible(it['path'])}:{it['line']}:{it['column']}: {it['match']!r} "
                        f"[{it['status']}] {sense}  ({it['confidence']:.2f})")
             for why in it["evidence"][:4]:
-                click.echo(f"    because: {why}")
+                click.echo(f"    because: {visible(why)}")
         click.echo(f"{len(items)} occurrence{'s' if len(items) != 1 else ''}.")
     if had_error:
         sys.exit(EXIT_ERROR)
@@ -421,8 +423,11 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
                 return asked.get(key)
             term = project.glossary.terms[diag.term]
             options = candidate_senses(term, occ)
-            click.echo(f"\n{diag.path}:{diag.line}:{diag.column}: `{diag.match}`", err=True)
-            click.echo(f"{diag.line:>7} | {source.line_text(diag.line)}", err=True)
+            from .reporters.text import visible
+
+            click.echo(f"\n{visible(diag.path)}:{diag.line}:{diag.column}: `{diag.match}`",
+                       err=True)
+            click.echo(f"{diag.line:>7} | {visible(source.line_text(diag.line))}", err=True)
             for i, sense in enumerate(options, 1):
                 click.echo(f"  {i}) {sense.id} — {sense.label}", err=True)
             click.echo("  0) leave it as it is", err=True)

@@ -659,3 +659,32 @@ def test_D13_closed_or_full_stdout_is_exit_2_with_one_line(folder, args):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == \
         "termlint: cannot write the output: No space left on device"
+
+
+# -- D15, D21: what the text output prints is shown, never obeyed --------------------------
+
+
+@pytest.mark.parametrize("color", ["--color", "--no-color"])
+def test_D15_terminal_control_characters_in_excerpts_are_escaped(run, tmp_path, color):
+    (tmp_path / "esc.md").write_text("We worry \x1b]0;PWNED\x07 that \x1b[2J\x9b scheming is "
+                                     "bad.\n")
+    out = run("check", "esc.md", color)
+    assert out.exit_code == 1
+    assert "]0;PWNED" in out.output and "\x07" not in out.output and "\x9b" not in out.output
+    assert "\\x1b]0;PWNED\\x07" in out.output and "\\x1b[2J\\x9b" in out.output
+    if color == "--no-color":
+        assert "\x1b" not in out.output
+        lines = out.output.splitlines()
+        excerpt = next(i for i, line in enumerate(lines) if "PWNED" in line and "|" in line)
+        assert lines[excerpt + 1].index("^") == lines[excerpt].index("scheming")
+    else:  # only termlint's own colour codes: ESC followed by [ and digits, then m
+        import re
+
+        assert not re.findall(r"\x1b(?!\[[0-9;]*m)", out.output)
+
+
+def test_D21_file_name_with_a_newline_is_printed_escaped(run, tmp_path):
+    (tmp_path / "a\nb.md").write_text(AMBIGUOUS)
+    out = run("check", ".", "-q")
+    assert "a\\x0ab.md:1:10: warning" in out.output
+    assert all(line.startswith(("a\\x0ab.md", "Found")) for line in out.output.splitlines())
