@@ -688,3 +688,63 @@ def test_D21_file_name_with_a_newline_is_printed_escaped(run, tmp_path):
     out = run("check", ".", "-q")
     assert "a\\x0ab.md:1:10: warning" in out.output
     assert all(line.startswith(("a\\x0ab.md", "Found")) for line in out.output.splitlines())
+
+
+# -- D14: glossary build -------------------------------------------------------------------
+
+
+def test_D14_site_build_never_writes_through_symlinks_out_of_out(run, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    (out / "style.css").symlink_to("../victim.txt")
+    (out / "notes.txt").write_text("kept")
+    result = run("glossary", "build", "--out", "site")
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "mine"
+    assert not (out / "style.css").is_symlink() and (out / "style.css").stat().st_size > 100
+    assert (out / "notes.txt").read_text() == "kept"
+    assert not list(out.glob(".termlint-build-*"))
+    (tmp_path / "elsewhere").mkdir()
+    import shutil
+
+    shutil.rmtree(out / "rules")
+    (out / "rules").symlink_to(tmp_path / "elsewhere")
+    result = run("glossary", "build", "--out", "site")
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert not list((tmp_path / "elsewhere").iterdir())
+
+
+@pytest.mark.parametrize("case", ["file", "dir-at-page", "unwritable"])
+def test_D14_site_build_failures_are_one_line_and_leave_the_old_site(run, tmp_path, case):
+    out = tmp_path / "site"
+    assert run("glossary", "build", "--out", "site").exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    if case == "file":
+        import shutil
+
+        shutil.rmtree(out)
+        out.write_text("a file")
+        result = run("glossary", "build", "--out", "site")
+        assert result.exit_code == 2 and "--out is a file, not a folder" in result.output
+        assert out.read_text() == "a file"
+        return
+    if case == "dir-at-page":
+        (out / "scheming.html").unlink()
+        (out / "scheming.html").mkdir()
+        del before[out / "scheming.html"]
+        result = run("glossary", "build", "--out", "site")
+        assert result.exit_code == 2 and "a folder is where a page" in result.output
+    else:
+        if not can_drop_caps():
+            pytest.skip("needs setpriv to drop root's DAC override")
+        out.chmod(0o555)
+        try:
+            proc = termlint("glossary", "build", "--out", "site", cwd=tmp_path, drop_caps=True)
+        finally:
+            out.chmod(0o755)
+        no_traceback(proc)
+        assert proc.returncode == 2 and "cannot build the site: Permission denied" in proc.err
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # the old site whole, nothing half-written
