@@ -92,8 +92,8 @@ def main():
               "[default: only on a terminal].")
 @click.option("-q", "--quiet", is_flag=True, help="One line per problem, no source excerpt.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Worker processes for many files [default: 0 = one per core]. Output is "
-                   "the same, in the same order, whatever the number.")
+              help="Worker processes for many files [default: 0 = one per core; at most one "
+                   "per core]. Output is the same, in the same order, whatever the number.")
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configuration's exclude patterns to files named on the "
                    "command line too (the pre-commit hook does: it names every staged file).")
@@ -117,13 +117,18 @@ def check(paths, fmt, fail_on, color, quiet, jobs, force_exclude, config_path, n
 
     project = _project(config_path, no_cache)
     fail_on = fail_on or project.config.fail_on
+    cores = default_jobs()
+    if jobs > cores:
+        _note(f"--jobs {jobs} is more than the {cores} core{'s' if cores != 1 else ''} this "
+              f"process may use; using {cores}")
+        jobs = cores
     reporter = reporter_class(fmt)(sys.stdout, color=color, project=project, quiet=quiet)
     summary = Summary()
     had_error = False
     progress = Progress.for_run(sys.stderr, lambda: sum(
         1 for _ in iter_paths(paths or ["."], project.config, force_exclude=force_exclude)))
     results = run_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read,
-                        jobs=jobs or default_jobs(), use_cache=not no_cache,
+                        jobs=jobs or cores, use_cache=not no_cache,
                         force_exclude=force_exclude, notice=_note)
     for result in results:
         summary.files += 1

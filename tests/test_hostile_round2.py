@@ -748,3 +748,25 @@ def test_D14_site_build_failures_are_one_line_and_leave_the_old_site(run, tmp_pa
         assert proc.returncode == 2 and "cannot build the site: Permission denied" in proc.err
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before  # the old site whole, nothing half-written
+
+
+# -- D22: --jobs capped --------------------------------------------------------------------
+
+
+def test_D22_jobs_is_capped_at_the_cores_with_a_message(run, tmp_path, monkeypatch):
+    import termlint.files.runner as runner
+
+    seen = []
+    real = runner.run_paths
+
+    def spy(*args, **kw):
+        seen.append(kw["jobs"])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(runner, "run_paths", spy)
+    (tmp_path / "a.md").write_text(AMBIGUOUS)
+    out = run("check", "a.md", "--jobs", "1000")
+    cores = runner.default_jobs()
+    assert out.exit_code == 1 and seen == [cores]
+    assert f"note: --jobs 1000 is more than the {cores} core" in out.output
+    assert f"using {cores}" in out.output
