@@ -349,11 +349,12 @@ def evaluate(folder, split, verbose, config_path, no_cache):
     Example:
       termlint evaluate tests/labelled --split heldout
     """
+    from .evaluation.evaluate import check_labels, load_items, report
     from .evaluation.evaluate import evaluate as run_evaluation
-    from .evaluation.evaluate import load_items, report
 
     project = _project(config_path, no_cache)
     items = load_items(folder, split)
+    check_labels(items, project.glossary)
     if not items:
         known = sorted({i.get("split", "?") for i in load_items(folder, "all")})
         raise click.BadParameter(f"no items in split {split!r} (the splits in {folder}: "

@@ -770,3 +770,41 @@ def test_D22_jobs_is_capped_at_the_cores_with_a_message(run, tmp_path, monkeypat
     assert out.exit_code == 1 and seen == [cores]
     assert f"note: --jobs 1000 is more than the {cores} core" in out.output
     assert f"using {cores}" in out.output
+
+
+# -- D16: evaluate on broken items ---------------------------------------------------------
+
+_ITEM = "- {id: a, split: dev, text: 'We think scheming is bad.', expect: [{term: scheming, " \
+        "label: ambiguous}]}\n"
+
+
+@pytest.mark.parametrize("item, message", [
+    ("- {split: dev, text: 'x', expect: []}\n", "needs an 'id'"),
+    ("- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: [x]}]}\n",
+     "'label' must be a name, got a list"),
+    ("- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: {a: b}}]}\n",
+     "'label' must be a name, got a mapping"),
+    ("- {id: a, split: dev, text: 'x', expect: [{term: [x], label: ambiguous}]}\n",
+     "'term' must be a name, got a list"),
+    ("- {id: a, split: [dev], text: 'x', expect: []}\n", "'split' must be a name"),
+    ("- {id: a, split: dev, text: 'x', expect: [{term: nosuchterm, label: ambiguous}]}\n",
+     "unknown term 'nosuchterm'"),
+    ("- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: plotting}]}\n",
+     "'plotting' is not a sense of 'scheming'"),
+])
+def test_D16_evaluate_broken_items_are_input_errors(run, tmp_path, item, message):
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "items.yaml").write_text(item)
+    out = run("evaluate", "set", "--split", "dev")
+    assert out.exit_code == 2, out.output
+    assert message in out.output and "set/items.yaml:1:" in out.output
+    assert "Line" not in out.output
+
+
+def test_D16_evaluate_mixed_split_types_lists_the_splits(run, tmp_path):
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "items.yaml").write_text(_ITEM.replace("split: dev", "split: 1")
+                                                 + _ITEM.replace("split: dev", "split: x"))
+    out = run("evaluate", "set", "--split", "dev")
+    assert out.exit_code == 2 and "the splits in set: 1, x" in out.output
+    assert run("evaluate", "set", "--split", "1").exit_code == 0
