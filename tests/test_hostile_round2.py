@@ -808,3 +808,57 @@ def test_D16_evaluate_mixed_split_types_lists_the_splits(run, tmp_path):
     out = run("evaluate", "set", "--split", "dev")
     assert out.exit_code == 2 and "the splits in set: 1, x" in out.output
     assert run("evaluate", "set", "--split", "1").exit_code == 0
+
+
+# -- D19: glossary and configuration validation gaps ---------------------------------------
+
+_TERM = """id: {id}
+term: {id}
+summary: s
+forms: [{forms}]
+features: [{features}]
+senses:
+  - {{id: a, label: A, definition: d{a}}}
+  - {{id: b, label: B, definition: d{b}}}
+"""
+
+
+@pytest.mark.parametrize("case, fields, message", [
+    ("self", {"a": ", broader: a"}, "sense 'a' of 'extra' is broader than itself (a -> a)"),
+    ("cycle", {"a": ", broader: b", "b": ", broader: a"}, "is broader than itself (a -> b -> a)"),
+    ("features", {"features": "{id: f, label: F}, {id: f, label: G}"},
+     "feature id 'f' appears twice"),
+    ("punctuation", {"forms": "extra, '*'"}, "form '*' of 'extra' has no letter or digit"),
+    ("shadow", {"forms": "extra, Scheming"}, "form 'Scheming' of 'extra' is already a form of "
+                                              "'scheming'"),
+])
+def test_D19_glossary_check_refuses_cycles_duplicates_and_dead_forms(run, tmp_path, case,
+                                                                     fields, message):
+    values = {"id": "extra", "forms": "extra", "features": "", "a": "", "b": ""} | fields
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "extra.yaml").write_text(_TERM.format(**values))
+    folders = ["g"] if case != "shadow" else [str(ROOT / "glossary"), "g"]
+    out = run("glossary", "check", *folders)
+    assert out.exit_code == 2 and message in out.output, out.output
+    (tmp_path / ".termlint.yaml").write_text("glossary: [g]\n")
+    out = run("check", "x.md")  # the same problem stops a check too
+    assert out.exit_code == 2 and message in out.output
+
+
+def test_D19_unknown_rule_options_and_loader_class_names(run, tmp_path):
+    marker = tmp_path / "ran"
+    payload = f"__import__('os').system('touch {marker}')"
+    (tmp_path / ".termlint.yaml").write_text(
+        f"rule_options: {{ambiguous-term: {{hook: \"{payload}\"}}}}\n")
+    (tmp_path / "a.md").write_text(AMBIGUOUS)
+    out = run("check", "a.md")
+    assert out.exit_code == 2 and not marker.exists()
+    assert "rule_options: 'hook' is not an option of rule 'ambiguous-term' (its options: none)" \
+        in out.output
+    (tmp_path / ".termlint.yaml").write_text("rule_options: {undefined-term: {min_usess: 2}}\n")
+    out = run("check", "a.md")
+    assert out.exit_code == 2 and "(its options: min_uses)" in out.output
+    (tmp_path / ".termlint.yaml").write_text("exclude: {a: b}\n")
+    out = run("check", "a.md")
+    assert out.exit_code == 2 and "expected array, got object" in out.output
+    assert "LineDict" not in out.output and "LineList" not in out.output

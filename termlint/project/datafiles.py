@@ -69,13 +69,26 @@ def _readable(err) -> str:
         return f"unknown key {', '.join(map(repr, extra))} (allowed: {allowed})"
     if err.validator == "required":
         return err.message.replace("is a required property", "is required")
+    from ..errors import quote, shorten
+
     if err.validator == "type":
-        return f"expected {err.validator_value}, got {type(err.instance).__name__}"
+        return f"expected {err.validator_value}, got {_json_kind(err.instance)}"
     if err.validator == "pattern":
-        return f"{err.instance!r} is not allowed here (must match {err.validator_value})"
+        return f"{quote(err.instance)} is not allowed here (must match {err.validator_value})"
     if err.validator == "enum":
-        return f"{err.instance!r} is not one of {', '.join(map(str, err.validator_value))}"
-    return err.message
+        return f"{quote(err.instance)} is not one of {', '.join(map(str, err.validator_value))}"
+    return shorten(err.message, 300)
+
+
+def _json_kind(value: Any) -> str:
+    """A value's kind in the schema's words (not the loader's LineDict / LineList)."""
+    if isinstance(value, bool):
+        return "boolean"
+    for kind, name in ((dict, "object"), (list, "array"), (str, "string"), (int, "integer"),
+                       (float, "number")):
+        if isinstance(value, kind):
+            return name
+    return "null" if value is None else type(value).__name__
 
 
 def yaml_files(folder: Path) -> list[Path]:
