@@ -862,3 +862,19 @@ def test_D19_unknown_rule_options_and_loader_class_names(run, tmp_path):
     out = run("check", "a.md")
     assert out.exit_code == 2 and "expected array, got object" in out.output
     assert "LineDict" not in out.output and "LineList" not in out.output
+
+
+# -- D23: front-matter and comment edge cases ----------------------------------------------
+
+
+def test_D23_null_senses_is_no_declaration_like_null_termlint(lint):
+    for fm in ("termlint:\n", "termlint:\n  senses:\n"):
+        result = lint(f"---\n{fm}---\nWe think scheming is bad.\n")
+        assert [d.rule for d in result.diagnostics] == ["ambiguous-term"]
+
+
+def test_D23_unclosed_html_comment_is_an_error_not_a_silent_pass(lint_error, lint):
+    error = lint_error("Intro.\n\n<!-- draft notes\n\nWe think scheming is bad.\n")
+    assert error.line == 3 and "never closed" in error.message
+    ok = lint("Intro.\n\n<!-- closed -->\n\nWe think scheming is bad.\n\n```\n<!--\n```\n")
+    assert [d.rule for d in ok.diagnostics] == ["ambiguous-term"]

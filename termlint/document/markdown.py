@@ -464,6 +464,7 @@ class _Walker:
             elif ttype == "front_matter":
                 self._front_matter(tok)
             elif ttype == "html_block":
+                self._check_comment_closed(tok)
                 if "termlint" in tok.content:
                     self._html(tok.content,
                                self._content_mapper(tok.content, tok.map[0], tok.map[1]))
@@ -536,6 +537,16 @@ class _Walker:
                                 self.source.path, first_line + 2)
         _check_termlint_settings(data, self.source.path, first_line + 1)
         self.front_matter = data
+
+    def _check_comment_closed(self, tok) -> None:
+        """An HTML comment never closed hides the rest of the document (CommonMark), from
+        termlint too: refused as unclosed front matter is, instead of a silent pass."""
+        content = tok.content
+        if tok.map and content.lstrip(" ").startswith("<!--") and "-->" not in content \
+                and tok.map[1] >= len(self.line_starts) - (self.text.endswith(("\n", "\r"))):
+            raise TermlintError("HTML comment opened here is never closed, so it hides the rest "
+                                "of the document (close it with -->)", self.source.path,
+                                tok.map[0] + 1)
 
     def _html(self, content: str, to_source) -> None:
         """Read directive comments in raw HTML; ``to_source`` maps content to source offsets.
