@@ -606,6 +606,9 @@ def _output_error(exc: OSError, code: int = EXIT_ERROR) -> int:
     if exc.errno == errno.EPIPE:
         _pacify_stdout()
         return code if code != 0 else EXIT_FINDINGS
+    if getattr(exc, "filename", None):  # a file system error this far up: still one line
+        _say(f"termlint: {exc.filename}: {exc.strerror or exc}")
+        return EXIT_ERROR
     _pacify_stdout()
     _say(f"termlint: cannot write the output: {exc.strerror or exc}")
     return EXIT_ERROR
