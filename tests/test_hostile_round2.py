@@ -647,9 +647,9 @@ def test_D17_ctrl_c_exits_130(folder):
 def test_D13_closed_or_full_stdout_is_exit_2_with_one_line(folder, args):
     (folder / "clean.md").write_text("Nothing here.\n")
     (folder / "a.md").write_text(AMBIGUOUS)
-    closed = subprocess.run([sys.executable, "-m", "termlint", *args], cwd=folder,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: os.close(1))
+    # (not preexec_fn: Python code between fork and exec can deadlock a threaded pytest)
+    closed = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m",
+                             "termlint", *args], cwd=folder, stderr=subprocess.PIPE, text=True)
     assert closed.returncode == 2 and "Traceback" not in closed.stderr
     assert closed.stderr.strip().splitlines()[-1] == \
         "termlint: standard output is closed; nothing can be reported"
