@@ -24,6 +24,12 @@ class TermlintGroup(click.Group):
 
     def invoke(self, ctx):
         try:
+            Path.cwd()
+        except OSError:
+            click.echo("termlint: the working folder no longer exists (deleted or moved); "
+                       "change to a folder and run again", err=True)
+            sys.exit(EXIT_ERROR)
+        try:
             return super().invoke(ctx)
         except DataErrors as exc:
             for err in exc.errors:
@@ -89,15 +95,18 @@ def main():
               help="How sure a reading must be before a use counts as clear (default: the "
                    "configuration's `strictness`, else normal).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Worker processes for many files [default: 0 = one per core]. Output is "
-                   "the same, in the same order, whatever the number.")
+              help="Worker processes for many files [default: 0 = one per core; at most one "
+                   "per core]. Output is the same, in the same order, whatever the number.")
 @click.option("--changed-since", "changed_since", metavar="REF",
               help="Check only the Markdown files (under PATHS) that differ from where the "
                    "current branch left the git commit REF, plus untracked ones: what a pull "
                    "request or an unpushed branch changed.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configuration's exclude patterns to files named on the "
+                   "command line too (the pre-commit hook does: it names every staged file).")
 @project_options
-def check(paths, fmt, fail_on, color, quiet, jobs, strictness, changed_since, config_path,
-          no_cache):
+def check(paths, fmt, fail_on, color, quiet, jobs, strictness, changed_since, force_exclude,
+          config_path, no_cache):
     """Check Markdown files and folders (default: the current folder; - reads stdin).
 
     A use is flagged when termlint's reading of it is not sure enough: --strictness strict
@@ -126,13 +135,19 @@ def check(paths, fmt, fail_on, color, quiet, jobs, strictness, changed_since, co
     elif not paths:
         paths = ["."]
     fail_on = fail_on or project.config.fail_on
+    cores = default_jobs()
+    if jobs > cores:
+        _note(f"--jobs {jobs} is more than the {cores} core{'s' if cores != 1 else ''} this "
+              f"process may use; using {cores}")
+        jobs = cores
     reporter = reporter_class(fmt)(sys.stdout, color=color, project=project, quiet=quiet)
     summary = Summary()
     had_error = False
     progress = Progress.for_run(sys.stderr, lambda: sum(
-        1 for _ in iter_paths(paths, project.config)))
+        1 for _ in iter_paths(paths, project.config, force_exclude=force_exclude)))
     results = run_paths(paths, project, stdin_reader=sys.stdin.buffer.read,
-                        jobs=jobs or default_jobs(), use_cache=not no_cache)
+                        jobs=jobs or cores, use_cache=not no_cache,
+                        force_exclude=force_exclude, notice=_note)
     for result in results:
         summary.files += 1
         if result.error is not None or result.diagnostics:
@@ -155,6 +170,10 @@ def check(paths, fmt, fail_on, color, quiet, jobs, strictness, changed_since, co
         if any(summary.counts[s] for s in ("info", "warning", "error")
                if severity_rank(s) >= threshold):
             sys.exit(EXIT_FINDINGS)
+
+
+def _note(message: str) -> None:
+    click.echo(f"termlint: note: {message}", err=True)
 
 
 # -- lsp --------------------------------------------------------------------------------
@@ -383,7 +402,7 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     """
     from .evaluation.corpus import V2_SPLITS, is_v2, load_corpus
     from .evaluation.evaluate import evaluate as run_evaluation
-    from .evaluation.evaluate import evaluate_corpus, load_items, report
+    from .evaluation.evaluate import check_labels, evaluate_corpus, load_items, report
 
     project = _with_strictness(_project(config_path, no_cache), strictness)
     if is_v2(folder):
@@ -395,6 +414,7 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
         scores = evaluate_corpus(items, project)
     else:
         items = load_items(folder, split)
+        check_labels(items, project.glossary)
         if not items:
             known = sorted({i.get("split", "?") for i in load_items(folder, "all")})
             raise click.BadParameter(f"no items in split {split!r} (the splits in {folder}: "
@@ -423,8 +443,10 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
 @click.option("--interactive/--no-interactive", default=None,
               help="Ask for the sense of each use whose term has no --sense "
                    "[default: when standard input is a terminal].")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the exclude patterns to files named on the command line too.")
 @project_options
-def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
+def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, no_cache):
     """Settle ambiguous uses: you pick the sense, termlint edits the document.
 
     Files are rewritten atomically, keeping encoding, byte-order mark, line endings and
@@ -467,8 +489,11 @@ def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
                 return asked.get(key)
             term = project.glossary.terms[diag.term]
             options = candidate_senses(term, occ)
-            click.echo(f"\n{diag.path}:{diag.line}:{diag.column}: `{diag.match}`", err=True)
-            click.echo(f"{diag.line:>7} | {source.line_text(diag.line)}", err=True)
+            from .reporters.text import visible
+
+            click.echo(f"\n{visible(diag.path)}:{diag.line}:{diag.column}: `{diag.match}`",
+                       err=True)
+            click.echo(f"{diag.line:>7} | {visible(source.line_text(diag.line))}", err=True)
             for i, sense in enumerate(options, 1):
                 click.echo(f"  {i}) {sense.id} — {sense.label}", err=True)
             click.echo("  0) leave it as it is", err=True)
@@ -478,9 +503,11 @@ def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
             return asked[key]
         return choose
 
+    _terminate_cleanly()
     had_error = False
     files = uses = 0
-    for display, path, error in iter_paths(paths or ["."], project.config):
+    for display, path, error in iter_paths(paths or ["."], project.config,
+                                           force_exclude=force_exclude, notice=_note):
         try:
             if error is not None:
                 raise error
@@ -515,11 +542,27 @@ def fix(paths, senses, how, show_diff, interactive, config_path, no_cache):
         sys.exit(EXIT_ERROR)
 
 
+def _terminate_cleanly() -> None:
+    """SIGTERM during a fix unwinds like Ctrl-C, so the temporary file of a write in
+    progress is removed (the original is untouched either way)."""
+    import contextlib
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    # ValueError: not the main thread (an embedding program): leave it alone.
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, stop)
+
+
 def _read_bytes(path: Path, display: str) -> bytes:
+    from .files.source import read_regular
+
     try:
-        if path.is_dir():
-            raise TermlintError("is a directory, expected a Markdown file", display)
-        return path.read_bytes()
+        return read_regular(path, display)
+    except IsADirectoryError:
+        raise TermlintError("is a directory, expected a Markdown file", display) from None
     except OSError as exc:
         raise TermlintError(f"cannot read file: {exc.strerror or exc}", display) from None
 
@@ -558,21 +601,88 @@ def run() -> None:
     from .nlp import analyzer
 
     analyzer.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
+    if sys.stdout is None or _closed(1):
+        # termlint check >&- : nowhere to write the report (click's echo crashed on None).
+        _say("termlint: standard output is closed; nothing can be reported")
+        os._exit(EXIT_ERROR)
     try:
-        main()
-        code = 0
+        rv = main(standalone_mode=False)  # returns the code of ctx.exit (--help, --version)
+        code = rv if isinstance(rv, int) else 0
     except SystemExit as exc:
         code = exc.code
+    except click.exceptions.Abort:  # Ctrl-C at a prompt
+        code = _interrupted()
+    except KeyboardInterrupt:
+        code = _interrupted()
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except OSError as exc:
+        code = _output_error(exc)
     if code is None:
         code = 0
     elif not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
-    for stream in (sys.stdout, sys.stderr):
-        # A closed pipe (termlint check | head) has taken all it wanted.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        code = _output_error(exc, code)
+    except ValueError:
+        pass
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)
+
+
+def _closed(fd: int) -> bool:
+    import os
+
+    try:
+        os.fstat(fd)
+    except OSError:
+        return True
+    return False
+
+
+def _say(line: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _interrupted() -> int:
+    _say("termlint: interrupted")
+    return 130
+
+
+def _output_error(exc: OSError, code: int = EXIT_ERROR) -> int:
+    """A closed pipe (termlint check | head) has taken all it wanted: the run's own status.
+    Any other failure to write the output (a full disk, /dev/full) is one line and exit 2."""
+    import errno
+
+    if exc.errno == errno.EPIPE:
+        _pacify_stdout()
+        return code if code != 0 else EXIT_FINDINGS
+    if getattr(exc, "filename", None):  # a file system error this far up: still one line
+        _say(f"termlint: {exc.filename}: {exc.strerror or exc}")
+        return EXIT_ERROR
+    _pacify_stdout()
+    _say(f"termlint: cannot write the output: {exc.strerror or exc}")
+    return EXIT_ERROR
+
+
+def _pacify_stdout() -> None:
+    """Drop whatever is still buffered for standard output (it cannot be written)."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

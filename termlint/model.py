@@ -11,6 +11,7 @@ some; each file ends as a :class:`FileResult`, and the reporters get a :class:`S
 from __future__ import annotations
 
 import bisect
+import re
 from array import array
 from dataclasses import asdict, dataclass, field
 from enum import Enum
@@ -68,9 +69,19 @@ class SourceLines:
         return self.lines[line]
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 def line_starts(text: str) -> array:
-    """The offset of every line's first character: an array, a ninth of a list's memory."""
+    """The offset of every line's first character: an array, a ninth of a list's memory.
+
+    A line ends at ``\n``, ``\r\n`` or a lone ``\r``, as in CommonMark (and as the Markdown
+    stage reads it): counting only ``\n`` put every finding of a CR-only file on line 1.
+    """
     starts = array("q", [0])
+    if "\r" in text:
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
+        return starts
     find = text.find
     pos = find("\n")
     while pos != -1:

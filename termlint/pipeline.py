@@ -58,7 +58,16 @@ def load_project(config_path: Path | None = None, cwd: Path | None = None,
         rule = _find_rule(rules, rule_id, config)
         rule.severity = level
     for rule_id, options in config.rule_options.items():
-        _find_rule(rules, rule_id, config).options.update(options)
+        rule = _find_rule(rules, rule_id, config)
+        unknown = sorted(set(options) - set(rule.options))
+        if unknown:
+            from .errors import quote
+
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise TermlintError(f"rule_options: {quote(unknown[0])} is not an option of rule "
+                                f"{rule.id!r} (its options: {known})",
+                                config.path or "configuration")
+        rule.options.update(options)
     for name in [*config.enable, *config.disable]:
         _find_rule(rules, name, config)
     for rule in rules.values():

@@ -388,8 +388,8 @@ def test_configuration_runs_no_code(run, tmp_path):
     _, marker = _payload(tmp_path)
     write(tmp_path, ".termlint.yaml",
           f"exclude: ['$(touch {marker})', '`touch {marker}`']\n"
-          f"docs_url: \"javascript:__import__('os').system('touch {marker}')\"\n"
-          f"rule_options: {{ambiguous-term: {{hook: \"__import__('os').system('x')\"}}}}\n")
+          f"docs_url: \"javascript:__import__('os').system('touch {marker}')\"\n")
+    # (An option holding code is now refused as unknown: test_hostile_round2 D19.)
     out = run("check", "good.md")
     assert out.exit_code == 1 and GOOD_FINDING in out.output, out.output
     assert not marker.exists()

@@ -79,7 +79,8 @@ def test_manifest_is_valid_and_runs_termlint_check_on_markdown():
     assert result.returncode == 0, result.stdout + result.stderr
     [hook] = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     assert hook["id"] == "termlint" and hook["name"]
-    assert hook["entry"] == "termlint check" and hook["language"] == "python"
+    # --force-exclude: the hook names every staged file, and exclude must still apply (D7).
+    assert hook["entry"] == "termlint check --force-exclude" and hook["language"] == "python"
     assert hook["types"] == ["markdown"] and hook.get("pass_filenames", True)
 
 

@@ -272,12 +272,17 @@ def _check_occurrence(source: SourceText, doc, occ, forms: set[str]):
 
 
 def _check_line_col(source: SourceText, offset: int, line: int, column: int):
-    """A 1-based line/column (characters) names the same place as the offset."""
-    lines = source.text.split("\n")
-    assert 1 <= line <= len(lines)
-    line_start = sum(len(x) + 1 for x in lines[: line - 1])
+    """A 1-based line/column (characters) names the same place as the offset. A line ends
+    at \\n, \\r\\n or a lone \\r, as in CommonMark."""
+    import re
+
+    text = source.text
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n?|\n", text)]
+    assert 1 <= line <= len(starts)
+    line_start = starts[line - 1]
     assert line_start + column - 1 == offset, (line, column, offset)
-    assert 1 <= column <= len(lines[line - 1]) + 1
+    line_end = starts[line] if line < len(starts) else len(text)
+    assert 1 <= column <= len(text[line_start:line_end].rstrip("\r\n")) + 1
 
 
 def check_document(text: str, project, *, allow_errors: bool = False):

@@ -134,9 +134,10 @@ def test_cache_entries_unused_for_a_month_are_pruned_once_a_day(tmp_path):
 
     now = 1_800_000_000.0
     day = 86400
-    old_result = tmp_path / "results" / "ab" / "ab01.json"
-    fresh_result = tmp_path / "results" / "cd" / "cd02.json"
-    old_glossary = tmp_path / "glossary-0123.json"
+    (tmp_path / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
+    old_result = tmp_path / "results" / "ab" / f"ab{'1' * 62}.json"
+    fresh_result = tmp_path / "results" / "cd" / f"cd{'2' * 62}.json"
+    old_glossary = tmp_path / f"glossary-{'0123' * 8}.json"
     for path, age in ((old_result, 40), (fresh_result, 3), (old_glossary, 31)):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{}")

@@ -252,6 +252,31 @@ def _parse_markdown(source: SourceText) -> MarkdownDoc:
     return doc
 
 
+def _check_termlint_settings(data: dict, path: str, line: int) -> None:
+    """The shape of front matter's ``termlint:`` key, checked before anything quotes it: every
+    declared term and sense is a plain name (an alias-built list is refused here, in a short
+    message). An empty ``senses:`` is no declaration, as an empty ``termlint:`` is."""
+    from ..errors import quote
+
+    settings = data.get("termlint")
+    if not isinstance(settings, dict):
+        return
+    if "senses" in settings and settings["senses"] is None:
+        settings["senses"] = {}
+    senses = settings.get("senses")
+    if not isinstance(senses, dict):
+        return
+    for term_id, sense_id in senses.items():
+        key_line = getattr(senses, "key_lines", {}).get(term_id)
+        where = line + key_line if key_line else line
+        if not isinstance(term_id, str):
+            raise TermlintError(f"front matter 'termlint: senses:' keys must be term names, "
+                                f"got {quote(term_id)}", path, where)
+        if not isinstance(sense_id, str):
+            raise TermlintError(f"the sense declared for {quote(term_id)} must be a sense id "
+                                f"(a name), got {quote(sense_id)}", path, where)
+
+
 def _parse_section(section: str, first_line: int, env: dict, path: str) -> list:
     """markdown-it's block tokens for one section (line maps relative to the section)."""
     try:
@@ -439,6 +464,7 @@ class _Walker:
             elif ttype == "front_matter":
                 self._front_matter(tok)
             elif ttype == "html_block":
+                self._check_comment_closed(tok)
                 if "termlint" in tok.content:
                     self._html(tok.content,
                                self._content_mapper(tok.content, tok.map[0], tok.map[1]))
@@ -509,7 +535,18 @@ class _Walker:
         if not isinstance(data, dict):
             raise TermlintError("front matter must be a YAML mapping (key: value lines)",
                                 self.source.path, first_line + 2)
+        _check_termlint_settings(data, self.source.path, first_line + 1)
         self.front_matter = data
+
+    def _check_comment_closed(self, tok) -> None:
+        """An HTML comment never closed hides the rest of the document (CommonMark), from
+        termlint too: refused as unclosed front matter is, instead of a silent pass."""
+        content = tok.content
+        if tok.map and content.lstrip(" ").startswith("<!--") and "-->" not in content \
+                and tok.map[1] >= len(self.line_starts) - (self.text.endswith(("\n", "\r"))):
+            raise TermlintError("HTML comment opened here is never closed, so it hides the rest "
+                                "of the document (close it with -->)", self.source.path,
+                                tok.map[0] + 1)
 
     def _html(self, content: str, to_source) -> None:
         """Read directive comments in raw HTML; ``to_source`` maps content to source offsets.

@@ -530,22 +530,35 @@ def unified_diff(path: str, old: str, new: str) -> str:
     return "".join(out)
 
 
+#: A temporary file of a fix that was killed (``kill -9``) is deleted by a later fix of the same
+#: file once its writer is gone, or in any case after this long.
+STALE_TMP_SECONDS = 24 * 3600
+_TMP_SUFFIX = ".termlint.tmp"
+
+
 def write_atomic(path: Path | str, data: bytes, original: bytes | None = None) -> None:
-    """Replace a file's contents atomically, keeping its permissions.
+    """Replace a file's contents atomically, keeping its permissions, links and attributes.
 
     The new bytes go to a temporary file in the same folder, which is flushed to disk, given
-    the original's mode, and renamed over the original. On any failure the temporary file is
-    removed and the original is untouched. ``original``, when given, must still be the file's
-    content, so an edit made meanwhile (by an editor, say) is never overwritten.
+    the original's mode, owner and extended attributes, and renamed over the original. On any
+    failure the temporary file is removed and the original is untouched. ``original``, when
+    given, must still be the file's content, so an edit made meanwhile (by an editor, say) is
+    never overwritten. A read-only file is refused. A file with other hard links is written in
+    place once the new bytes are safely on disk beside it (a rename would leave the other
+    links with the old text). Temporary files of earlier, killed fixes are cleaned up.
     """
     target = Path(os.path.realpath(path))
     try:
         st = target.stat()
+        if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+            raise FixError("file is read-only; nothing written (make it writable to fix it)",
+                           str(path))
         if original is not None and target.read_bytes() != original:
             raise FixError("the file changed while termlint was fixing it; nothing written",
                            str(path))
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".termlint.tmp",
-                                    dir=target.parent)
+        _remove_stale_temporaries(target)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.",
+                                    suffix=_TMP_SUFFIX, dir=target.parent)
         tmp = Path(name)
     except OSError as exc:
         raise TermlintError(f"cannot write: {exc.strerror or exc}", str(path)) from None
@@ -554,11 +567,16 @@ def write_atomic(path: Path | str, data: bytes, original: bytes | None = None) -
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        tmp.chmod(stat.S_IMODE(st.st_mode))
-        if hasattr(os, "chown"):
-            with contextlib.suppress(OSError):
-                os.chown(tmp, st.st_uid, st.st_gid)
-        os.replace(tmp, target)
+        if st.st_nlink > 1:
+            _write_in_place(target, data, original, str(path))
+            tmp.unlink()
+        else:
+            tmp.chmod(stat.S_IMODE(st.st_mode))
+            if hasattr(os, "chown"):
+                with contextlib.suppress(OSError):
+                    os.chown(tmp, st.st_uid, st.st_gid)
+            _copy_xattrs(target, tmp)
+            os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -572,3 +590,68 @@ def write_atomic(path: Path | str, data: bytes, original: bytes | None = None) -
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _write_in_place(target: Path, data: bytes, original: bytes | None, display: str) -> None:
+    """Overwrite a hard-linked file's bytes (same inode, so every link sees the fix)."""
+    with target.open("r+b") as fh:
+        if original is not None and fh.read() != original:
+            raise FixError("the file changed while termlint was fixing it; nothing written",
+                           display)
+        fh.seek(0)
+        fh.write(data)
+        fh.truncate()
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _copy_xattrs(source: Path, dest: Path) -> None:
+    """Extended attributes (``user.*``, ACLs, labels), where the platform has them."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.setxattr(dest, name, os.getxattr(source, name))
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete ``.NAME.PID.XXXX.termlint.tmp`` files of fixes of this file that were killed:
+    their process is gone, or they are a day old. Only names this module makes."""
+    import time
+
+    prefix = f".{target.name}."
+    now = time.time()
+    try:
+        names = [p.name for p in target.parent.iterdir()]
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(_TMP_SUFFIX)):
+            continue
+        middle = name[len(prefix):-len(_TMP_SUFFIX)]
+        pid_text, _, rest = middle.partition(".")
+        if not pid_text.isdigit() or not rest or "." in rest or "/" in rest:
+            continue
+        stale = target.parent / name
+        with contextlib.suppress(OSError):
+            st = stale.lstat()
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if now - st.st_mtime > STALE_TMP_SECONDS or not _alive(int(pid_text)):
+                stale.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True

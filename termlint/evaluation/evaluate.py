@@ -84,14 +84,60 @@ def load_items(folder: Path, split: str = "all") -> list[dict]:
                     not isinstance(item.get("expect") or [], list):
                 raise TermlintError("an item needs 'text' (Markdown) and 'expect' (a list of "
                                     "{term, label})", str(path), line)
+            if not isinstance(item.get("id"), (str, int)) or isinstance(item.get("id"), bool):
+                raise TermlintError("an item needs an 'id' (a name or number)", str(path), line)
+            item["id"] = str(item["id"])
+            if "split" in item:
+                if not isinstance(item["split"], (str, int)) or isinstance(item["split"], bool):
+                    raise TermlintError("an item's 'split' must be a name (dev, heldout, …), "
+                                        f"got {_kind(item['split'])}", str(path), line)
+                item["split"] = str(item["split"])
             for expected in item.get("expect") or []:
                 if not isinstance(expected, dict) or not {"term", "label"} <= expected.keys():
                     raise TermlintError("each 'expect' entry needs 'term' and 'label'",
                                         str(path), line)
+                for key in ("term", "label"):
+                    if not isinstance(expected[key], str):
+                        raise TermlintError(f"an 'expect' entry's {key!r} must be a name, got "
+                                            f"{_kind(expected[key])}", str(path), line)
             if split in ("all", item.get("split")):
                 item["_file"] = path.name
+                item["_line"] = line
+                item["_path"] = str(path)
                 items.append(item)
     return items
+
+
+def _kind(value) -> str:
+    """What a YAML value is, in the words of the file (not the loader's class names)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing"
+    return f"a {type(value).__name__}"
+
+
+def check_labels(items: list[dict], glossary) -> None:
+    """Every labelled term is in the glossary and every label one of its senses (or
+    ``ambiguous`` / ``mention``): a typo in a label would silently count as an error."""
+    from ..errors import TermlintError, quote
+
+    for item in items:
+        for expected in item.get("expect") or []:
+            term = glossary.terms.get(expected["term"])
+            where = (item.get("_path"), item.get("_line"))
+            if term is None:
+                raise TermlintError(f"item {quote(item['id'])}: unknown term "
+                                    f"{quote(expected['term'])}", *where)
+            label = expected["label"]
+            if label not in (AMBIGUOUS, MENTION) and term.sense(label) is None:
+                known = ", ".join([s.id for s in term.senses] + [AMBIGUOUS, MENTION])
+                raise TermlintError(f"item {quote(item['id'])}: {quote(label)} is not a sense "
+                                    f"of {quote(expected['term'])} (known: {known})", *where)
 
 
 def evaluate(items: list[dict], project) -> Scores:

@@ -11,6 +11,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import stat
 from dataclasses import asdict, fields
 from functools import cache
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import TermlintError
 from ..model import Diagnostic, FileResult, Suggestion
+from ..project.datafiles import read_cache_entry, write_cache_entry
 from .source import decode
 
 if TYPE_CHECKING:
@@ -70,15 +73,24 @@ class ResultCache:
     def key(self, data: bytes) -> str:
         return hashlib.sha256(self.fingerprint.encode() + b"\0" + data).hexdigest()
 
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
     def get(self, data: bytes, display: str) -> FileResult | None:
+        """The cached result, or None: missing, damaged, edited or not a plausible result."""
         if self.folder is None:
             return None
-        path = self.folder / self.key(data)[:2] / f"{self.key(data)}.json"
+        key = self.key(data)
+        path = self._path(key)
+        raw = read_cache_entry(path, "result")
+        if raw is None:
+            return None
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
             source = decode(data, display)
+            if not _plausible(raw, source):
+                return None
             result = _result_from_json(raw, source)
-        except (OSError, ValueError, KeyError, TypeError, TermlintError):
+        except (ValueError, KeyError, TypeError, AttributeError, TermlintError):
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # its age is the time since it was last used (see prune_cache)
@@ -87,36 +99,38 @@ class ResultCache:
     def put(self, data: bytes, result: FileResult) -> None:
         if self.folder is None or result.error is not None:
             return
-        key = self.key(data)
-        path = self.folder / key[:2] / f"{key}.json"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(_result_to_json(result)), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # the cache is an optimisation only
+        write_cache_entry(self._path(self.key(data)), "result", _result_to_json(result))
 
 
 #: Cache entries unused for this long are deleted, at most once a day. Every edit of a file
 #: makes a new entry, so without this the cache would only grow.
 PRUNE_AFTER_DAYS = 30
 PRUNE_EVERY_HOURS = 24
+#: A temporary file of a write that was killed is deleted after this long.
+STALE_TMP_HOURS = 24
+_OWN_TOP = re.compile(r"[a-z]+-[0-9a-f]{32}\.json\Z")
+_OWN_TMP = re.compile(r"(?:[a-z]+-[0-9a-f]{32}|[0-9a-f]{64}|CACHEDIR\.TAG)(?:\.json)?\.\d+\.tmp\Z")
+_OWN_RESULT = re.compile(r"[0-9a-f]{64}\.json\Z")
+_OWN_SHARD = re.compile(r"[0-9a-f]{2}\Z")
 
 
 def prune_cache(folder: Path | None = None, now: float | None = None) -> int:
-    """Delete cache files unused for PRUNE_AFTER_DAYS, if the last pruning is a day old.
+    """Delete cache entries unused for PRUNE_AFTER_DAYS, if the last pruning is a day old.
 
-    Covers the per-file results and the validated glossary, rules and word lists. Returns how
-    many files were deleted. A stamp file records the last pruning, so most runs pay one
-    ``stat``.
+    Only in a folder marked as termlint's cache (CACHEDIR.TAG), and only files with the names
+    termlint gives its entries (``KIND-<32 hex>.json``, ``results/<2 hex>/<64 hex>.json``, and
+    their temporary files): nothing else is ever deleted, whatever its age. Returns how many
+    files were deleted. A stamp file records the last pruning, so most runs pay one ``stat``.
     """
     import time
 
-    from ..project.datafiles import cache_dir
+    from ..project.datafiles import CACHE_MARKER, cache_dir
 
     folder = folder if folder is not None else cache_dir()
-    if folder is None or not folder.is_dir():
+    try:
+        if folder is None or not (folder / CACHE_MARKER).is_file():
+            return 0
+    except OSError:
         return 0
     now = time.time() if now is None else now
     stamp = folder / "last-pruned"
@@ -126,16 +140,47 @@ def prune_cache(folder: Path | None = None, now: float | None = None) -> int:
     except OSError:
         pass  # never pruned
     cutoff = now - PRUNE_AFTER_DAYS * 86400
+    tmp_cutoff = now - STALE_TMP_HOURS * 3600
     deleted = 0
-    for path in [*folder.glob("*.json"), *folder.glob("results/*/*.json")]:
+    for path, pattern in _own_files(folder):
         with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
+            st = path.lstat()
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if st.st_mtime < (tmp_cutoff if pattern is _OWN_TMP else cutoff):
                 path.unlink()
                 deleted += 1
     with contextlib.suppress(OSError):
         stamp.touch()
         os.utime(stamp, (now, now))
     return deleted
+
+
+def _own_files(folder: Path):
+    """(path, pattern) for every file in the cache whose name is one termlint writes."""
+    def scan(where: Path, patterns):
+        try:
+            names = [p.name for p in where.iterdir()]
+        except OSError:
+            return
+        for name in names:
+            for pattern in patterns:
+                if pattern.match(name):
+                    yield where / name, pattern
+                    break
+
+    yield from scan(folder, (_OWN_TOP, _OWN_TMP))
+    results = folder / "results"
+    try:
+        if results.is_symlink() or not results.is_dir():
+            return
+        shards = [p.name for p in results.iterdir() if _OWN_SHARD.match(p.name)]
+    except OSError:
+        return
+    for shard in shards:
+        where = results / shard
+        if not where.is_symlink():
+            yield from scan(where, (_OWN_RESULT, _OWN_TMP))
 
 
 def _result_to_json(result: FileResult) -> dict:
@@ -175,3 +220,42 @@ def _result_from_json(raw: dict, source) -> FileResult:
         occurrences.append(Occurrence(**item))
     return FileResult(source.path, diagnostics=diagnostics, occurrences=occurrences,
                       source=source)
+
+
+_SEVERITIES = ("error", "warning", "info")
+_DIAGNOSTIC_TEXT = ("rule", "message", "term", "match", "help", "url", "code")
+
+
+def _plausible(raw, source) -> bool:
+    """Whether a cache entry has the shape of a result for this source: every position inside
+    it, every severity known, every text a string. A wrong shape is a miss, not a result."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("diagnostics"), list) \
+            or not isinstance(raw.get("occurrences"), list):
+        return False
+    lines = len(source.line_starts)
+    size = len(source.text)
+
+    def whole(value, low, high) -> bool:
+        return type(value) is int and low <= value <= high
+
+    for d in raw["diagnostics"]:
+        if not isinstance(d, dict) or d.get("severity") not in _SEVERITIES:
+            return False
+        if not (whole(d.get("line"), 1, lines) and whole(d.get("end_line"), d["line"], lines)
+                and whole(d.get("column"), 1, size + 1) and whole(d.get("end_column"), 1, size + 1)
+                and whole(d.get("start"), 0, size) and whole(d.get("end"), d["start"], size)):
+            return False
+        if not all(isinstance(d.get(k, ""), str) for k in _DIAGNOSTIC_TEXT):
+            return False
+        suggestions = d.get("suggestions")
+        if not isinstance(suggestions, list) or not all(
+                isinstance(s, dict) and isinstance(s.get("sense"), str)
+                and isinstance(s.get("text"), str) for s in suggestions):
+            return False
+        if not isinstance(d.get("evidence", []), list):
+            return False
+    for o in raw["occurrences"]:
+        if not isinstance(o, dict) or not isinstance(o.get("term_id"), str) \
+                or not whole(o.get("start"), 0, size) or not whole(o.get("end"), o["start"], size):
+            return False
+    return True

@@ -1,10 +1,18 @@
-"""Finding the Markdown files: files and folders expanded, exclusions applied, each file once."""
+"""Finding the Markdown files: files and folders expanded, exclusions applied, each file once.
+
+Folders are walked without recursion (a tree 990 folders deep is fine), in a stable order:
+a folder's files sorted by name, then its subfolders, each sorted. Only regular files are
+read: a FIFO, socket or device named ``*.md`` inside a folder is skipped (opening a FIFO
+blocks forever), and one named on the command line is refused with its reason. A folder that
+cannot be listed is an error (exit 2), never silently skipped.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,13 +22,35 @@ if TYPE_CHECKING:
     from ..project.config import Config
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+SKIPPED_FOLDERS = ("node_modules", "__pycache__")
+
+Entry = tuple[str, Path | None, TermlintError | None]
 
 
-def iter_paths(paths: Iterable[str], config: Config) -> Iterator[tuple[str, Path | None,
-                                                                      TermlintError | None]]:
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file or folder is, in words (None if it is one)."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    for test, name in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def not_regular_error(kind: str, display: str) -> TermlintError:
+    return TermlintError(f"is {kind}, not a regular file; termlint reads Markdown files "
+                         "(use - for standard input)", display)
+
+
+def iter_paths(paths: Iterable[str], config: Config, force_exclude: bool = False,
+               notice: Callable[[str], None] | None = None) -> Iterator[Entry]:
     """Expand files and folders into Markdown files, with an error for each bad path.
 
-    Yields ``(display_path, path, error)``; ``-`` stands for standard input.
+    Yields ``(display_path, path, error)``; ``-`` stands for standard input. ``exclude``
+    always applies inside folders; to files named here only with ``force_exclude`` (as the
+    pre-commit hook runs it, since it names every staged file). ``notice`` is told about a
+    folder holding no Markdown file at all.
     """
     seen: set[str] = set()
     for raw in paths:
@@ -28,11 +58,35 @@ def iter_paths(paths: Iterable[str], config: Config) -> Iterator[tuple[str, Path
             yield "-", None, None
             continue
         path = Path(raw)
-        if not path.exists() and not path.is_symlink():
-            yield raw, None, TermlintError("no such file or folder", raw)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            if path.is_symlink():
+                yield raw, None, TermlintError("broken symbolic link (its target does not "
+                                               "exist)", raw)
+            else:
+                yield raw, None, TermlintError("no such file or folder", raw)
             continue
-        if path.is_dir():
-            yield from _walk(path, config, seen)
+        except OSError as exc:
+            if path.is_symlink() and exc.errno in (40, 62):  # ELOOP on Linux and BSD
+                yield raw, None, TermlintError("symlink loop", raw)
+            else:
+                yield raw, None, TermlintError(
+                    f"cannot read: {exc.strerror or exc}", raw)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            found = False
+            for entry in _walk(path, config, seen):
+                found = found or entry[1] is not None
+                yield entry
+            if not found and notice is not None:
+                notice(f"no Markdown files (*.md, *.markdown) in {raw}")
+            continue
+        kind = special_kind(st.st_mode)
+        if kind is not None:
+            yield raw, None, not_regular_error(kind, raw)
+            continue
+        if force_exclude and _excluded(path, config):
             continue
         key = os.path.realpath(path)
         if key not in seen:
@@ -40,12 +94,13 @@ def iter_paths(paths: Iterable[str], config: Config) -> Iterator[tuple[str, Path
             yield raw, path, None
 
 
-def _walk(folder: Path, config: Config, seen: set[str]):
+def _walk(top: Path, config: Config, seen: set[str]) -> Iterator[Entry]:
     visited_dirs: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=None):
+    stack = [str(top)]
+    while stack:
+        dirpath = stack.pop()
         real = os.path.realpath(dirpath)
         if real in visited_dirs:
-            dirnames[:] = []
             # A link to a folder above it is a loop; a second link to a folder already
             # searched (docs/latest -> docs/v2) is not an error: its files were checked.
             parent = os.path.realpath(Path(dirpath).parent)
@@ -54,20 +109,47 @@ def _walk(folder: Path, config: Config, seen: set[str]):
                                                    "above it, not followed", dirpath)
             continue
         visited_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and d not in ("node_modules", "__pycache__")
-                             and not _excluded(Path(dirpath) / d, config))
-        for name in sorted(filenames):
+        try:
+            with os.scandir(dirpath) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield dirpath, None, TermlintError(
+                f"cannot read folder: {(exc.strerror or str(exc)).lower()}; "
+                "its files were not checked", dirpath)
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith(".") and name not in SKIPPED_FOLDERS:
+                    subdirs.append(str(Path(dirpath) / name))
+                continue
             if not name.lower().endswith(MARKDOWN_SUFFIXES):
                 continue
+            try:
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if not regular and not entry.is_symlink():
+                continue  # a FIFO, socket or device: never opened
             path = Path(dirpath) / name
             if _excluded(path, config):
+                continue
+            if not regular:  # a broken link: reported when read
+                yield str(path), path, None
                 continue
             key = os.path.realpath(path)
             if key in seen:
                 continue
             seen.add(key)
             yield str(path), path, None
+        for sub in reversed(subdirs):
+            if not _excluded(Path(sub), config):
+                stack.append(sub)
 
 
 def _excluded(path: Path, config: Config) -> bool:
@@ -75,7 +157,12 @@ def _excluded(path: Path, config: Config) -> bool:
         return False
     try:
         rel = path.resolve().relative_to(config.root).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         rel = path.as_posix()
-    return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.as_posix(), pat)
-               or rel.startswith(pat.rstrip("/") + "/") for pat in config.exclude)
+    posix = path.as_posix().removeprefix("./")
+    for pat in config.exclude:
+        pat = pat.removeprefix("./")
+        if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(posix, pat) \
+                or rel.startswith(pat.rstrip("/") + "/"):
+            return True
+    return False

@@ -11,14 +11,13 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from ..errors import TermlintError
 from ..model import FileResult
 from ..pipeline import Project, lint_source
 from .cache import ResultCache, prune_cache
 from .discovery import iter_paths
-from .source import decode
+from .source import decode, read_regular
 
 #: Below this many files a pool costs more than it saves (forking, warming spaCy up).
 MIN_FILES_PER_JOB = 4
@@ -38,7 +37,7 @@ _WORKER: tuple[Project, ResultCache | None] | None = None
 
 
 def _read(path) -> bytes:
-    return Path(path).read_bytes()
+    return read_regular(path, str(path))
 
 
 def _lint_entry(entry) -> FileResult:
@@ -48,15 +47,16 @@ def _lint_entry(entry) -> FileResult:
     if error is not None:
         return FileResult(display, error=error)
     try:
-        if Path(path).is_dir():
-            raise TermlintError("is a directory, expected a Markdown file", display)
         data = _read(path)
     except TermlintError as exc:
-        return FileResult(display, error=exc)
+        return FileResult(display, error=TermlintError(exc.message, display, exc.line))
     except FileNotFoundError:
         return FileResult(display, error=TermlintError("no such file", display))
     except PermissionError:
         return FileResult(display, error=TermlintError("permission denied", display))
+    except IsADirectoryError:
+        return FileResult(display, error=TermlintError(
+            "is a directory, expected a Markdown file", display))
     except OSError as exc:
         return FileResult(display, error=TermlintError(
             f"cannot read file: {exc.strerror or exc}", display))
@@ -89,11 +89,15 @@ def _lint_data(data: bytes, display: str, project: Project, cache) -> FileResult
 
 
 def run_paths(paths: Iterable[str], project: Project, stdin_reader=None, jobs: int = 1,
-              use_cache: bool = True) -> Iterator[FileResult]:
-    """Lint files and folders, in order, with ``jobs`` worker processes and the cache."""
+              use_cache: bool = True, force_exclude: bool = False,
+              notice=None) -> Iterator[FileResult]:
+    """Lint files and folders, in order, with ``jobs`` worker processes and the cache.
+
+    ``force_exclude`` and ``notice`` are passed to :func:`iter_paths`."""
     global _WORKER
     cache = ResultCache(project) if use_cache else None
-    entries = list(iter_paths(paths, project.config))
+    entries = list(iter_paths(paths, project.config, force_exclude=force_exclude,
+                              notice=notice))
     _WORKER = (project, cache)
     files = sum(1 for _, path, error in entries if path is not None and error is None)
     has_stdin = any(display == "-" for display, _, _ in entries)
@@ -117,11 +121,19 @@ def run_paths(paths: Iterable[str], project: Project, stdin_reader=None, jobs: i
     # of everything the parent loaded (spaCy, the glossary) just to collect: ~5% of their time.
     gc.freeze()
     try:
-        pool = ctx.Pool(jobs)
+        pool = ctx.Pool(jobs, initializer=_worker_init)
     finally:
         gc.unfreeze()
     with pool:
         yield from pool.imap(_lint_entry_in_worker, entries, chunksize=CHUNKSIZE)
+
+
+def _worker_init() -> None:
+    """Ctrl-C is the parent's to handle (exit 130): a worker that took it printed its own
+    traceback ("Process ForkPoolWorker-2:")."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _can_fork() -> bool:
@@ -137,7 +149,7 @@ def _needs_nlp(entries, project: Project, cache: ResultCache | None, sample: int
             continue
         try:
             data = _read(path)
-        except OSError:
+        except (OSError, TermlintError):
             continue
         if project.prefilter.search(data.decode("utf-8", errors="replace")) and (
                 cache is None or cache.get(data, str(path)) is None):

@@ -51,20 +51,45 @@ def decode(data: bytes, path: str) -> SourceText:
     return SourceText(path=path, text=text, had_bom=had_bom, newline=newline)
 
 
+def read_regular(path: Path | str, display: str) -> bytes:
+    """The bytes of a regular file. Opened without blocking and checked after opening, so a
+    FIFO (which would block forever) or a device (``/dev/zero`` never ends) put where a file
+    was is refused, not read. OSError is left to the caller."""
+    import os
+    import stat
+
+    from .discovery import not_regular_error, special_kind
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise TermlintError("is a directory, expected a Markdown file", display)
+        kind = special_kind(st.st_mode)
+        if kind is not None:
+            raise not_regular_error(kind, display)
+        with os.fdopen(fd, "rb", closefd=True) as f:
+            fd = -1
+            return f.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 def read_source(path: Path | str, display: str | None = None) -> SourceText:
     """Read and decode one file; every failure is a TermlintError naming the file."""
     name = display or str(path)
     p = Path(path)
     try:
-        if p.is_dir():
-            raise TermlintError("is a directory, expected a Markdown file", name)
-        data = p.read_bytes()
+        data = read_regular(p, name)
     except TermlintError:
         raise
     except FileNotFoundError:
         raise TermlintError("no such file", name) from None
     except PermissionError:
         raise TermlintError("permission denied", name) from None
+    except IsADirectoryError:
+        raise TermlintError("is a directory, expected a Markdown file", name) from None
     except OSError as exc:
         raise TermlintError(f"cannot read file: {exc.strerror or exc}", name) from None
     return decode(data, name)

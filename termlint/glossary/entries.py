@@ -222,11 +222,21 @@ def load_glossary(dirs: list[Path] | None = None, use_cache: bool = True) -> Glo
     """
     dirs = [bundled_dir("glossary")] if dirs is None else list(dirs)
     files = glossary_files(dirs)
-    raw, digest = cached_raw("glossary", files, lambda: _load_raw(files), use_cache)
+    raw, digest = cached_raw("glossary", files, lambda: _load_raw(files), use_cache,
+                             valid=_plausible_raw)
     try:
         return _build(raw, digest)
-    except (KeyError, TypeError):  # a cache from an incompatible layout
+    except (KeyError, TypeError, AttributeError, ValueError):  # an incompatible layout
         return _build(_load_raw(files), digest)
+
+
+def _plausible_raw(raw: Any) -> bool:
+    """A cached glossary of the shape :func:`_load_raw` makes: terms (at least termlint's own)
+    each with an id and senses, and sources by key."""
+    return isinstance(raw, dict) and isinstance(raw.get("sources"), dict) \
+        and isinstance(raw.get("terms"), list) and bool(raw["terms"]) and all(
+            isinstance(t, dict) and isinstance(t.get("id"), str)
+            and isinstance(t.get("senses"), list) and t["senses"] for t in raw["terms"])
 
 
 def check_glossary(dirs: list[Path] | None = None) -> tuple[Glossary | None, list[TermlintError]]:
@@ -343,7 +353,17 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
                 errors.append(TermlintError(f"sense id {sense['id']!r} appears twice in "
                                             f"term {t['id']!r}", path, sl.get("line")))
             sense_ids.add(sense["id"])
-        feature_ids = {f["id"] for f in t.get("features", [])}
+        feature_ids: set[str] = set()
+        for f in t.get("features", []):
+            if f["id"] in feature_ids:
+                errors.append(TermlintError(f"feature id {f['id']!r} appears twice in term "
+                                            f"{t['id']!r}", path, lines["id"]))
+            feature_ids.add(f["id"])
+        errors.extend(_broader_cycles(t, path, lines))
+        for form in t.get("forms", []):
+            if isinstance(form, str) and not any(ch.isalnum() for ch in form):
+                errors.append(TermlintError(f"form {form!r} of {t['id']!r} has no letter or "
+                                            "digit, so it can never match", path, lines["id"]))
         cue_owner: dict[str, str] = {}
         for sense in t["senses"]:
             sl = lines["senses"].get(sense["id"], {})
@@ -401,6 +421,45 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
                 if other not in seen_terms:
                     errors.append(TermlintError(f"{kind} names unknown term {other!r}", path,
                                                 lines["relations"][kind][j]))
+    errors.extend(_shared_forms(terms))
+    return errors
+
+
+def _broader_cycles(t: dict, path: str, lines: dict) -> list[TermlintError]:
+    """A sense broader than itself, directly or through others, has no place in the tree
+    (candidates vanished from messages)."""
+    broader = {s["id"]: s.get("broader") for s in t["senses"]}
+    errors = []
+    for start in broader:
+        seen, sid = [], start
+        while sid is not None and sid in broader and sid not in seen:
+            seen.append(sid)
+            sid = broader[sid]
+        if sid == start:
+            chain = " -> ".join([*seen, start])
+            errors.append(TermlintError(
+                f"sense {start!r} of {t['id']!r} is broader than itself ({chain})", path,
+                lines["senses"].get(start, {}).get("broader")))
+    return errors
+
+
+def _shared_forms(terms: list[dict]) -> list[TermlintError]:
+    """A surface form claimed by two terms: only one can win, silently (a user's term named
+    like a bundled one lost to it without a word)."""
+    owner: dict[str, dict] = {}
+    errors = []
+    for t in terms:
+        for form in t.get("forms", []):
+            if not isinstance(form, str):
+                continue
+            key = " ".join(form.lower().split())
+            other = owner.get(key)
+            if other is not None and other["id"] != t["id"]:
+                errors.append(TermlintError(
+                    f"form {form!r} of {t['id']!r} is already a form of {other['id']!r} "
+                    f"(in {other['_path']}); a form can belong to one term only", t["_path"],
+                    t["_lines"]["id"]))
+            owner.setdefault(key, t)
     return errors
 
 

@@ -50,7 +50,8 @@ def lexicon() -> dict[str, list[str]]:
         return yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader",
                                                                    yaml.SafeLoader))
 
-    return cached_raw("lexicon", [path], parse)[0]
+    return cached_raw("lexicon", [path], parse, valid=lambda raw: isinstance(raw, dict) and all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in raw.values()))[0]
 
 
 #: The tokenizer's rules, written for what termlint matches: words, with punctuation split

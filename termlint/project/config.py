@@ -66,7 +66,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TermlintError(f"cannot read configuration: {exc}", str(path)) from None
-    data, _ = cached_raw("config", [path], lambda: _parse(text, path))
+    data, _ = cached_raw("config", [path], lambda: _parse(text, path), valid=_plausible)
     root = path.parent.resolve()
     return Config(
         path=str(path), root=root,
@@ -80,6 +80,28 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         strictness=data.get("strictness", "normal"),
         rule_options={k: dict(v) for k, v in data.get("rule_options", {}).items()},
     )
+
+
+_CONFIG_TYPES = {"glossary": list, "rules": list, "enable": list, "disable": list,
+                 "severity": dict, "exclude": list, "fail_on": str, "docs_url": str,
+                 "check_blockquotes": bool, "rule_options": dict}
+
+
+def _plausible(data: Any) -> bool:
+    """A cached configuration of the shape :func:`_parse` makes (a wrong one is re-read)."""
+    if not isinstance(data, dict):
+        return False
+    for key, value in data.items():
+        expected = _CONFIG_TYPES.get(key)
+        if expected is None or not isinstance(value, expected):
+            return False
+    for key in ("glossary", "rules", "enable", "disable", "exclude"):
+        if not all(isinstance(v, str) for v in data.get(key, [])):
+            return False
+    return data.get("fail_on", "warning") in ("error", "warning", "info", "never") and all(
+        isinstance(v, str) and v in ("error", "warning", "info")
+        for v in data.get("severity", {}).values()) and all(
+        isinstance(v, dict) for v in data.get("rule_options", {}).values())
 
 
 def _parse(text: str, path: Path) -> dict:

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -68,13 +69,26 @@ def _readable(err) -> str:
         return f"unknown key {', '.join(map(repr, extra))} (allowed: {allowed})"
     if err.validator == "required":
         return err.message.replace("is a required property", "is required")
+    from ..errors import quote, shorten
+
     if err.validator == "type":
-        return f"expected {err.validator_value}, got {type(err.instance).__name__}"
+        return f"expected {err.validator_value}, got {_json_kind(err.instance)}"
     if err.validator == "pattern":
-        return f"{err.instance!r} is not allowed here (must match {err.validator_value})"
+        return f"{quote(err.instance)} is not allowed here (must match {err.validator_value})"
     if err.validator == "enum":
-        return f"{err.instance!r} is not one of {', '.join(map(str, err.validator_value))}"
-    return err.message
+        return f"{quote(err.instance)} is not one of {', '.join(map(str, err.validator_value))}"
+    return shorten(err.message, 300)
+
+
+def _json_kind(value: Any) -> str:
+    """A value's kind in the schema's words (not the loader's LineDict / LineList)."""
+    if isinstance(value, bool):
+        return "boolean"
+    for kind, name in ((dict, "object"), (list, "array"), (str, "string"), (int, "integer"),
+                       (float, "number")):
+        if isinstance(value, kind):
+            return name
+    return "null" if value is None else type(value).__name__
 
 
 def yaml_files(folder: Path) -> list[Path]:
@@ -96,14 +110,158 @@ def bundled_dir(name: str) -> Path:
                         str(installed))
 
 
-def cache_dir() -> Path | None:
-    """Where validated data is cached; None when caching is switched off."""
+#: The file that marks a folder as termlint's cache (https://bford.info/cachedir/): the
+#: pruner only ever deletes inside a folder that holds it, and only names termlint writes.
+CACHE_MARKER = "CACHEDIR.TAG"
+CACHE_MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                     "# This file is a cache directory tag created by termlint.\n"
+                     "# For information about cache directory tags see https://bford.info/cachedir/\n")
+#: Every name termlint writes at the top of its cache folder.
+OWN_TOP_NAME = re.compile(r"(?:[a-z]+-[0-9a-f]{32}\.json(?:\.\d+\.tmp)?|last-pruned|results|"
+                          + re.escape(CACHE_MARKER) + r")\Z")
+_cache_state: dict[str, bool] = {}
+
+
+def warn(message: str) -> None:
+    """A one-line warning on standard error (the run goes on)."""
+    import sys
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"termlint: warning: {message}\n")
+        sys.stderr.flush()
+
+
+def cache_location() -> Path | None:
+    """Where the cache would be, from the environment; None when caching is switched off.
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG spec says; a relative
+    ``TERMLINT_CACHE_DIR`` is taken from the working folder once, so every process agrees.
+    """
     if os.environ.get("TERMLINT_NO_CACHE"):
         return None
-    if os.environ.get("TERMLINT_CACHE_DIR"):
-        return Path(os.environ["TERMLINT_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "termlint"
+    try:
+        explicit = os.environ.get("TERMLINT_CACHE_DIR")
+        if explicit:
+            return Path(os.path.abspath(explicit))  # noqa: PTH100 - normalised, links kept
+        base = os.environ.get("XDG_CACHE_HOME")
+        if base and Path(base).is_absolute():
+            return Path(base) / "termlint"
+        return Path.home() / ".cache" / "termlint"
+    except (OSError, RuntimeError, KeyError):  # a deleted working folder, no home folder
+        return None
+
+
+def cache_dir() -> Path | None:
+    """The cache folder termlint owns, or None: switched off, or unusable (with a warning).
+
+    termlint uses a folder only if it made it (its CACHEDIR.TAG marker) or it holds nothing but
+    names termlint writes; a folder holding anything else is refused, never pruned. A missing
+    folder is made (mode 0700) only when its parent exists, or its parent's parent for the
+    default ``~/.cache/termlint``. Any problem is a warning and the run goes on uncached.
+    """
+    folder = cache_location()
+    if folder is None:
+        return None
+    key = str(folder)
+    known = _cache_state.get(key)
+    if known is False:
+        return None
+    try:
+        if known and (folder / CACHE_MARKER).is_file():
+            return folder
+        _claim(folder)
+    except _Refused as exc:
+        _cache_state[key] = False
+        warn(f"{_short(key)}: {exc}; running without the cache")
+        return None
+    except OSError as exc:
+        _cache_state[key] = False
+        warn(f"{_short(key)}: cache folder unusable ({exc.strerror or exc}); "
+             "running without the cache")
+        return None
+    _cache_state[key] = True
+    return folder
+
+
+class _Refused(Exception):
+    pass
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _claim(folder: Path) -> None:
+    marker = folder / CACHE_MARKER
+    if folder.is_symlink() and not folder.is_dir():
+        raise _Refused("cache folder is a dangling link")
+    if folder.is_dir():
+        if marker.is_file():
+            _check_access(folder)
+            return
+        foreign = [p.name for p in folder.iterdir() if not OWN_TOP_NAME.match(p.name)]
+        if foreign:
+            raise _Refused(f"cache folder holds files termlint did not write "
+                           f"(such as {_short(foreign[0], 60)!r}) and no {CACHE_MARKER}")
+        _check_access(folder)
+    elif folder.exists():
+        raise _Refused("cache location is not a folder")
+    else:
+        parent = folder.parent
+        if not parent.is_dir():
+            default = Path.home() / ".cache" / "termlint"
+            if folder != default or not parent.parent.is_dir():
+                raise _Refused(f"the folder above the cache ({_short(str(parent), 80)}) "
+                               "does not exist")
+            parent.mkdir(mode=0o700)
+        folder.mkdir(mode=0o700)
+    tmp = folder / f"{CACHE_MARKER}.{os.getpid()}.tmp"
+    tmp.write_text(CACHE_MARKER_TEXT, encoding="ascii")
+    os.replace(tmp, marker)
+
+
+def _check_access(folder: Path) -> None:
+    next(iter(folder.iterdir()), None)  # raises when the folder cannot be read or searched
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(13, "permission denied")
+
+
+def read_cache_entry(path: Path, kind: str) -> Any:
+    """A cache entry's data, or None when missing, unreadable or not an entry termlint wrote.
+
+    An entry is two lines: a header (``termlint-cache 1 KIND SHA256``, the digest of the second
+    line) and the JSON data. Anything else, a truncated or edited entry, is a miss.
+    """
+    try:
+        with path.open("rb") as f:
+            header = f.readline(200)
+            body = f.read()
+    except OSError:
+        return None
+    parts = header.split()
+    if len(parts) != 4 or parts[:3] != [b"termlint-cache", b"1", kind.encode()]:
+        return None
+    if hashlib.sha256(body).hexdigest().encode() != parts[3]:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def write_cache_entry(path: Path, kind: str, data: Any) -> None:
+    """Write a cache entry atomically; any failure is ignored (the cache is an optimisation)."""
+    body = json.dumps(data).encode()
+    header = f"termlint-cache 1 {kind} {hashlib.sha256(body).hexdigest()}\n".encode()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            f.write(header + body)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def fingerprint(kind: str, files: list[Path]) -> str:
@@ -121,32 +279,34 @@ def fingerprint(kind: str, files: list[Path]) -> str:
 
 
 def cached_raw(kind: str, files: list[Path], produce: Callable[[], Any],
-               use_cache: bool = True) -> tuple[Any, str]:
+               use_cache: bool = True, valid: Callable[[Any], bool] | None = None
+               ) -> tuple[Any, str]:
     """Validated plain data for ``files``, from the cache when their contents are unchanged.
 
     ``produce`` parses and validates (raising on problems); only its successful, JSON-shaped
     result is cached, so a broken file is reported on every run. The cache holds data only:
-    it is read with ``json``, never executed.
+    it is read with ``json``, never executed. An entry that is damaged, edited, or fails
+    ``valid`` (the shape ``produce`` returns) is a miss, and rebuilt.
     """
     digest = fingerprint(kind, files)
     folder = cache_dir() if use_cache else None
     path = folder / f"{kind}-{digest}.json" if folder else None
-    if path is not None and path.is_file():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass  # a damaged cache entry is rebuilt below
-        else:
+    if path is not None:
+        data = read_cache_entry(path, kind)
+        if data is not None and _valid(valid, data):
             with contextlib.suppress(OSError):
                 os.utime(path)  # in use: not pruned (files.cache.prune_cache)
             return data, digest
     raw = produce()
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(raw), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # caching is an optimisation only
+        write_cache_entry(path, kind, raw)
     return raw, digest
+
+
+def _valid(check: Callable[[Any], bool] | None, data: Any) -> bool:
+    if check is None:
+        return True
+    try:
+        return bool(check(data))
+    except Exception:  # a check that trips over a wrong shape: the shape is wrong
+        return False

@@ -116,7 +116,11 @@ class SarifReporter:
         rules = list(project.rules.values()) if project is not None else []
         self.rules = [rule_descriptor(r, self.docs_url) for r in rules]
         self.index = {r.id: i for i, r in enumerate(rules)}
-        self.results: list[dict] = []
+        # Results are spooled to a temporary file as the files finish (the rules and the
+        # invocation, written before them, are known only at the end): memory is bounded by
+        # the largest file's findings, not the run's.
+        self.spool = None
+        self.results = None
         self.notifications: list[dict] = []
         self._seen: Counter[str] = Counter()
 
@@ -136,8 +140,15 @@ class SarifReporter:
             self.notifications.append({"level": "error", "message": {"text": e.message},
                                        "locations": [location]})
             return
+        if self.results is None:
+            import tempfile
+
+            from .json import StreamedArray
+
+            self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish
+            self.results = StreamedArray(self.spool, 3)
         for d in result.diagnostics:
-            self.results.append(self.result(d, _line_of(result.source, d.line)))
+            self.results.add(self.result(d, _line_of(result.source, d.line)))
 
     def result(self, d, line_text: str | None = None) -> dict:
         uri = artifact_uri(d.path, self.root)
@@ -189,7 +200,19 @@ class SarifReporter:
             "invocations": [invocation],
             "originalUriBaseIds": {SRCROOT: {"uri": self.root.as_uri() + "/"}},
             "columnKind": "unicodeCodePoints",
-            "results": self.results,
+            "results": [],
         }
         log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-        self.stream.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+        head = json.dumps(log, indent=2, ensure_ascii=False)
+        cut = head.rindex('"results": []') + len('"results": [')
+        self.stream.write(head[:cut])
+        if self.results is not None and self.results.count:
+            self.results.close()
+            self.spool.seek(0)
+            while chunk := self.spool.read(1 << 16):
+                self.stream.write(chunk)
+        else:
+            self.stream.write("]")
+        if self.spool is not None:
+            self.spool.close()
+        self.stream.write(head[cut + 1:] + "\n")

@@ -45,8 +45,12 @@ _HOW = {"resolved": "read as", "declared": "declared as", "established": "read a
 
 
 def text_lines(record: dict, glossary: Glossary, reasons: int = 4) -> list[str]:
-    """A use in words a writer reads: the sense by its label, how sure, and why."""
-    where = f"{record['path']}:{record['line']}:{record['column']}: '{record['match']}'"
+    """A use in words a writer reads: the sense by its label, how sure, and why (terminal
+    control characters shown escaped, never obeyed)."""
+    from .text import visible
+
+    where = visible(f"{record['path']}:{record['line']}:{record['column']}: "
+                    f"'{record['match']}'")
     status = record["status"]
     if status == "ambiguous":
         shown = [_label(glossary, record["term"], s) for s in record["candidates"][:3]]
@@ -62,4 +66,4 @@ def text_lines(record: dict, glossary: Glossary, reasons: int = 4) -> list[str]:
             head += f" ({round(record['confidence'] * 100)}% sure)"
         if status == "inconsistent":
             head += ", not the sense the document set"
-    return [head] + [f"    because: {why}" for why in record["evidence"][:reasons]]
+    return [head] + [f"    because: {visible(why)}" for why in record["evidence"][:reasons]]

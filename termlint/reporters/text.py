@@ -10,6 +10,17 @@ from ..model import Diagnostic, Summary
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
+#: Characters a terminal acts on instead of showing: C0 controls but tab, DEL, C1 controls,
+#: and the line and paragraph separators. A document line holding ESC ] 0 ; … BEL set the
+#: window title, ESC ] 52 wrote the clipboard; a file name with a newline split the output.
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c != 0x09}
+_CONTROLS.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def visible(text: str) -> str:
+    """``text`` with every terminal control character written as an escape (``\\x1b``)."""
+    return text.translate(_CONTROLS) if not text.isprintable() else text
+
 
 def underline(line: str, column: int, length: int) -> str:
     """Spaces up to ``column`` (tabs kept, wide characters doubled), then carets."""
@@ -17,6 +28,8 @@ def underline(line: str, column: int, length: int) -> str:
     for ch in line[: column - 1]:
         if ch == "\t":
             pad.append("\t")
+        elif ord(ch) in _CONTROLS:
+            pad.append(" " * len(_CONTROLS[ord(ch)]))  # shown escaped: as wide as its escape
         elif unicodedata.combining(ch):
             continue
         else:
@@ -37,7 +50,7 @@ class TextReporter:
         return click.style(text, **kw) if self.color is not False else text
 
     def error(self, error) -> None:
-        self._echo(self._style(f"{error}", fg="red", bold=True))
+        self._echo(self._style(visible(f"{error}"), fg="red", bold=True))
 
     def file(self, result) -> None:
         if result.error is not None:
@@ -47,9 +60,9 @@ class TextReporter:
             self.diagnostic(diag, result.source)
 
     def diagnostic(self, diag: Diagnostic, source) -> None:
-        where = self._style(f"{diag.path}:{diag.line}:{diag.column}:", bold=True)
+        where = self._style(f"{visible(diag.path)}:{diag.line}:{diag.column}:", bold=True)
         level = self._style(diag.severity, fg=COLOURS.get(diag.severity), bold=True)
-        self._echo(f"{where} {level} [{diag.rule}] {diag.message}")
+        self._echo(f"{where} {level} [{diag.rule}] {visible(diag.message)}")
         if self.quiet:
             return
         if source is not None:
@@ -57,16 +70,16 @@ class TextReporter:
             length = diag.end_column - diag.column if diag.end_line == diag.line else \
                 len(line) - diag.column + 1
             gutter = f"{diag.line:>5} | "
-            self._echo(f"{gutter}{line}")
+            self._echo(f"{gutter}{visible(line)}")
             self._echo(" " * (len(gutter) - 2) + "| " + self._style(
                 underline(line, diag.column, length), fg=COLOURS.get(diag.severity)))
         for s in diag.suggestions:
-            self._echo(f"      = {self._style('try', fg='green')}: {s.text}  "
-                       f"({s.sense})")
+            self._echo(f"      = {self._style('try', fg='green')}: {visible(s.text)}  "
+                       f"({visible(s.sense)})")
         if diag.help:
-            self._echo(f"      = help: {diag.help}")
+            self._echo(f"      = help: {visible(diag.help)}")
         if diag.url:
-            self._echo(f"      = see: {diag.url}")
+            self._echo(f"      = see: {visible(diag.url)}")
         self._echo()
 
     def finish(self, summary: Summary) -> None:

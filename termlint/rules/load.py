@@ -48,8 +48,24 @@ def load_rules(dirs: list[Path] | None = None, use_cache: bool = True) -> dict[s
     """Load every rule folder (termlint's own by default); problems raise DataErrors."""
     dirs = [bundled_dir("rules")] if dirs is None else list(dirs)
     files = [p for folder in dirs for p in yaml_files(folder)]
-    raw, _ = cached_raw("rules", files, lambda: _load_raw(files), use_cache)
+    raw, _ = cached_raw("rules", files, lambda: _load_raw(files), use_cache,
+                        valid=lambda raw: _plausible_rules(raw, len(files)))
     return {r["id"]: Rule(**r) for r in raw}
+
+
+_RULE_TYPES = {"id": str, "kind": str, "severity": str, "message": str, "doc": dict,
+               "code": str, "terms": list, "options": dict, "path": str}
+
+
+def _plausible_rules(raw: Any, files: int) -> bool:
+    """A cached rule list of the shape :func:`_load_raw` makes: one rule per file."""
+    from .kinds import AFTER_SUPPRESSION, KINDS
+
+    return isinstance(raw, list) and len(raw) == files and all(
+        isinstance(r, dict) and set(r) == set(_RULE_TYPES)
+        and all(isinstance(r[k], t) for k, t in _RULE_TYPES.items())
+        and r["severity"] in SEVERITIES and (r["kind"] in KINDS or r["kind"] in AFTER_SUPPRESSION)
+        for r in raw)
 
 
 def _load_raw(files: list[Path]) -> list[dict]:

@@ -87,11 +87,15 @@ class DocumentView:
     definitional: set[int] = field(default_factory=set)  # indexes of defining occurrences
     document_scope: set[int] = field(default_factory=set)  # definitions that govern the document
     exclude: frozenset[str] = frozenset()  # kinds left out (ablation in training only)
+    #: occurrence → its index, by identity (records with equal fields are still two uses)
+    position: dict[int, int] = field(default_factory=dict)
+    _totals: tuple | None = None  # per term: first-pass sums over uses (see other_uses)
 
     @classmethod
     def build(cls, doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary,
               occurrences: list[Occurrence]) -> DocumentView:
         view = cls(doc, analyses, glossary, occurrences)
+        view.position = {id(o): i for i, o in enumerate(occurrences)}
         view.links = link_cues(doc, glossary, [i for i, a in enumerate(analyses) if a.sentences])
         view.ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
         view.human_in_doc = sum(len(a.human_tokens) for a in analyses)
@@ -320,21 +324,35 @@ def mention_shape(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[E
 # -- document-reading providers: the first-pass reading of the other uses ---------------------
 
 
+def _first_pass_totals(view: DocumentView):
+    """Per term: the sum of the first-pass probabilities of its uses (mentions left out), and
+    how many uses that is — computed once per first pass, so reading every use's neighbours is
+    linear in the uses, not quadratic."""
+    key = (id(view.first_pass), len(view.first_pass))
+    if view._totals is None or view._totals[0] != key:
+        sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        counts: dict[str, int] = defaultdict(int)
+        for i, probs in view.first_pass.items():
+            other = view.occurrences[i]
+            if other.mention:
+                continue
+            counts[other.term_id] += 1
+            for sense_id, p in probs.items():
+                sums[other.term_id][sense_id] += p
+        view._totals = (key, sums, counts)
+    return view._totals[1], view._totals[2]
+
+
 def other_uses(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
     """How the document's other uses of the term read, by the first pass (mean probability)."""
-    me = view.occurrences.index(occ) if occ in view.occurrences else -1
-    mass: dict[str, float] = defaultdict(float)
-    n = 0
-    for i, other in enumerate(view.occurrences):
-        if i == me or other.term_id != term.id or other.mention or i not in view.first_pass:
-            continue
-        n += 1
-        for sense_id, p in view.first_pass[i].items():
-            mass[sense_id] += p
-    if not n:
+    sums, counts = _first_pass_totals(view)
+    me = view.position.get(id(occ), -1)
+    own = view.first_pass.get(me) if not occ.mention else None
+    n = counts.get(term.id, 0) - (1 if own is not None else 0)
+    if n <= 0:
         return
-    for sense_id, value in mass.items():
-        share = value / n
+    for sense_id, value in sums.get(term.id, {}).items():
+        share = (value - (own.get(sense_id, 0.0) if own else 0.0)) / n
         if share >= 0.05:
             yield Evidence(EvidenceKind.OTHER_USES, sense_id, share,
                            f"the document's other uses read so ({round(share * 100)}%)",
@@ -344,7 +362,7 @@ def other_uses(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evid
 def definitions(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
     """The author's own definition of the term elsewhere in the document, read as the nearest
     glossary sense (its first-pass reading)."""
-    me = view.occurrences.index(occ) if occ in view.occurrences else -1
+    me = view.position.get(id(occ), -1)
     for i in sorted(view.definitional):
         other = view.occurrences[i]
         if i == me or other.term_id != term.id or i not in view.first_pass:

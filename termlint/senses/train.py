@@ -133,7 +133,7 @@ def fill_first_pass(docs: list[PreparedDocument], model_for_doc) -> None:
     """Set each document's first-pass readings with the model ``model_for_doc(doc)``."""
     for d in docs:
         model = model_for_doc(d)
-        d.view.first_pass.clear()
+        d.view.first_pass = {}  # a new pass: a new dict (see evidence._first_pass_totals)
         for i in d.readable:
             occ = d.view.occurrences[i]
             term = d.view.glossary.terms[occ.term_id]

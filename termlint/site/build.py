@@ -13,6 +13,7 @@ input always gives the same bytes (no timestamps, sorted iteration).
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from importlib import resources
@@ -384,12 +385,61 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
     for name in ASSETS:
         pages[name] = static.joinpath(name).read_text(encoding="utf-8")
 
-    written = []
-    for name in sorted(pages):
-        path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pages[name].encode("utf-8"))
-        written.append(path)
+    return write_pages(out_dir, pages)
+
+
+def write_pages(out_dir: Path, pages: dict[str, str]) -> list[Path]:
+    """Write the pages into ``out_dir`` so that a failure leaves the old site whole.
+
+    Everything is checked first (``out_dir`` is a folder or missing; no folder sits at a
+    page's name; no subfolder is a link), then every page is written into a temporary folder
+    inside ``out_dir`` and renamed into place. A rename replaces a symbolic link at a page's
+    name rather than writing through it, so nothing outside ``out_dir`` is ever written.
+    Files termlint does not write are left alone. Any failure is a TermlintError (exit 2).
+    """
+    import shutil
+    import tempfile
+
+    from ..errors import shorten
+
+    def fail(message: str, where: Path) -> TermlintError:
+        return TermlintError(f"cannot build the site: {message}", shorten(str(where), 300))
+
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise fail("--out is a file, not a folder", out_dir)
+        if out_dir.is_symlink() and not out_dir.exists():
+            raise fail("--out is a broken symbolic link", out_dir)
+        for name in pages:
+            path = out_dir / name
+            for folder in list(reversed(path.relative_to(out_dir).parents))[1:]:
+                sub = out_dir / folder
+                if sub.is_symlink():
+                    raise fail("a symbolic link is where a folder of the site goes; "
+                               "not written through", sub)
+                if sub.exists() and not sub.is_dir():
+                    raise fail("a file is where a folder of the site goes", sub)
+            if path.is_dir() and not path.is_symlink():
+                raise fail("a folder is where a page of the site goes", path)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".termlint-build-", dir=out_dir))
+    except OSError as exc:
+        raise fail(exc.strerror or str(exc), Path(exc.filename or out_dir)) from None
+    try:
+        for name, text in pages.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+        written = []
+        for name in sorted(pages):
+            target = out_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, target)
+            written.append(target)
+    except OSError as exc:
+        raise fail(exc.strerror or str(exc), Path(exc.filename or out_dir)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return written
 
 
