@@ -44,15 +44,30 @@ for line in sys.stdin:
 def read_with(checkout: Path, items) -> dict[str, list]:
     env = dict(os.environ, PYTHONPATH=str(checkout), TERMLINT_NO_CACHE="1")
     payload = "".join(json.dumps({"id": i.id, "text": i.text}) + "\n" for i in items)
-    out = subprocess.run([sys.executable, "-c", _READER], input=payload, capture_output=True,
-                         text=True, env=env, check=True, cwd=checkout).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _READER],
+        input=payload,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=checkout,
+    ).stdout
     return {row["id"]: row["occurrences"] for row in map(json.loads, out.splitlines())}
 
 
 class _Occ:
     def __init__(self, row):
-        (self.term_id, self.start, self.end, self.status, self.sense, self.flagged,
-         self.mention, self.match) = row
+        (
+            self.term_id,
+            self.start,
+            self.end,
+            self.status,
+            self.sense,
+            self.flagged,
+            self.mention,
+            self.match,
+        ) = row
 
 
 def score(items, readings, glossary):
@@ -71,8 +86,15 @@ def score(items, readings, glossary):
             for b in extra:
                 _extra(scores, item.id, occs[b], occs[b].flagged)
             for b, label, a in pairs:
-                _score_pair(scores, item.id, item.expect[a]["term"], label, occs[b],
-                            occs[b].flagged, glossary)
+                _score_pair(
+                    scores,
+                    item.id,
+                    item.expect[a]["term"],
+                    label,
+                    occs[b],
+                    occs[b].flagged,
+                    glossary,
+                )
             continue
         by_start = {o.start: o for o in occs}
         for n, use in enumerate(item.uses):
@@ -84,8 +106,9 @@ def score(items, readings, glossary):
                 _missing(scores, item.id, use["term"], label, n)
                 continue
             if item.kind == "document":
-                scores.document_false_flags += occ.flagged and label != "ambiguous" and \
-                    not label.startswith("disputed")
+                scores.document_false_flags += (
+                    occ.flagged and label != "ambiguous" and not label.startswith("disputed")
+                )
             _score_pair(scores, item.id, use["term"], label, occ, occ.flagged, glossary)
         if item.kind == "document":
             scores.document_words += len(item.text.split())
@@ -95,9 +118,11 @@ def score(items, readings, glossary):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("old", type=Path, help="a checkout of the old version")
-    parser.add_argument("--splits", default=",".join([f"v1:{s}" for s in V1_SPLITS]
-                                                     + [f"v2:{s}" for s in V2_SPLITS[1:]]),
-                        help="comma-separated v1:SPLIT / v2:SPLIT")
+    parser.add_argument(
+        "--splits",
+        default=",".join([f"v1:{s}" for s in V1_SPLITS] + [f"v2:{s}" for s in V2_SPLITS[1:]]),
+        help="comma-separated v1:SPLIT / v2:SPLIT",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from termlint.evaluation.corpus import LABELLED, load_corpus, load_v1
@@ -118,8 +143,11 @@ def main() -> int:
         for label, checkout in (("hand-tuned", args.old), ("learned", REPO)):
             s = score(items, read_with(checkout, items), glossary)
             per_k = f"{s.false_flags_per_1000_words:.2f}" if s.document_words else "–"
-            print(f"| {name} | {label} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | "
-                  f"{s.sense_accuracy:.3f} | {per_k} |", flush=True)
+            print(
+                f"| {name} | {label} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | "
+                f"{s.sense_accuracy:.3f} | {per_k} |",
+                flush=True,
+            )
     return 0
 
 

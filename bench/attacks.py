@@ -36,8 +36,9 @@ def tl(*args, cwd, env=None, drop=False, timeout=120, stdout=subprocess.PIPE, **
     if drop and ROOT_USER:
         cmd = DROP + cmd
     try:
-        p = subprocess.run(cmd, cwd=cwd, env=e, stdout=stdout, stderr=subprocess.PIPE,
-                           timeout=timeout, **kw)
+        p = subprocess.run(
+            cmd, cwd=cwd, env=e, stdout=stdout, stderr=subprocess.PIPE, timeout=timeout, **kw
+        )
     except subprocess.TimeoutExpired:
         return None
     p.out = (p.stdout or b"").decode("utf-8", "replace")
@@ -59,9 +60,11 @@ def case(defect: str, name: str):
         finally:
             subprocess.run(["rm", "-rf", str(work), str(env_cache)], check=False)
         RESULTS.append((defect, name, bool(ok), why))
-        print(f"{defect:4} {'ok  ' if ok else 'FAIL'} {name}{'' if ok else ' — ' + why}",
-              flush=True)
+        print(
+            f"{defect:4} {'ok  ' if ok else 'FAIL'} {name}{'' if ok else ' — ' + why}", flush=True
+        )
         return fn
+
     return wrap
 
 
@@ -71,6 +74,7 @@ def clean(p) -> bool:
 
 # -- D1 -------------------------------------------------------------------------------------
 
+
 @case("D1", "TERMLINT_CACHE_DIR=. keeps package.json and tsconfig.json 40 days old")
 def _(w):
     for n in ("package.json", "tsconfig.json"):
@@ -79,11 +83,13 @@ def _(w):
         os.utime(w / n, (t, t))
     (w / "small.md").write_text(AMB)
     p = tl("check", "small.md", cwd=w, env={"TERMLINT_CACHE_DIR": "."})
-    return clean(p) and p.returncode == 1 and (w / "package.json").exists() and \
-        (w / "tsconfig.json").exists(), p.err[-200:] if p else "timeout"
+    return clean(p) and p.returncode == 1 and (w / "package.json").exists() and (
+        w / "tsconfig.json"
+    ).exists(), p.err[-200:] if p else "timeout"
 
 
 # -- D2 -------------------------------------------------------------------------------------
+
 
 def bomb(depth, use="termlint: {senses: {scheming: *%s}}"):
     names = "abcdefghijkl"[:depth]
@@ -93,14 +99,16 @@ def bomb(depth, use="termlint: {senses: {scheming: *%s}}"):
 
 
 for _depth in (7, 8, 9):
+
     @case("D2", f"alias bomb depth {_depth} as a sense value")
     def _(w, depth=_depth):
         (w / "b.md").write_text(bomb(depth))
         start = time.time()
         p = tl("check", "b.md", cwd=w, timeout=60)
         took = time.time() - start
-        return clean(p) and p.returncode == 2 and len(p.all) < 2000 and took < 20, \
-            f"{took:.1f}s" if p else "timeout"
+        return clean(p) and p.returncode == 2 and len(
+            p.all
+        ) < 2000 and took < 20, f"{took:.1f}s" if p else "timeout"
 
 
 @case("D2", "alias bomb in an unused key")
@@ -113,6 +121,7 @@ def _(w):
 # -- D6–D8, D18, D21 --------------------------------------------------------------------
 
 for _mode, _where in ((0o000, "sub"), (0o000, "top"), (0o311, "sub")):
+
     @case("D6", f"folder mode {_mode:o} ({_where}) is reported, exit 2")
     def _(w, mode=_mode, where=_where):
         (w / "t" / "secret").mkdir(parents=True)
@@ -123,8 +132,9 @@ for _mode, _where in ((0o000, "sub"), (0o000, "top"), (0o311, "sub")):
             p = tl("check", "t", cwd=w, drop=True)
         finally:
             target.chmod(0o755)
-        return clean(p) and p.returncode == 2 and "cannot read folder" in p.all, \
-            p.all[-200:] if p else "timeout"
+        return clean(p) and p.returncode == 2 and "cannot read folder" in p.all, p.all[
+            -200:
+        ] if p else "timeout"
 
 
 @case("D7", "exclude archive/** with a named file, --force-exclude (the hook)")
@@ -158,8 +168,9 @@ def _(w):
 @case("D8", "check /dev/zero is refused")
 def _(w):
     p = tl("check", "/dev/zero", cwd=w, timeout=20)
-    return clean(p) and p.returncode == 2 and "character device" in p.all, \
-        "hung" if p is None else p.all[-200:]
+    return clean(
+        p
+    ) and p.returncode == 2 and "character device" in p.all, "hung" if p is None else p.all[-200:]
 
 
 @case("D18", "folders 1000 deep")
@@ -178,8 +189,12 @@ def _(w):
 def _(w):
     gone = w / "gone"
     gone.mkdir()
-    p = subprocess.run(f"cd {gone} && rmdir {gone} && {sys.executable} -m termlint check",
-                       shell=True, capture_output=True, text=True)
+    p = subprocess.run(
+        f"cd {gone} && rmdir {gone} && {sys.executable} -m termlint check",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
     return "Traceback" not in p.stderr and p.returncode == 2, p.stderr[-200:]
 
 
@@ -199,15 +214,24 @@ def _(w):
 
 # -- D9, D10, D20: cache --------------------------------------------------------------------
 
+
 def warm(w):
     (w / "a.md").write_text(AMB)
     first = tl("check", "a.md", "--format", "json", cwd=w)
     return Path(os.environ["TERMLINT_CACHE_DIR"]), first
 
 
-for _kind, _content in (("rules", "[]"), ("rules", "{}"), ("rules", "null"), ("rules", '"x"'),
-                        ("config", "[]"), ("config", "null"), ("config", '"x"'),
-                        ("config", '{"fail_on": "bogus"}')):
+for _kind, _content in (
+    ("rules", "[]"),
+    ("rules", "{}"),
+    ("rules", "null"),
+    ("rules", '"x"'),
+    ("config", "[]"),
+    ("config", "null"),
+    ("config", '"x"'),
+    ("config", '{"fail_on": "bogus"}'),
+):
+
     @case("D9", f"{_kind} cache set to {_content}")
     def _(w, kind=_kind, content=_content):
         (w / ".termlint.yaml").write_text("fail_on: warning\n")
@@ -219,6 +243,7 @@ for _kind, _content in (("rules", "[]"), ("rules", "{}"), ("rules", "null"), ("r
 
 
 for _edit in ("diagnostics []", "line 99999", "severity bogus"):
+
     @case("D9", f"result entry with {_edit}")
     def _(w, edit=_edit):
         cache, first = warm(w)
@@ -243,6 +268,7 @@ for _edit in ("diagnostics []", "line 99999", "severity bogus"):
 
 
 for _mode in (0o000, 0o600):
+
     @case("D10", f"cache folder mode {_mode:o}")
     def _(w, mode=_mode):
         cache, _ = warm(w)
@@ -251,8 +277,9 @@ for _mode in (0o000, 0o600):
             ps = [tl(*a, cwd=w, drop=True) for a in (("check", "a.md"), ("glossary", "list"))]
         finally:
             cache.chmod(0o700)
-        return all(clean(p) for p in ps) and ps[0].returncode == 1 and \
-            ps[1].returncode == 0 and "without the cache" in ps[0].err, ps[0].all[-200:]
+        return all(clean(p) for p in ps) and ps[0].returncode == 1 and ps[
+            1
+        ].returncode == 0 and "without the cache" in ps[0].err, ps[0].all[-200:]
 
 
 @case("D20", "relative XDG_CACHE_HOME is ignored")
@@ -260,18 +287,27 @@ def _(w):
     home = w / "home"
     home.mkdir()
     (w / "a.md").write_text(AMB)
-    p = tl("check", "a.md", cwd=w, env={"TERMLINT_CACHE_DIR": None, "XDG_CACHE_HOME": "rel",
-                                         "HOME": str(home)})
-    return clean(p) and not (w / "rel").exists() and \
-        (home / ".cache" / "termlint").is_dir(), p.all[-200:]
+    p = tl(
+        "check",
+        "a.md",
+        cwd=w,
+        env={"TERMLINT_CACHE_DIR": None, "XDG_CACHE_HOME": "rel", "HOME": str(home)},
+    )
+    return clean(p) and not (w / "rel").exists() and (home / ".cache" / "termlint").is_dir(), p.all[
+        -200:
+    ]
 
 
 @case("D20", "HOME=/nonexistent/x creates nothing")
 def _(w):
     (w / "a.md").write_text(AMB)
     ghost = w / "nonexistent" / "x"
-    p = tl("check", "a.md", cwd=w, env={"TERMLINT_CACHE_DIR": None, "XDG_CACHE_HOME": None,
-                                         "HOME": str(ghost)})
+    p = tl(
+        "check",
+        "a.md",
+        cwd=w,
+        env={"TERMLINT_CACHE_DIR": None, "XDG_CACHE_HOME": None, "HOME": str(ghost)},
+    )
     return clean(p) and p.returncode == 1 and not (w / "nonexistent").exists(), p.all[-200:]
 
 
@@ -283,11 +319,13 @@ def _(w):
 
 # -- D11–D17 ----------------------------------------------------------------------------
 
+
 @case("D11", "CR-only line endings: 4 warnings on lines 1, 3, 5, 7")
 def _(w):
     (w / "cr.md").write_bytes(b"We think scheming is bad.\r\r" * 4)
     p = tl("check", "cr.md", "-q", cwd=w)
     return clean(p) and all(f"cr.md:{n}:10: warning" in p.out for n in (1, 3, 5, 7)), p.out
+
 
 FIX = ("fix", "--sense", "scheming=worst-case-model")
 
@@ -317,18 +355,23 @@ def _(w):
 
 
 for _args in (("check", "clean.md"), ("check", "a.md"), ("senses", "a.md")):
+
     @case("D13", f"{' '.join(_args)} with stdout closed")
     def _(w, args=_args):
         (w / "clean.md").write_text("Nothing.\n")
         (w / "a.md").write_text(AMB)
-        p = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m",
-                            "termlint", *args], cwd=w, stderr=subprocess.PIPE)
+        p = subprocess.run(
+            ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "termlint", *args],
+            cwd=w,
+            stderr=subprocess.PIPE,
+        )
         p.out, p.err = "", p.stderr.decode("utf-8", "replace")
         p.all = p.err
         return clean(p) and p.returncode == 2 and len(p.err.strip().splitlines()) == 1, p.err
 
 
 for _args in (("check", "a.md"), ("check", "a.md", "--format", "json"), ("glossary", "list")):
+
     @case("D13", f"{' '.join(_args)} > /dev/full")
     def _(w, args=_args):
         (w / "a.md").write_text(AMB)
@@ -364,8 +407,9 @@ def _(w):
     before = (w / "site" / "index.html").read_bytes()
     (w / "site" / "index.html").write_bytes(b"old")
     p = tl("glossary", "build", "--out", "site", cwd=w)
-    return clean(p) and p.returncode == 2 and \
-        (w / "site" / "index.html").read_bytes() == b"old" and before, p.all
+    return clean(p) and p.returncode == 2 and (
+        w / "site" / "index.html"
+    ).read_bytes() == b"old" and before, p.all
 
 
 @case("D14", "--out is a regular file")
@@ -387,22 +431,28 @@ def _(w):
 
 
 for _color in ("--color", "--no-color"):
+
     @case("D15", f"OSC title and CSI clear in an excerpt ({_color})")
     def _(w, color=_color):
         (w / "esc.md").write_text("We worry \x1b]0;PWNED\x07 that \x1b[2J scheming is bad.\n")
         p = tl("check", "esc.md", color, cwd=w)
-        return clean(p) and "\x07" not in p.out and "\x1b]" not in p.out and \
-            "\x1b[2J" not in p.out, repr(p.out[:200])
+        return clean(
+            p
+        ) and "\x07" not in p.out and "\x1b]" not in p.out and "\x1b[2J" not in p.out, repr(
+            p.out[:200]
+        )
 
 
-for _item in ("- {split: dev, text: x, expect: []}",
-              "- {id: a, split: dev, text: x, expect: [{term: scheming, label: [x]}]}",
-              "- {id: a, split: dev, text: x, expect: [{term: scheming, label: {a: b}}]}",
-              "- {id: a, split: dev, text: x, expect: [{term: [x], label: ambiguous}]}",
-              "- {id: a, split: [dev], text: x, expect: []}",
-              "- {id: a, split: 1, text: x, expect: []}\n- {id: b, split: x, text: x, "
-              "expect: []}",
-              "- {id: a, split: dev, text: x, expect: [{term: scheming, label: plotting}]}"):
+for _item in (
+    "- {split: dev, text: x, expect: []}",
+    "- {id: a, split: dev, text: x, expect: [{term: scheming, label: [x]}]}",
+    "- {id: a, split: dev, text: x, expect: [{term: scheming, label: {a: b}}]}",
+    "- {id: a, split: dev, text: x, expect: [{term: [x], label: ambiguous}]}",
+    "- {id: a, split: [dev], text: x, expect: []}",
+    "- {id: a, split: 1, text: x, expect: []}\n- {id: b, split: x, text: x, expect: []}",
+    "- {id: a, split: dev, text: x, expect: [{term: scheming, label: plotting}]}",
+):
+
     @case("D16", f"evaluate: {_item[:60]}")
     def _(w, item=_item):
         (w / "set").mkdir()
@@ -412,28 +462,36 @@ for _item in ("- {split: dev, text: x, expect: []}",
 
 
 for _group in (True, False):
+
     @case("D17", f"SIGINT to the {'process group' if _group else 'main process'}: exit 130")
     def _(w, group=_group):
         (w / "big.md").write_text("We should worry that scheming will emerge.\n\n" * 20000)
-        proc = subprocess.Popen([sys.executable, "-m", "termlint", "check", ".", "-j2"], cwd=w,
-                                env={**os.environ, "TERMLINT_NO_CACHE": "1"},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "termlint", "check", ".", "-j2"],
+            cwd=w,
+            env={**os.environ, "TERMLINT_NO_CACHE": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         time.sleep(3)
         if group:
             os.killpg(proc.pid, signal.SIGINT)
         else:
             proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
-        return proc.returncode == 130 and b"Traceback" not in err and \
-            b"ForkPoolWorker" not in err, f"{proc.returncode} {err[-200:]!r}"
+        return (
+            proc.returncode == 130 and b"Traceback" not in err and b"ForkPoolWorker" not in err,
+            f"{proc.returncode} {err[-200:]!r}",
+        )
 
 
 @case("D17", "a killed fix's temp file is cleaned up by the next fix")
 def _(w):
     (w / "a.md").write_text(AMB)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     (w / f".a.md.{dead}.abcdefgh.termlint.tmp").write_text("half")
     p = tl(*FIX, "a.md", cwd=w)
     return clean(p) and not list(w.glob(".*.termlint.tmp")), p.all
@@ -441,15 +499,19 @@ def _(w):
 
 # -- D19, D22, D23 --------------------------------------------------------------------------
 
-TERM = ("id: extra\nterm: extra\nsummary: s\nforms: [{forms}]\nfeatures: [{features}]\n"
-        "senses:\n  - {{id: a, label: A, definition: d{a}}}\n"
-        "  - {{id: b, label: B, definition: d{b}}}\n")
-for _name, _fields in (("broader cycle a->b->a", {"a": ", broader: b", "b": ", broader: a"}),
-                       ("broader self-reference", {"a": ", broader: a"}),
-                       ("duplicate feature ids",
-                        {"features": "{id: f, label: F}, {id: f, label: G}"}),
-                       ("punctuation-only form", {"forms": "extra, '|'"}),
-                       ("user form shadowed by the bundled term", {"forms": "extra, scheming"})):
+TERM = (
+    "id: extra\nterm: extra\nsummary: s\nforms: [{forms}]\nfeatures: [{features}]\n"
+    "senses:\n  - {{id: a, label: A, definition: d{a}}}\n"
+    "  - {{id: b, label: B, definition: d{b}}}\n"
+)
+for _name, _fields in (
+    ("broader cycle a->b->a", {"a": ", broader: b", "b": ", broader: a"}),
+    ("broader self-reference", {"a": ", broader: a"}),
+    ("duplicate feature ids", {"features": "{id: f, label: F}, {id: f, label: G}"}),
+    ("punctuation-only form", {"forms": "extra, '|'"}),
+    ("user form shadowed by the bundled term", {"forms": "extra, scheming"}),
+):
+
     @case("D19", f"glossary check: {_name}")
     def _(w, fields=_fields, name=_name):
         values = {"forms": "extra", "features": "", "a": "", "b": ""} | fields

@@ -40,16 +40,18 @@ for p in sorted(pathlib.Path(sys.argv[1]).glob("*.md")):
 """
 
 
-def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None,
-        ok=(0, 1)) -> tuple[float, int]:
+def run(
+    cmd: list[str], env: dict | None = None, cwd: Path | None = None, ok=(0, 1)
+) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one child process.
 
     ``ok`` is the exit codes that mean the tool ran; None accepts any (peers exit with the
     number of problems found), but never a death by signal.
     """
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env, cwd=cwd)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -91,15 +93,30 @@ def install_peers(skip: bool) -> dict[str, list[str]]:
     venv = root / "venv"
     if not (venv / "bin" / "proselint").exists():
         subprocess.run([PY, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "proselint"], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", "proselint"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     if (venv / "bin" / "proselint").exists():
         peers["proselint"] = [str(venv / "bin" / "proselint"), "check"]
     if shutil.which("npm") and shutil.which("node"):
         node_bin = root / "node" / "node_modules" / ".bin"
         if not (node_bin / "alex").exists():
-            subprocess.run(["npm", "install", "--silent", "--prefix", str(root / "node"),
-                            "alex", "write-good"], check=False, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    "npm",
+                    "install",
+                    "--silent",
+                    "--prefix",
+                    str(root / "node"),
+                    "alex",
+                    "write-good",
+                ],
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
         if (node_bin / "alex").exists():
             peers["alex"] = [str(node_bin / "alex")]
         if (node_bin / "write-good").exists():
@@ -122,8 +139,10 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return (f"{cpu}, {len(os.sched_getaffinity(0))} cores{mem}; Python "
-            f"{platform.python_version()}; {platform.system()} {platform.release()}")
+    return (
+        f"{cpu}, {len(os.sched_getaffinity(0))} cores{mem}; Python "
+        f"{platform.python_version()}; {platform.system()} {platform.release()}"
+    )
 
 
 def main() -> int:
@@ -131,8 +150,12 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="200k words, no peers")
     parser.add_argument("--no-peers", action="store_true")
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="rounds of the throughput runs, best of N for the cold starts")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="rounds of the throughput runs, best of N for the cold starts",
+    )
     parser.add_argument("--write", type=Path, help="also write the report to this file")
     args = parser.parse_args()
     if args.quick:
@@ -176,32 +199,60 @@ def main() -> int:
             rounds[jobs].append(run(termlint_cmd(str(corpus), "--jobs", jobs), env=env))
     floor_t = min(t for t, _ in rounds["floor"])
     floor_m = max(m for _, m in rounds["floor"])
-    rows.append(("markdown-it-py parse only (the floor)", f"{floor_t:.2f} s",
-                 f"{total_words / floor_t:,.0f} words/s", f"{floor_m / 1024:.0f} MiB"))
+    rows.append(
+        (
+            "markdown-it-py parse only (the floor)",
+            f"{floor_t:.2f} s",
+            f"{total_words / floor_t:,.0f} words/s",
+            f"{floor_m / 1024:.0f} MiB",
+        )
+    )
     for jobs in ("1", "0"):
         t = min(t for t, _ in rounds[jobs])
         m = max(m for _, m in rounds[jobs])
         ratios = [f / r for (f, _), (r, _) in zip(rounds["floor"], rounds[jobs], strict=True)]
         seen["one job" if jobs == "1" else "auto"] = t
         seen[f"ratio {jobs}"] = statistics.median(ratios)
-        label = "termlint check, 1 job" if jobs == "1" else \
-            f"termlint check, --jobs auto ({len(os.sched_getaffinity(0))})"
-        rows.append((label, f"{t:.2f} s", f"{total_words / t:,.0f} words/s "
-                     f"({floor_t / t:.2f}× floor; median of rounds "
-                     f"{statistics.median(ratios):.2f}×)", f"{m / 1024:.0f} MiB"))
+        label = (
+            "termlint check, 1 job"
+            if jobs == "1"
+            else f"termlint check, --jobs auto ({len(os.sched_getaffinity(0))})"
+        )
+        rows.append(
+            (
+                label,
+                f"{t:.2f} s",
+                f"{total_words / t:,.0f} words/s "
+                f"({floor_t / t:.2f}× floor; median of rounds "
+                f"{statistics.median(ratios):.2f}×)",
+                f"{m / 1024:.0f} MiB",
+            )
+        )
     cache = OUT / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     run(termlint_cmd(str(corpus)), env=fresh_env(cache))
     t, m = best_of(args.repeat, termlint_cmd(str(corpus)), env=fresh_env(cache))
-    rows.append(("termlint check, second run (result cache)", f"{t:.2f} s",
-                 f"{total_words / t:,.0f} words/s", f"{m / 1024:.0f} MiB"))
+    rows.append(
+        (
+            "termlint check, second run (result cache)",
+            f"{t:.2f} s",
+            f"{total_words / t:,.0f} words/s",
+            f"{m / 1024:.0f} MiB",
+        )
+    )
 
     peers = install_peers(args.no_peers)
     if "proselint" in peers:
         t, m = best_of(1, [*peers["proselint"], str(corpus)], ok=None)
         seen["proselint"] = t
-        rows.append(("proselint check (same corpus)", f"{t:.2f} s",
-                     f"{total_words / t:,.0f} words/s", f"{m / 1024:.0f} MiB"))
+        rows.append(
+            (
+                "proselint check (same corpus)",
+                f"{t:.2f} s",
+                f"{total_words / t:,.0f} words/s",
+                f"{m / 1024:.0f} MiB",
+            )
+        )
 
     # Cold starts.
     cold = []
@@ -214,8 +265,13 @@ def main() -> int:
         # draft's cached result, so every run really lints it.
         shutil.rmtree(OUT / "cache-cold" / "results", ignore_errors=True)
         timings.append(run(termlint_cmd(str(draft)), env=fresh_env(OUT / "cache-cold")))
-    cold.append(("termlint check, 10k-word draft with terms (glossary cached, result not)",
-                 min(t for t, _ in timings), max(m for _, m in timings)))
+    cold.append(
+        (
+            "termlint check, 10k-word draft with terms (glossary cached, result not)",
+            min(t for t, _ in timings),
+            max(m for _, m in timings),
+        )
+    )
     seen["draft"] = min(t for t, _ in timings)
     t, m = best_of(args.repeat, [PY, "-c", "import spacy"])
     cold.append(('python -c "import spacy"', t, m))
@@ -236,31 +292,52 @@ def main() -> int:
         growth.append((words, m))
 
     today = datetime.date.today().isoformat()
-    lines = [f"# termlint benchmarks — {today}", "",
-             f"Machine: {machine()}.", "",
-             f"Corpus: {total_words:,} words, {size_mb:.1f} MB of generated alignment-style "
-             f"Markdown in {len(list(corpus.glob('*.md')))} files (bench/corpus.py: prose with "
-             "inline markup, lists, tables, code blocks, terms in about 3% of sentences).", "",
-             f"Command: `python bench/bench.py{' --quick' if args.quick else ''}` "
-             f"({args.repeat} rounds; times are the best of them).", "",
-             "The termlint rows without a cache hit measure a first check of the corpus: the "
-             "validated glossary is in the cache (it is written once per glossary change; "
-             "`--no-cache` re-validates it, about a quarter of a second more), no file's "
-             "result is.", "",
-             "## Throughput", "", "| run | wall time | throughput | peak memory |",
-             "|---|---|---|---|"]
+    lines = [
+        f"# termlint benchmarks — {today}",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Corpus: {total_words:,} words, {size_mb:.1f} MB of generated alignment-style "
+        f"Markdown in {len(list(corpus.glob('*.md')))} files (bench/corpus.py: prose with "
+        "inline markup, lists, tables, code blocks, terms in about 3% of sentences).",
+        "",
+        f"Command: `python bench/bench.py{' --quick' if args.quick else ''}` "
+        f"({args.repeat} rounds; times are the best of them).",
+        "",
+        "The termlint rows without a cache hit measure a first check of the corpus: the "
+        "validated glossary is in the cache (it is written once per glossary change; "
+        "`--no-cache` re-validates it, about a quarter of a second more), no file's "
+        "result is.",
+        "",
+        "## Throughput",
+        "",
+        "| run | wall time | throughput | peak memory |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     lines += ["", "## Cold start", "", "| command | wall time | peak memory |", "|---|---|---|"]
     lines += [f"| {a} | {t * 1000:.0f} ms | {m / 1024:.0f} MiB |" for a, t, m in cold]
-    lines += ["", "## Peak memory as the corpus grows (1 job)", "",
-              "| corpus | peak memory |", "|---|---|"]
+    lines += [
+        "",
+        "## Peak memory as the corpus grows (1 job)",
+        "",
+        "| corpus | peak memory |",
+        "|---|---|",
+    ]
     lines += [f"| {w:,} words | {m / 1024:.0f} MiB |" for w, m in growth]
     spread = statistics.pstdev([m for _, m in growth]) / 1024
     lines += ["", f"Spread of peak memory across corpus sizes: {spread:.1f} MiB."]
-    lines += ["", "## Against the targets (issue 6)", "", "| target | this run | |",
-              "|---|---|---|"]
-    lines += [f"| {a} | {b} | {'met' if ok else '**not met**'} |"
-              for a, b, ok in targets(seen, floor_t, growth, total_words)]
+    lines += [
+        "",
+        "## Against the targets (issue 6)",
+        "",
+        "| target | this run | |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {a} | {b} | {'met' if ok else '**not met**'} |"
+        for a, b, ok in targets(seen, floor_t, growth, total_words)
+    ]
     report = "\n".join(lines) + "\n"
     print(report)
     if args.write:
@@ -268,31 +345,47 @@ def main() -> int:
     return 0
 
 
-def targets(seen: dict[str, float], floor_t: float, growth: list[tuple[int, int]],
-            words: int):
+def targets(seen: dict[str, float], floor_t: float, growth: list[tuple[int, int]], words: int):
     """(target, measured, met?) for each of issue 6's targets that this run measured.
 
     The throughput targets are for a corpus of a million words or more: on a smaller one the
     fixed start-up (loading spaCy) weighs more than the parse it is compared with.
     """
     size = "" if words >= 1_000_000 else f" — on {words:,} words; the target is for 1M"
-    out = [("cold start, file with no glossary term ≤ 0.1 s",
-            f"{seen['no term'] * 1000:.0f} ms", seen["no term"] <= 0.1),
-           ("cold start, 10k-word draft ≤ `import spacy` + 0.2 s",
+    out = [
+        (
+            "cold start, file with no glossary term ≤ 0.1 s",
+            f"{seen['no term'] * 1000:.0f} ms",
+            seen["no term"] <= 0.1,
+        ),
+        (
+            "cold start, 10k-word draft ≤ `import spacy` + 0.2 s",
             f"{seen['draft'] * 1000:.0f} ms against {seen['import spacy'] * 1000:.0f} ms",
-            seen["draft"] <= seen["import spacy"] + 0.2),
-           ("whole run ≥ 0.7× the parse-only floor (`--jobs auto`; median of the rounds)",
+            seen["draft"] <= seen["import spacy"] + 0.2,
+        ),
+        (
+            "whole run ≥ 0.7× the parse-only floor (`--jobs auto`; median of the rounds)",
             f"{seen['ratio 0']:.2f}× (one job {seen['ratio 1']:.2f}×){size}",
-            seen["ratio 0"] >= 0.7)]
+            seen["ratio 0"] >= 0.7,
+        ),
+    ]
     if "proselint" in seen:
-        out.append(("corpus throughput ≥ 5× proselint's (`--jobs auto`)",
-                    f"{seen['proselint'] / seen['auto']:.1f}× (one job "
-                    f"{seen['proselint'] / seen['one job']:.1f}×){size}",
-                    seen["proselint"] / seen["auto"] >= 5))
+        out.append(
+            (
+                "corpus throughput ≥ 5× proselint's (`--jobs auto`)",
+                f"{seen['proselint'] / seen['auto']:.1f}× (one job "
+                f"{seen['proselint'] / seen['one job']:.1f}×){size}",
+                seen["proselint"] / seen["auto"] >= 5,
+            )
+        )
     peaks = [m for _, m in growth]
-    out.append(("peak memory flat as the corpus grows (within 10% from ¼ to the whole)",
-                f"{min(peaks) / 1024:.0f}–{max(peaks) / 1024:.0f} MiB",
-                max(peaks) <= 1.1 * min(peaks)))
+    out.append(
+        (
+            "peak memory flat as the corpus grows (within 10% from ¼ to the whole)",
+            f"{min(peaks) / 1024:.0f}–{max(peaks) / 1024:.0f} MiB",
+            max(peaks) <= 1.1 * min(peaks),
+        )
+    )
     return out
 
 

@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _corpus():
-    spec = importlib.util.spec_from_file_location("termlint_bench_corpus",
-                                                  ROOT / "bench" / "corpus.py")
+    spec = importlib.util.spec_from_file_location(
+        "termlint_bench_corpus", ROOT / "bench" / "corpus.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -33,8 +34,12 @@ def _check_in_subprocess(path: Path, cwd: Path) -> tuple[int, float, float, str]
     """Exit status, seconds and peak resident memory (MB) of `termlint check PATH`."""
     with (cwd / "stderr.txt").open("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "termlint", "check", "-q", "--no-cache",
-                                 str(path)], cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "termlint", "check", "-q", "--no-cache", str(path)],
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -62,11 +67,15 @@ def main() -> int:
         for name, path in (("10 MB", small), ("50 MB", big)):
             code, seconds, mb, err = _check_in_subprocess(path, folder)
             results[name] = (seconds, mb)
-            print(f"{name}: exit {code}, {seconds:.1f} s, peak {mb:.0f} MB" + (f"  {err}" if err
-                                                                              else ""))
+            print(
+                f"{name}: exit {code}, {seconds:.1f} s, peak {mb:.0f} MB"
+                + (f"  {err}" if err else "")
+            )
     ratio = results["50 MB"][0] / results["10 MB"][0]
-    print(f"time ratio 50/10 MB: {ratio:.2f} (target < 7); peak at 50 MB "
-          f"{results['50 MB'][1]:.0f} MB (target < 1024)")
+    print(
+        f"time ratio 50/10 MB: {ratio:.2f} (target < 7); peak at 50 MB "
+        f"{results['50 MB'][1]:.0f} MB (target < 1024)"
+    )
     return 0
 
 

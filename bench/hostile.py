@@ -39,12 +39,13 @@ def make_oneline(path: Path, size: int) -> None:
 def make_supp(path: Path, pairs: int) -> None:
     with path.open("w", encoding="utf-8") as f:
         for _ in range(pairs):
-            f.write("<!-- termlint-disable-next-line ambiguous-term -->\n"
-                    "We think scheming is bad.\n\n")
+            f.write(
+                "<!-- termlint-disable-next-line ambiguous-term -->\nWe think scheming is bad.\n\n"
+            )
 
 
 def make_dense(path: Path, size: int) -> None:
-    para = (SENTENCE + "Some say scheming is rare. Others expect scheming soon.\n\n")
+    para = SENTENCE + "Some say scheming is rare. Others expect scheming soon.\n\n"
     with path.open("w", encoding="utf-8") as f:
         f.write(para * (size // len(para)))
 
@@ -53,8 +54,7 @@ CASES = {
     "oneline": ("10 MB on one line", make_oneline, 10_000_000, ["-q"]),
     "supp": ("100,000 disable-next-line pairs", make_supp, 100_000, ["-q"]),
     "dense-json": ("dense 50 MB, --format json", make_dense, 50_000_000, ["--format", "json"]),
-    "dense-sarif": ("dense 50 MB, --format sarif", make_dense, 50_000_000,
-                    ["--format", "sarif"]),
+    "dense-sarif": ("dense 50 MB, --format sarif", make_dense, 50_000_000, ["--format", "sarif"]),
 }
 
 
@@ -66,8 +66,15 @@ def run_case(name: str, scale: float, limit: float) -> str:
     if not path.exists():
         make(path, size)
     mb = path.stat().st_size / 1e6
-    cmd = [sys.executable, "-c", "import sys; from termlint.cli import run; "
-           "sys.argv[0] = 'termlint'; run()", "check", "--no-cache", *args, str(path)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from termlint.cli import run; sys.argv[0] = 'termlint'; run()",
+        "check",
+        "--no-cache",
+        *args,
+        str(path),
+    ]
     out_path = OUT / f"{name}.out"
     start = time.perf_counter()
     with out_path.open("wb") as out:
@@ -85,8 +92,10 @@ def run_case(name: str, scale: float, limit: float) -> str:
         tail = out_path.read_bytes()[-300:].decode("utf-8", "replace").strip().splitlines()
         findings = tail[-1] if tail else "-"
     status = "killed at limit" if info["timed_out"] else str(info["status"])
-    return (f"| {title} | {mb:.1f} MB | {wall:.1f} s | {info['rss_mb']:.0f} MB | {findings} "
-            f"| {status} |")
+    return (
+        f"| {title} | {mb:.1f} MB | {wall:.1f} s | {info['rss_mb']:.0f} MB | {findings} "
+        f"| {status} |"
+    )
 
 
 #: Runs the command with a time limit and reports its peak RSS (the grandchild's).

@@ -41,16 +41,18 @@ from pygls.uris import from_fs_path  # noqa: E402
 
 def wall(cmd: list[str], env: dict, cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False)
+    subprocess.run(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
     return time.perf_counter() - start
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:
     """(0-based line, text) of every one-line prose paragraph."""
     lines = text.split("\n")
-    return [(i, line) for i, line in enumerate(lines)
-            if len(line.split()) > 30 and line[:1].isalpha()]
+    return [
+        (i, line) for i, line in enumerate(lines) if len(line.split()) > 30 and line[:1].isalpha()
+    ]
 
 
 async def session(root: Path, doc: Path, text: str, edits: int, seed: int) -> dict:
@@ -72,14 +74,21 @@ async def session(root: Path, doc: Path, text: str, edits: int, seed: int) -> di
     env = {**os.environ, "XDG_CACHE_HOME": str(root / "cache")}
     started = time.perf_counter()
     await client.start_io(sys.executable, "-m", "termlint", "lsp", cwd=str(root), env=env)
-    await client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(), root_uri=from_fs_path(str(root)),
-        initialization_options={"debounce": 0}))
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            root_uri=from_fs_path(str(root)),
+            initialization_options={"debounce": 0},
+        )
+    )
     client.initialized(types.InitializedParams())
     uri = from_fs_path(str(doc))
     opened = time.perf_counter()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+        )
+    )
     first = await wait(1)
     out = {"open": first - opened, "process": first - started, "diagnostics": counts[1]}
 
@@ -95,11 +104,14 @@ async def session(root: Path, doc: Path, text: str, edits: int, seed: int) -> di
         old = lines[line]
         lines[line] = new
         change = types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(line, 0), types.Position(line, len(old))),
-            text=new)
+            range=types.Range(types.Position(line, 0), types.Position(line, len(old))), text=new
+        )
         sent = time.perf_counter()
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            types.VersionedTextDocumentIdentifier(version=version, uri=uri), [change]))
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(version=version, uri=uri), [change]
+            )
+        )
         times.append(await wait(version) - sent)
     out["edits"] = times
     out["paragraph_words"] = statistics.mean(len(p.split()) for p in replacement)
@@ -123,28 +135,45 @@ def main() -> int:
         doc = root / "draft.md"
         doc.write_text(text, encoding="utf-8")
         env = {**os.environ, "XDG_CACHE_HOME": str(root / "cache")}
-        runs = [asyncio.run(session(root, doc, text, args.edits if i == 0 else 0, args.seed))
-                for i in range(args.runs)]
-        check = min(wall([sys.executable, "-m", "termlint", "check", "--no-cache", "-q",
-                          str(doc)], env, root) for _ in range(args.runs))
-        spacy = min(wall([sys.executable, "-c", "import spacy"], env, root)
-                    for _ in range(args.runs))
+        runs = [
+            asyncio.run(session(root, doc, text, args.edits if i == 0 else 0, args.seed))
+            for i in range(args.runs)
+        ]
+        check = min(
+            wall(
+                [sys.executable, "-m", "termlint", "check", "--no-cache", "-q", str(doc)], env, root
+            )
+            for _ in range(args.runs)
+        )
+        spacy = min(
+            wall([sys.executable, "-c", "import spacy"], env, root) for _ in range(args.runs)
+        )
     edits = sorted(runs[0]["edits"])
     ms = 1000
-    print(f"termlint lsp on a {len(text.split())}-word draft ({len(text) // 1024} KiB, "
-          f"{runs[0]['diagnostics']} diagnostics), best of {args.runs} fresh servers\n")
+    print(
+        f"termlint lsp on a {len(text.split())}-word draft ({len(text) // 1024} KiB, "
+        f"{runs[0]['diagnostics']} diagnostics), best of {args.runs} fresh servers\n"
+    )
     print("| measure | time |")
     print("|---|---|")
-    print(f"| first diagnostics after didOpen (cold server) | "
-          f"{min(r['open'] for r in runs) * ms:.0f} ms |")
-    print(f"| first diagnostics from starting the process | "
-          f"{min(r['process'] for r in runs) * ms:.0f} ms |")
+    print(
+        f"| first diagnostics after didOpen (cold server) | "
+        f"{min(r['open'] for r in runs) * ms:.0f} ms |"
+    )
+    print(
+        f"| first diagnostics from starting the process | "
+        f"{min(r['process'] for r in runs) * ms:.0f} ms |"
+    )
     print(f"| budget: cold `termlint check` of the file | {check * ms:.0f} ms |")
     print(f"| budget: `import spacy` + 0.2 s | {(spacy + 0.2) * ms:.0f} ms |")
-    print(f"| paragraph edit (~{runs[0]['paragraph_words']:.0f} words) → diagnostics, median "
-          f"of {len(edits)} | {statistics.median(edits) * ms:.1f} ms |")
-    print(f"| paragraph edit → diagnostics, 90th percentile | "
-          f"{edits[int(0.9 * (len(edits) - 1))] * ms:.1f} ms |")
+    print(
+        f"| paragraph edit (~{runs[0]['paragraph_words']:.0f} words) → diagnostics, median "
+        f"of {len(edits)} | {statistics.median(edits) * ms:.1f} ms |"
+    )
+    print(
+        f"| paragraph edit → diagnostics, 90th percentile | "
+        f"{edits[int(0.9 * (len(edits) - 1))] * ms:.1f} ms |"
+    )
     print(f"| paragraph edit → diagnostics, slowest | {edits[-1] * ms:.1f} ms |")
     return 0
 

@@ -56,15 +56,17 @@ def check_markdown(text: str) -> None:
                 raise AssertionError(f"piece out of order or bounds: {block.pieces}")
             end = t_start + length
             got = prose[t_start:end]
-            want = "".join(" " if c in "\r\n" else "\ufffd" if c == "\0" else c
-                           for c in text[s_start:s_start + length])
+            want = "".join(
+                " " if c in "\r\n" else "\ufffd" if c == "\0" else c
+                for c in text[s_start : s_start + length]
+            )
             if got != want:
                 raise AssertionError(f"prose {got!r} maps to source {want!r}")
         for link in block.links:
             if not 0 <= link.start <= link.end <= len(prose):
                 raise AssertionError(f"link outside its block: {link}")
     for directive in doc.directives:
-        written = text[directive.offset:directive.end_offset]
+        written = text[directive.offset : directive.end_offset]
         if not (written.startswith("<!--") and written.endswith("-->")):
             raise AssertionError(f"directive maps to {written!r}")
 
@@ -74,10 +76,24 @@ def reading(text: str):
         doc = parse_markdown(SourceText(PATH, text))
     except TermlintError as exc:
         return str(exc)
-    return ([(b.kind, b.line, b.end_line, b.text, b.pieces, b.heading_path, b.in_quote,
-              [(link.start, link.end, link.href) for link in b.links]) for b in doc.blocks],
-            [(d.kind, d.offset, d.rules) for d in doc.directives], doc.front_matter,
-            doc.title_block)
+    return (
+        [
+            (
+                b.kind,
+                b.line,
+                b.end_line,
+                b.text,
+                b.pieces,
+                b.heading_path,
+                b.in_quote,
+                [(link.start, link.end, link.href) for link in b.links],
+            )
+            for b in doc.blocks
+        ],
+        [(d.kind, d.offset, d.rules) for d in doc.directives],
+        doc.front_matter,
+        doc.title_block,
+    )
 
 
 def check_sections(text: str) -> None:
@@ -95,7 +111,7 @@ def check_sections(text: str) -> None:
 
 def check_directives(text: str) -> None:
     for directive in parse_directives(text, 0):
-        written = text[directive.offset:directive.end_offset]
+        written = text[directive.offset : directive.end_offset]
         if not (written.startswith("<!--") and written.endswith("-->")):
             raise AssertionError(f"directive maps to {written!r}")
         if directive.kind == "sense" and not directive.error and not directive.senses:
@@ -183,23 +199,37 @@ def check_text_reporter(fdp) -> None:
     width = len(source.line_text(line))
     column = fdp.ConsumeIntInRange(1, width + 1)
     end_column = fdp.ConsumeIntInRange(column, width + 1)
-    diag = Diagnostic(source.path, 0, 0, line, column, line, end_column, "ambiguous-term",
-                      fdp.PickValueInList(["error", "warning", "info"]),
-                      fdp.ConsumeUnicodeNoSurrogates(60), "scheming", "scheming",
-                      suggestions=[Suggestion(fdp.ConsumeUnicodeNoSurrogates(10),
-                                              fdp.ConsumeUnicodeNoSurrogates(30))],
-                      help=fdp.ConsumeUnicodeNoSurrogates(30),
-                      url=fdp.ConsumeUnicodeNoSurrogates(30))
+    diag = Diagnostic(
+        source.path,
+        0,
+        0,
+        line,
+        column,
+        line,
+        end_column,
+        "ambiguous-term",
+        fdp.PickValueInList(["error", "warning", "info"]),
+        fdp.ConsumeUnicodeNoSurrogates(60),
+        "scheming",
+        "scheming",
+        suggestions=[
+            Suggestion(fdp.ConsumeUnicodeNoSurrogates(10), fdp.ConsumeUnicodeNoSurrogates(30))
+        ],
+        help=fdp.ConsumeUnicodeNoSurrogates(30),
+        url=fdp.ConsumeUnicodeNoSurrogates(30),
+    )
     for color in (False, True):
         out = io.StringIO()
-        reporter = termlint.reporters.text.TextReporter(out, color=color,
-                                                        quiet=fdp.ConsumeBool())
+        reporter = termlint.reporters.text.TextReporter(out, color=color, quiet=fdp.ConsumeBool())
         reporter.file(FileResult(source.path, diagnostics=[diag], source=source))
         reporter.file(FileResult(source.path, error=TermlintError(diag.message, source.path)))
         reporter.finish(Summary(files=1))
         shown = _OWN_CODES.sub("", out.getvalue())
-        bad = [c for c in shown if c not in "\t\n" and (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0
-                                                         or c in "\u2028\u2029")]
+        bad = [
+            c
+            for c in shown
+            if c not in "\t\n" and (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029")
+        ]
         if bad:
             raise AssertionError(f"control characters reach the terminal: {bad!r}")
 
@@ -233,8 +263,10 @@ def test_one_input(data: bytes) -> None:
         check_markdown(f"---\n{text}\n---\nAI labs should prepare for scheming.\n")
     else:  # directive comments, alone and inside raw HTML, a quote and a list
         check_directives(f"<!-- termlint-{text} -->")
-        check_markdown(f"<!-- termlint-{text} -->\n\n> x <!-- termlint-{text} -->\n\n"
-                       f"- <div>\n  <!-- termlint-{text} -->\n")
+        check_markdown(
+            f"<!-- termlint-{text} -->\n\n> x <!-- termlint-{text} -->\n\n"
+            f"- <div>\n  <!-- termlint-{text} -->\n"
+        )
 
 
 def main() -> None:

@@ -13,8 +13,13 @@ The library API, imported on first use so that ``import termlint`` stays cheap::
 
 __version__ = "0.1.0"
 
-_API = {"lint_text": "pipeline", "lint_paths": "pipeline", "lint_source": "pipeline",
-        "load_project": "pipeline", "load_glossary": "glossary.entries"}
+_API = {
+    "lint_text": "pipeline",
+    "lint_paths": "pipeline",
+    "lint_source": "pipeline",
+    "load_project": "pipeline",
+    "load_glossary": "glossary.entries",
+}
 
 __all__ = ["__version__", *_API]
 

@@ -26,8 +26,11 @@ class TermlintGroup(click.Group):
         try:
             Path.cwd()
         except OSError:
-            click.echo("termlint: the working folder no longer exists (deleted or moved); "
-                       "change to a folder and run again", err=True)
+            click.echo(
+                "termlint: the working folder no longer exists (deleted or moved); "
+                "change to a folder and run again",
+                err=True,
+            )
             sys.exit(EXIT_ERROR)
         try:
             return super().invoke(ctx)
@@ -42,12 +45,19 @@ class TermlintGroup(click.Group):
 
 def project_options(fn):
     """--config and --no-cache, shared by every command that loads the project."""
-    fn = click.option("--no-cache", is_flag=True,
-                      help="Ignore the cache: re-validate glossary, rules and configuration "
-                           "and lint every file again.")(fn)
-    fn = click.option("--config", "config_path", type=click.Path(path_type=Path),
-                      help="Configuration file (default: the nearest .termlint.yaml or "
-                           "pyproject.toml with [tool.termlint]).")(fn)
+    fn = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Ignore the cache: re-validate glossary, rules and configuration "
+        "and lint every file again.",
+    )(fn)
+    fn = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        help="Configuration file (default: the nearest .termlint.yaml or "
+        "pyproject.toml with [tool.termlint]).",
+    )(fn)
     return fn
 
 
@@ -82,31 +92,67 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json", "sarif", "github"]),
-              help="Output format.")
-@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
-              help="Lowest severity that makes the exit status 1 "
-                   "[default: warning, or fail_on from the configuration].")
-@click.option("--color/--no-color", default=None, help="Colour the text output "
-              "[default: only on a terminal].")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    help="Output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_LEVELS),
+    default=None,
+    help="Lowest severity that makes the exit status 1 "
+    "[default: warning, or fail_on from the configuration].",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text output [default: only on a terminal]."
+)
 @click.option("-q", "--quiet", is_flag=True, help="One line per problem, no source excerpt.")
-@click.option("--strictness", type=click.Choice(["strict", "normal", "relaxed"]),
-              help="How sure a reading must be before a use counts as clear (default: the "
-                   "configuration's `strictness`, else normal).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Worker processes for many files [default: 0 = one per core; at most one "
-                   "per core]. Output is the same, in the same order, whatever the number.")
-@click.option("--changed-since", "changed_since", metavar="REF",
-              help="Check only the Markdown files (under PATHS) that differ from where the "
-                   "current branch left the git commit REF, plus untracked ones: what a pull "
-                   "request or an unpushed branch changed.")
-@click.option("--force-exclude", is_flag=True,
-              help="Apply the configuration's exclude patterns to files named on the "
-                   "command line too (the pre-commit hook does: it names every staged file).")
+@click.option(
+    "--strictness",
+    type=click.Choice(["strict", "normal", "relaxed"]),
+    help="How sure a reading must be before a use counts as clear (default: the "
+    "configuration's `strictness`, else normal).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes for many files [default: 0 = one per core; at most one "
+    "per core]. Output is the same, in the same order, whatever the number.",
+)
+@click.option(
+    "--changed-since",
+    "changed_since",
+    metavar="REF",
+    help="Check only the Markdown files (under PATHS) that differ from where the "
+    "current branch left the git commit REF, plus untracked ones: what a pull "
+    "request or an unpushed branch changed.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the configuration's exclude patterns to files named on the "
+    "command line too (the pre-commit hook does: it names every staged file).",
+)
 @project_options
-def check(paths, fmt, fail_on, color, quiet, jobs, strictness, changed_since, force_exclude,
-          config_path, no_cache):
+def check(
+    paths,
+    fmt,
+    fail_on,
+    color,
+    quiet,
+    jobs,
+    strictness,
+    changed_since,
+    force_exclude,
+    config_path,
+    no_cache,
+):
     """Check Markdown files and folders (default: the current folder; - reads stdin).
 
     A use is flagged when termlint's reading of it is not sure enough: --strictness strict
@@ -137,17 +183,27 @@ def check(paths, fmt, fail_on, color, quiet, jobs, strictness, changed_since, fo
     fail_on = fail_on or project.config.fail_on
     cores = default_jobs()
     if jobs > cores:
-        _note(f"--jobs {jobs} is more than the {cores} core{'s' if cores != 1 else ''} this "
-              f"process may use; using {cores}")
+        _note(
+            f"--jobs {jobs} is more than the {cores} core{'s' if cores != 1 else ''} this "
+            f"process may use; using {cores}"
+        )
         jobs = cores
     reporter = reporter_class(fmt)(sys.stdout, color=color, project=project, quiet=quiet)
     summary = Summary()
     had_error = False
-    progress = Progress.for_run(sys.stderr, lambda: sum(
-        1 for _ in iter_paths(paths, project.config, force_exclude=force_exclude)))
-    results = run_paths(paths, project, stdin_reader=sys.stdin.buffer.read,
-                        jobs=jobs or cores, use_cache=not no_cache,
-                        force_exclude=force_exclude, notice=_note)
+    progress = Progress.for_run(
+        sys.stderr,
+        lambda: sum(1 for _ in iter_paths(paths, project.config, force_exclude=force_exclude)),
+    )
+    results = run_paths(
+        paths,
+        project,
+        stdin_reader=sys.stdin.buffer.read,
+        jobs=jobs or cores,
+        use_cache=not no_cache,
+        force_exclude=force_exclude,
+        notice=_note,
+    )
     for result in results:
         summary.files += 1
         if result.error is not None or result.diagnostics:
@@ -167,8 +223,9 @@ def check(paths, fmt, fail_on, color, quiet, jobs, strictness, changed_since, fo
         sys.exit(EXIT_ERROR)
     if fail_on != "never":
         threshold = severity_rank(fail_on)
-        if any(summary.counts[s] for s in ("info", "warning", "error")
-               if severity_rank(s) >= threshold):
+        if any(
+            summary.counts[s] for s in ("info", "warning", "error") if severity_rank(s) >= threshold
+        ):
             sys.exit(EXIT_FINDINGS)
 
 
@@ -180,8 +237,12 @@ def _note(message: str) -> None:
 
 
 @main.command()
-@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the only "
-              "transport, and the default; accepted because editors often pass it).")
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Talk over standard input and output (the only "
+    "transport, and the default; accepted because editors often pass it).",
+)
 def lsp(stdio):
     """Run the language server over standard input and output (for editors).
 
@@ -193,9 +254,10 @@ def lsp(stdio):
         import lsprotocol  # noqa: F401
         import pygls  # noqa: F401
     except ImportError as exc:
-        raise TermlintError(f"the language server needs pygls and lsprotocol, which are not "
-                            f"installed ({exc.name} is missing): pip install 'termlint[lsp]'"
-                            ) from None
+        raise TermlintError(
+            f"the language server needs pygls and lsprotocol, which are not "
+            f"installed ({exc.name} is missing): pip install 'termlint[lsp]'"
+        ) from None
     from .editor.server import main as serve
 
     serve()
@@ -206,11 +268,20 @@ def lsp(stdio):
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json"]), help="Output format.")
-@click.option("--strictness", type=click.Choice(["strict", "normal", "relaxed"]),
-              help="How sure a reading must be before it counts as clear (default: the "
-                   "configuration's, else normal).")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json"]),
+    help="Output format.",
+)
+@click.option(
+    "--strictness",
+    type=click.Choice(["strict", "normal", "relaxed"]),
+    help="How sure a reading must be before it counts as clear (default: the "
+    "configuration's, else normal).",
+)
 @project_options
 def senses(paths, fmt, strictness, config_path, no_cache):
     """Show every use of a glossary term, the sense it was read in, and why.
@@ -255,8 +326,9 @@ def _with_strictness(project, strictness):
         return project
     import dataclasses
 
-    return dataclasses.replace(project, config=dataclasses.replace(project.config,
-                                                                   strictness=strictness))
+    return dataclasses.replace(
+        project, config=dataclasses.replace(project.config, strictness=strictness)
+    )
 
 
 # -- rules ------------------------------------------------------------------------------
@@ -276,8 +348,10 @@ def rules_list(config_path, no_cache):
     for rule in project.rules.values():
         state = "" if rule.id in active else "  (disabled)"
         what = " ".join(rule.doc.get("what", "").split())
-        click.echo(f"{rule.id:<20} {rule.code:<6} {rule.severity:<8} {what[:70]}"
-                   f"{'…' if len(what) > 70 else ''}{state}")
+        click.echo(
+            f"{rule.id:<20} {rule.code:<6} {rule.severity:<8} {what[:70]}"
+            f"{'…' if len(what) > 70 else ''}{state}"
+        )
 
 
 @rules.command("explain")
@@ -313,8 +387,10 @@ def glossary_list(config_path, no_cache):
     project = _project(config_path, no_cache)
     for term in project.glossary.terms.values():
         n = len(term.senses)
-        click.echo(f"{term.id:<30} {n} sense{'s' if n != 1 else ' '}  "
-                   f"{' '.join(term.summary.split())[:80]}")
+        click.echo(
+            f"{term.id:<30} {n} sense{'s' if n != 1 else ' '}  "
+            f"{' '.join(term.summary.split())[:80]}"
+        )
 
 
 @glossary.command("show")
@@ -327,11 +403,15 @@ def glossary_show(term_id, config_path, no_cache):
     project = _project(config_path, no_cache)
     term = project.glossary.terms.get(term_id)
     if term is None:
-        matches = [t for t in project.glossary.terms.values()
-                   if term_id.lower() in (f.lower() for f in t.forms)]
+        matches = [
+            t
+            for t in project.glossary.terms.values()
+            if term_id.lower() in (f.lower() for f in t.forms)
+        ]
         if not matches:
-            raise TermlintError(f"no term {term_id!r} in the glossary "
-                                "(see: termlint glossary list)")
+            raise TermlintError(
+                f"no term {term_id!r} in the glossary (see: termlint glossary list)"
+            )
         term = matches[0]
     import shutil
 
@@ -357,8 +437,13 @@ def glossary_check(folders):
 
 
 @glossary.command("build")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder to write the site into (created if missing).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the site into (created if missing).",
+)
 @click.option("--base-url", default="", help="URL the site will be served from (optional).")
 @project_options
 def glossary_build(out_dir, base_url, config_path, no_cache):
@@ -380,12 +465,19 @@ def glossary_build(out_dir, base_url, config_path, no_cache):
 
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--split", default="dev", show_default=True,
-              help="Which part of the labelled set to score: a folder of the v2 corpus "
-                   "(train, dev, blind-a, blind-b), a `split:` value of the first set's items "
-                   "(dev, dev2, heldout, fresh, blind3, blind4), or all.")
-@click.option("--strictness", type=click.Choice(["strict", "normal", "relaxed"]),
-              help="Score at this strictness instead of the configured one.")
+@click.option(
+    "--split",
+    default="dev",
+    show_default=True,
+    help="Which part of the labelled set to score: a folder of the v2 corpus "
+    "(train, dev, blind-a, blind-b), a `split:` value of the first set's items "
+    "(dev, dev2, heldout, fresh, blind3, blind4), or all.",
+)
+@click.option(
+    "--strictness",
+    type=click.Choice(["strict", "normal", "relaxed"]),
+    help="Score at this strictness instead of the configured one.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every error after the table.")
 @project_options
 def evaluate(folder, split, strictness, verbose, config_path, no_cache):
@@ -401,15 +493,17 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
       termlint evaluate tests/labelled --split heldout --strictness strict
     """
     from .evaluation.corpus import V2_SPLITS, is_v2, load_corpus
-    from .evaluation.evaluate import evaluate as run_evaluation
     from .evaluation.evaluate import check_labels, evaluate_corpus, load_items, report
+    from .evaluation.evaluate import evaluate as run_evaluation
 
     project = _with_strictness(_project(config_path, no_cache), strictness)
     if is_v2(folder):
         splits = V2_SPLITS if split == "all" else (split,)
         if split != "all" and split not in V2_SPLITS:
-            raise click.BadParameter(f"no split {split!r} in {folder} (its splits: "
-                                     f"{', '.join(V2_SPLITS)})", param_hint="--split")
+            raise click.BadParameter(
+                f"no split {split!r} in {folder} (its splits: {', '.join(V2_SPLITS)})",
+                param_hint="--split",
+            )
         items = load_corpus(splits, folder)
         scores = evaluate_corpus(items, project)
     else:
@@ -417,8 +511,11 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
         check_labels(items, project.glossary)
         if not items:
             known = sorted({i.get("split", "?") for i in load_items(folder, "all")})
-            raise click.BadParameter(f"no items in split {split!r} (the splits in {folder}: "
-                                     f"{', '.join(known) or 'none'})", param_hint="--split")
+            raise click.BadParameter(
+                f"no items in split {split!r} (the splits in {folder}: "
+                f"{', '.join(known) or 'none'})",
+                param_hint="--split",
+            )
         scores = run_evaluation(items, project)
     click.echo(report(scores, f"{folder} — split {split}: {len(items)} items"), nl=False)
     if verbose:
@@ -432,19 +529,39 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--sense", "senses", multiple=True, metavar="TERM=SENSE",
-              help="The sense every flagged use of TERM has in these documents (repeatable).")
-@click.option("--how", type=click.Choice(["rewrite", "link", "declare"]), default="rewrite",
-              show_default=True, help="rewrite: put the sense's clarification in place of the "
-              "words; link: link the words to the sense in the glossary site; declare: declare "
-              "the sense once in the front matter.")
-@click.option("--diff", "show_diff", is_flag=True,
-              help="Print the changes as a unified diff and write nothing.")
-@click.option("--interactive/--no-interactive", default=None,
-              help="Ask for the sense of each use whose term has no --sense "
-                   "[default: when standard input is a terminal].")
-@click.option("--force-exclude", is_flag=True,
-              help="Apply the exclude patterns to files named on the command line too.")
+@click.option(
+    "--sense",
+    "senses",
+    multiple=True,
+    metavar="TERM=SENSE",
+    help="The sense every flagged use of TERM has in these documents (repeatable).",
+)
+@click.option(
+    "--how",
+    type=click.Choice(["rewrite", "link", "declare"]),
+    default="rewrite",
+    show_default=True,
+    help="rewrite: put the sense's clarification in place of the "
+    "words; link: link the words to the sense in the glossary site; declare: declare "
+    "the sense once in the front matter.",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the changes as a unified diff and write nothing.",
+)
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask for the sense of each use whose term has no --sense "
+    "[default: when standard input is a terminal].",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the exclude patterns to files named on the command line too.",
+)
 @project_options
 def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, no_cache):
     """Settle ambiguous uses: you pick the sense, termlint edits the document.
@@ -476,8 +593,10 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
     if interactive is None:
         interactive = sys.stdin.isatty()
     if not chosen and not interactive:
-        raise click.UsageError("say which sense to use: --sense TERM=SENSE (repeatable), or run "
-                               "in a terminal to choose use by use (--interactive)")
+        raise click.UsageError(
+            "say which sense to use: --sense TERM=SENSE (repeatable), or run "
+            "in a terminal to choose use by use (--interactive)"
+        )
     asked: dict[tuple[str, str], str | None] = {}
 
     def choose_for(source, ask: bool):
@@ -491,30 +610,38 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
             options = candidate_senses(term, occ)
             from .reporters.text import visible
 
-            click.echo(f"\n{visible(diag.path)}:{diag.line}:{diag.column}: `{diag.match}`",
-                       err=True)
+            click.echo(
+                f"\n{visible(diag.path)}:{diag.line}:{diag.column}: `{diag.match}`", err=True
+            )
             click.echo(f"{diag.line:>7} | {visible(source.line_text(diag.line))}", err=True)
             for i, sense in enumerate(options, 1):
                 click.echo(f"  {i}) {sense.id} — {sense.label}", err=True)
             click.echo("  0) leave it as it is", err=True)
-            n = click.prompt("Sense" + (" for the whole document" if how == "declare" else ""),
-                             type=click.IntRange(0, len(options)), default=0, err=True)
+            n = click.prompt(
+                "Sense" + (" for the whole document" if how == "declare" else ""),
+                type=click.IntRange(0, len(options)),
+                default=0,
+                err=True,
+            )
             asked[key] = options[n - 1].id if n else None
             return asked[key]
+
         return choose
 
     _terminate_cleanly()
     had_error = False
     files = uses = 0
-    for display, path, error in iter_paths(paths or ["."], project.config,
-                                           force_exclude=force_exclude, notice=_note):
+    for display, path, error in iter_paths(
+        paths or ["."], project.config, force_exclude=force_exclude, notice=_note
+    ):
         try:
             if error is not None:
                 raise error
             data = sys.stdin.buffer.read() if path is None else _read_bytes(path, display)
             source = decode(data, "<stdin>" if path is None else display)
-            plan = fix_source(source, project, choose_for(source, interactive and path is not None),
-                              how)
+            plan = fix_source(
+                source, project, choose_for(source, interactive and path is not None), how
+            )
         except TermlintError as exc:
             had_error = True
             click.echo(f"termlint: {exc}", err=True)
@@ -536,8 +663,10 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
             files += 1
             uses += len(plan.fixed)
     verb = "would fix" if show_diff else "fixed"
-    click.echo(f"{verb} {uses} use{'s' if uses != 1 else ''} in {files} "
-               f"file{'s' if files != 1 else ''}", err=True)
+    click.echo(
+        f"{verb} {uses} use{'s' if uses != 1 else ''} in {files} file{'s' if files != 1 else ''}",
+        err=True,
+    )
     if had_error:
         sys.exit(EXIT_ERROR)
 
@@ -583,8 +712,7 @@ def init(force):
 
     path = write_starter(Path.cwd(), force=force)
     click.echo(f"wrote {path.name}: every key is explained in it (see: termlint rules list)")
-    click.echo("\nTo check Markdown files on every commit, add this to "
-               ".pre-commit-config.yaml:\n")
+    click.echo("\nTo check Markdown files on every commit, add this to .pre-commit-config.yaml:\n")
     click.echo(pre_commit_snippet(), nl=False)
 
 

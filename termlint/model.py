@@ -284,8 +284,9 @@ class Suppression:
 
     def hides(self, diag: Diagnostic) -> bool:
         rules = self.directive.rules
-        return self.first_line <= diag.line <= self.last_line and \
-            (not rules or diag.rule in rules or diag.code in rules)
+        return self.first_line <= diag.line <= self.last_line and (
+            not rules or diag.rule in rules or diag.code in rules
+        )
 
 
 # -- results -------------------------------------------------------------------------------
@@ -312,5 +313,9 @@ class Summary:
         return sum(self.counts.values())
 
     def to_json(self) -> dict:
-        return {"files": self.files, "input_errors": self.files_with_errors,
-                "diagnostics": self.diagnostics, **self.counts}
+        return {
+            "files": self.files,
+            "input_errors": self.files_with_errors,
+            "diagnostics": self.diagnostics,
+            **self.counts,
+        }

@@ -43,8 +43,12 @@ class Project:
         return out
 
 
-def load_project(config_path: Path | None = None, cwd: Path | None = None,
-                 use_cache: bool = True, config: Config | None = None) -> Project:
+def load_project(
+    config_path: Path | None = None,
+    cwd: Path | None = None,
+    use_cache: bool = True,
+    config: Config | None = None,
+) -> Project:
     """Read the configuration, glossary and rules (termlint's own plus the project's).
 
     ``config`` skips the search for a configuration file and uses the one given.
@@ -64,17 +68,20 @@ def load_project(config_path: Path | None = None, cwd: Path | None = None,
             from .errors import quote
 
             known = ", ".join(sorted(rule.options)) or "none"
-            raise TermlintError(f"rule_options: {quote(unknown[0])} is not an option of rule "
-                                f"{rule.id!r} (its options: {known})",
-                                config.path or "configuration")
+            raise TermlintError(
+                f"rule_options: {quote(unknown[0])} is not an option of rule "
+                f"{rule.id!r} (its options: {known})",
+                config.path or "configuration",
+            )
         rule.options.update(options)
     for name in [*config.enable, *config.disable]:
         _find_rule(rules, name, config)
     for rule in rules.values():
         unknown = [t for t in rule.terms if t not in glossary.terms]
         if unknown:
-            raise TermlintError(f"rule {rule.id!r} names unknown terms: {', '.join(unknown)}",
-                                rule.path)
+            raise TermlintError(
+                f"rule {rule.id!r} names unknown terms: {', '.join(unknown)}", rule.path
+            )
     return Project(config, glossary, rules, glossary.surface_pattern())
 
 
@@ -128,7 +135,9 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
     except Exception as exc:  # a bug in termlint must not stop the other files
         result.error = TermlintError(
             f"internal error while checking this file ({type(exc).__name__}: {exc}); "
-            "please report it with the file attached", source.path)
+            "please report it with the file attached",
+            source.path,
+        )
         return result
     if analysis is None:
         return result
@@ -138,8 +147,13 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
     for rule in project.active_rules:
         if rule.kind in AFTER_SUPPRESSION:
             continue
-        ctx = CheckContext(source, project.glossary, project.config.docs_url,
-                           project.config.check_blockquotes, rule.options)
+        ctx = CheckContext(
+            source,
+            project.glossary,
+            project.config.docs_url,
+            project.config.check_blockquotes,
+            rule.options,
+        )
         diagnostics.extend(KINDS[rule.kind](rule, occurrences, ctx))
     from .rules.suppress import apply_suppressions
 
@@ -147,8 +161,13 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
     active = {name for r in project.active_rules for name in (r.id, r.code) if name}
     for rule in project.active_rules:
         if rule.kind in AFTER_SUPPRESSION:
-            ctx = CheckContext(source, project.glossary, project.config.docs_url,
-                               project.config.check_blockquotes, rule.options)
+            ctx = CheckContext(
+                source,
+                project.glossary,
+                project.config.docs_url,
+                project.config.check_blockquotes,
+                rule.options,
+            )
             diagnostics.extend(AFTER_SUPPRESSION[rule.kind](rule, ranges, ctx, active))
     result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
     result.unused_suppressions = [s for s in ranges if not s.used]
@@ -172,11 +191,13 @@ def read_document(source: SourceText, project: Project):
     for d in doc.directives:
         if d.error:
             raise TermlintError(d.error, source.path, d.line)
-        unknown = [r for r in d.rules if not any(r in (x.id, x.code)
-                                                 for x in project.rules.values())]
+        unknown = [
+            r for r in d.rules if not any(r in (x.id, x.code) for x in project.rules.values())
+        ]
         if unknown:
-            raise TermlintError(f"suppression names unknown rule {unknown[0]!r}", source.path,
-                                d.line)
+            raise TermlintError(
+                f"suppression names unknown rule {unknown[0]!r}", source.path, d.line
+            )
     analyzer = analyzer_for(project.glossary)
     analyses = analyzer.analyze([block.text for block in doc.blocks])
     occurrences = find_occurrences(doc, analyses, project.glossary)
@@ -192,15 +213,17 @@ def analyze_source(source: SourceText, project: Project):
     from .senses.resolver import DocumentResolver
 
     doc, analyses, occurrences = read
-    resolver = DocumentResolver(doc, analyses, project.glossary,
-                                strictness=project.config.strictness)
+    resolver = DocumentResolver(
+        doc, analyses, project.glossary, strictness=project.config.strictness
+    )
     resolver.resolve(occurrences)
     ranges = suppressions(doc.directives, lambda off: source.line_col(off)[0])
     return doc, occurrences, ranges
 
 
-def lint_paths(paths: Iterable[str], project: Project | None = None,
-               stdin_reader=None) -> Iterator[FileResult]:
+def lint_paths(
+    paths: Iterable[str], project: Project | None = None, stdin_reader=None
+) -> Iterator[FileResult]:
     """Lint files and folders in order; a bad file yields a result with ``error`` set."""
     project = project or default_project()
     for display, path, error in iter_paths(paths, project.config):

@@ -54,8 +54,10 @@ def occ_at(result, needle: str, nth: int = 0):
     for occ in result.occurrences:
         if occ.start == pos:
             return occ
-    raise AssertionError(f"no occurrence at {needle!r} (offset {pos}); have "
-                         f"{[(o.match, o.start) for o in result.occurrences]}")
+    raise AssertionError(
+        f"no occurrence at {needle!r} (offset {pos}); have "
+        f"{[(o.match, o.start) for o in result.occurrences]}"
+    )
 
 
 @pytest.fixture
@@ -71,6 +73,7 @@ def run(tmp_path, monkeypatch):
 
     def invoke(*args, input=None):
         return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
     return invoke
 
 

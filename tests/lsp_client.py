@@ -60,8 +60,11 @@ class Client:
         uri = self.uri(name)
         self.versions[uri] = 1
         self.texts[uri] = text
-        self.lsp.text_document_did_open(types.DidOpenTextDocumentParams(
-            types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+        self.lsp.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+            )
+        )
         return uri
 
     def change(self, uri: str, text: str, range_: types.Range | None = None) -> int:
@@ -73,9 +76,11 @@ class Client:
         else:
             event = types.TextDocumentContentChangePartial(range=range_, text=text)
             self.texts[uri] = apply_edits(self.texts[uri], [types.TextEdit(range_, text)])
-        self.lsp.text_document_did_change(types.DidChangeTextDocumentParams(
-            types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-            [event]))
+        self.lsp.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]), [event]
+            )
+        )
         return self.versions[uri]
 
 
@@ -93,13 +98,18 @@ def utf16_offset(text: str, pos: types.Position) -> int:
 
 
 def text_at(text: str, r: types.Range) -> str:
-    return text[utf16_offset(text, r.start): utf16_offset(text, r.end)]
+    return text[utf16_offset(text, r.start) : utf16_offset(text, r.end)]
 
 
 def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
     """Apply text edits as an editor does: all against the original text, from the end."""
-    spans = sorted(((utf16_offset(text, e.range.start), utf16_offset(text, e.range.end),
-                     e.new_text) for e in edits), reverse=True)
+    spans = sorted(
+        (
+            (utf16_offset(text, e.range.start), utf16_offset(text, e.range.end), e.new_text)
+            for e in edits
+        ),
+        reverse=True,
+    )
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text
@@ -108,8 +118,12 @@ def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
 def edits_of(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
     edit = action.edit
     if edit.document_changes:
-        return [e for change in edit.document_changes if change.text_document.uri == uri
-                for e in change.edits]
+        return [
+            e
+            for change in edit.document_changes
+            if change.text_document.uri == uri
+            for e in change.edits
+        ]
     return list(edit.changes.get(uri, []))
 
 
@@ -125,16 +139,25 @@ async def session(root: Path, debounce: float = 0.05):
     def register(params: types.RegistrationParams):
         client.registrations.extend(params.registrations)
 
-    register_lsp_features(lsp, {**DEFAULT_CLIENT_FEATURES,
-                                types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
-                                types.CLIENT_REGISTER_CAPABILITY: register})
+    register_lsp_features(
+        lsp,
+        {
+            **DEFAULT_CLIENT_FEATURES,
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
+            types.CLIENT_REGISTER_CAPABILITY: register,
+        },
+    )
     env = {**os.environ, "XDG_CACHE_HOME": str(root / ".cache")}
     await lsp.start_io(sys.executable, "-m", "termlint", "lsp", cwd=str(root), env=env)
     caps = client_capabilities("visual-studio-code")
-    await lsp.initialize_session(types.InitializeParams(
-        capabilities=caps, root_uri=from_fs_path(str(root)),
-        workspace_folders=[types.WorkspaceFolder(from_fs_path(str(root)), root.name)],
-        initialization_options={"debounce": debounce}))
+    await lsp.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            root_uri=from_fs_path(str(root)),
+            workspace_folders=[types.WorkspaceFolder(from_fs_path(str(root)), root.name)],
+            initialization_options={"debounce": debounce},
+        )
+    )
     try:
         yield client
     finally:

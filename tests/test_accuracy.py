@@ -37,9 +37,10 @@ def test_dev_mentions_and_everyday_uses_are_rarely_flagged(dev_scores):
     assert dev_scores.missing_occurrences <= 20
 
 
-@pytest.mark.parametrize(("split", "f1", "sense_accuracy"), [("dev", 0.80, 0.85),
-                                                            ("dev2", 0.75, 0.85),
-                                                            ("blind3", 0.70, 0.80)])
+@pytest.mark.parametrize(
+    ("split", "f1", "sense_accuracy"),
+    [("dev", 0.80, 0.85), ("dev2", 0.75, 0.85), ("blind3", 0.70, 0.80)],
+)
 def test_the_first_sets_trained_on_are_fitted(project, split, f1, sense_accuracy):
     scores = evaluate(load_items(LABELLED, split), project)
     assert scores.f1 >= f1, scores.errors[:20]
@@ -51,8 +52,9 @@ def test_strictness_moves_the_flag(project):
 
     flags = {}
     for level in ("relaxed", "normal", "strict"):
-        p = dataclasses.replace(project, config=dataclasses.replace(project.config,
-                                                                    strictness=level))
+        p = dataclasses.replace(
+            project, config=dataclasses.replace(project.config, strictness=level)
+        )
         s = evaluate_corpus(load_corpus(("dev",))[:60], p)
         flags[level] = s.flagged_true + s.flagged_false
     assert flags["relaxed"] <= flags["normal"] <= flags["strict"]
@@ -62,7 +64,12 @@ def test_strictness_moves_the_flag(project):
 def test_the_training_command_reproduces_the_shipped_model():
     """`python -m termlint.senses.train --check` rebuilds the model from the labelled data
     (seeded) and compares it, weight by weight, with termlint/data/sense-model.json."""
-    out = subprocess.run([sys.executable, "-m", "termlint.senses.train", "--check"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    out = subprocess.run(
+        [sys.executable, "-m", "termlint.senses.train", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert "reproduced" in out.stdout

@@ -22,11 +22,21 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-    return subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false",
-                           *args], cwd=repo, env=env, check=True, capture_output=True,
-                          text=True).stdout
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    return subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.fixture
@@ -51,8 +61,14 @@ def repo(tmp_path) -> Path:
 
 def termlint(repo: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "XDG_CACHE_HOME": str(repo.parent / "cache")}
-    return subprocess.run([sys.executable, "-m", "termlint", *args], cwd=repo, env=env,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "termlint", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def run_action(repo: Path, **settings: str) -> subprocess.CompletedProcess:
@@ -61,17 +77,24 @@ def run_action(repo: Path, **settings: str) -> subprocess.CompletedProcess:
     shim = bindir / "termlint"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m termlint "$@"\n', encoding="utf-8")
     shim.chmod(0o755)
-    env = {**os.environ, "XDG_CACHE_HOME": str(repo.parent / "cache"),
-           "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
-           "GITHUB_OUTPUT": str(repo.parent / "github-output")}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(repo.parent / "cache"),
+        "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(repo.parent / "github-output"),
+    }
     env.update({f"TERMLINT_{k.upper()}": v for k, v in settings.items()})
-    return subprocess.run(["bash", str(SCRIPT)], cwd=repo, env=env, capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        ["bash", str(SCRIPT)], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
 
 
 def annotated(stdout: str) -> list[str]:
-    return [line.split("file=", 1)[1].split(",", 1)[0] for line in stdout.splitlines()
-            if line.startswith("::")]
+    return [
+        line.split("file=", 1)[1].split(",", 1)[0]
+        for line in stdout.splitlines()
+        if line.startswith("::")
+    ]
 
 
 def test_changed_since_checks_only_changed_markdown(repo):
@@ -117,8 +140,9 @@ def test_the_action_script_annotates_changed_files_and_writes_sarif(repo):
     assert "changed since main" in done.stderr
     log = json.loads((repo / "out.sarif").read_text(encoding="utf-8"))
     results = log["runs"][0]["results"]
-    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in results] == ["clean.md"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == [
+        "clean.md"
+    ]
     assert all(r["partialFingerprints"]["termlint/v1"] for r in results)
     assert (repo.parent / "github-output").read_text() == "sarif-file=out.sarif\n"
 

@@ -47,8 +47,19 @@ def test_json_format_contract(run, tmp_path):
     data = json.loads(out.output)
     assert data["version"] == 1
     [d] = data["diagnostics"]
-    for key in ("path", "line", "column", "end_line", "end_column", "rule", "severity",
-                "message", "term", "match", "suggestions"):
+    for key in (
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "rule",
+        "severity",
+        "message",
+        "term",
+        "match",
+        "suggestions",
+    ):
         assert key in d
     assert (d["line"], d["column"], d["end_column"]) == (3, 28, 36)
     assert d["rule"] == "ambiguous-term" and d["match"] == "scheming" and d["term"] == "scheming"
@@ -106,19 +117,28 @@ def test_config_exclude(run, tmp_path):
     assert run("check", ".").exit_code == 0
 
 
-@pytest.mark.parametrize("comment", [
-    "<!-- termlint-disable-next-line ambiguous-term -- quoting a tweet -->\n" + AMBIGUOUS,
-    "<!-- termlint-disable -->\n\n" + AMBIGUOUS + "\n<!-- termlint-enable -->\n",
-    AMBIGUOUS.rstrip("\n") + " <!-- termlint-disable-line TL201: known -->\n",
-])
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "<!-- termlint-disable-next-line ambiguous-term -- quoting a tweet -->\n" + AMBIGUOUS,
+        "<!-- termlint-disable -->\n\n" + AMBIGUOUS + "\n<!-- termlint-enable -->\n",
+        AMBIGUOUS.rstrip("\n") + " <!-- termlint-disable-line TL201: known -->\n",
+    ],
+)
 def test_suppression_comments(run, tmp_path, comment):
     write(tmp_path, "s.md", comment)
     assert run("check", "s.md").exit_code == 0
 
 
 def test_suppression_ends_at_enable(run, tmp_path):
-    write(tmp_path, "s.md", "<!-- termlint-disable ambiguous-term -->\n\n" + AMBIGUOUS +
-          "\n<!-- termlint-enable ambiguous-term -->\n\n" + AMBIGUOUS)
+    write(
+        tmp_path,
+        "s.md",
+        "<!-- termlint-disable ambiguous-term -->\n\n"
+        + AMBIGUOUS
+        + "\n<!-- termlint-enable ambiguous-term -->\n\n"
+        + AMBIGUOUS,
+    )
     out = run("check", "s.md", "--format", "json")
     assert [d["line"] for d in json.loads(out.output)["diagnostics"]] == [7]
 
@@ -150,13 +170,20 @@ def test_bad_input_names_the_file_and_others_are_still_checked(run, tmp_path, na
     assert "Traceback" not in out.output
 
 
-@pytest.mark.parametrize("kind, content, expected", [
-    ("glossary", "id: [unclosed\n", "invalid YAML"),
-    ("glossary", "id: extra\nterm: x\nsummary: s\nforms: [x]\nsenses: [{id: a, label: A, "
-                 "definition: d}]\ncolour: blue\n", "unknown key 'colour'"),
-    ("rules", "id: my-rule\nkind: ambiguous\n", "is required"),
-    ("rules", "id: [x\n", "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "kind, content, expected",
+    [
+        ("glossary", "id: [unclosed\n", "invalid YAML"),
+        (
+            "glossary",
+            "id: extra\nterm: x\nsummary: s\nforms: [x]\nsenses: [{id: a, label: A, "
+            "definition: d}]\ncolour: blue\n",
+            "unknown key 'colour'",
+        ),
+        ("rules", "id: my-rule\nkind: ambiguous\n", "is required"),
+        ("rules", "id: [x\n", "invalid YAML"),
+    ],
+)
 def test_malformed_data_folders_give_file_line_messages(run, tmp_path, kind, content, expected):
     name = "extra.yaml" if kind == "glossary" else "my-rule.yaml"
     write(tmp_path, f"{kind}/{name}", content)
@@ -168,11 +195,14 @@ def test_malformed_data_folders_give_file_line_messages(run, tmp_path, kind, con
     assert "Traceback" not in out.output
 
 
-@pytest.mark.parametrize("config, expected", [
-    ("fail_on: sometimes\n", ".termlint.yaml:1: fail_on: 'sometimes' is not one of"),
-    ("colour: blue\n", "unknown key 'colour'"),
-    ("exclude: [unclosed\n", "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        ("fail_on: sometimes\n", ".termlint.yaml:1: fail_on: 'sometimes' is not one of"),
+        ("colour: blue\n", "unknown key 'colour'"),
+        ("exclude: [unclosed\n", "invalid YAML"),
+    ],
+)
 def test_malformed_config(run, tmp_path, config, expected):
     write(tmp_path, ".termlint.yaml", config)
     write(tmp_path, "d.md", AMBIGUOUS)
@@ -207,10 +237,22 @@ def test_glossary_list_and_show(run):
     assert run("glossary", "show", "no-such-term").exit_code == 2
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["senses"], ["rules"], ["rules", "list"],
-                                     ["rules", "explain"], ["glossary"], ["glossary", "show"],
-                                     ["glossary", "check"], ["glossary", "build"],
-                                     ["glossary", "list"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["check"],
+        ["senses"],
+        ["rules"],
+        ["rules", "list"],
+        ["rules", "explain"],
+        ["glossary"],
+        ["glossary", "show"],
+        ["glossary", "check"],
+        ["glossary", "build"],
+        ["glossary", "list"],
+    ],
+)
 def test_every_command_has_help(run, command):
     out = run(*command, "--help")
     assert out.exit_code == 0 and "Usage:" in out.output
@@ -222,24 +264,39 @@ def test_no_spacy_for_a_file_without_glossary_terms(tmp_path):
     the learned sense model is never read."""
     write(tmp_path, "plain.md", "# Notes\n\nNothing here is ambiguous.\n")
     write(tmp_path, ".termlint.yaml", "{}\n")
-    code = ("import sys; from termlint.cli import main\n"
-            "try:\n    main(['check', 'plain.md'])\nexcept SystemExit as e:\n    code = e.code\n"
-            "w = sys.modules.get('termlint.senses.weights')\n"
-            "print('SPACY', 'spacy' in sys.modules, 'MDIT', 'markdown_it' in sys.modules, "
-            "'WEIGHTS', bool(w and w.load_model.cache_info().currsize), 'EXIT', code)\n")
+    code = (
+        "import sys; from termlint.cli import main\n"
+        "try:\n    main(['check', 'plain.md'])\nexcept SystemExit as e:\n    code = e.code\n"
+        "w = sys.modules.get('termlint.senses.weights')\n"
+        "print('SPACY', 'spacy' in sys.modules, 'MDIT', 'markdown_it' in sys.modules, "
+        "'WEIGHTS', bool(w and w.load_model.cache_info().currsize), 'EXIT', code)\n"
+    )
     env = {**os.environ, "TERMLINT_NO_CACHE": ""}
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                         text=True, env=env, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert "SPACY False MDIT False WEIGHTS False EXIT 0" in out.stdout, out.stdout + out.stderr
     # and the same check with a term does load them, so the assertion above can fail
     write(tmp_path, "plain.md", AMBIGUOUS)
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                         text=True, env=env, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert "SPACY True" in out.stdout and "WEIGHTS True" in out.stdout, out.stdout + out.stderr
 
 
-def test_an_internal_error_names_the_file_and_the_others_are_still_checked(run, tmp_path,
-                                                                           monkeypatch):
+def test_an_internal_error_names_the_file_and_the_others_are_still_checked(
+    run, tmp_path, monkeypatch
+):
     import termlint.document.markdown as markdown
 
     real = markdown.parse_markdown
@@ -264,35 +321,45 @@ def test_the_command_flushes_everything_before_its_quick_exit(tmp_path, fmt):
     with the same exit status and text as the in-process command."""
     write(tmp_path, "draft.md", AMBIGUOUS * 40)
     write(tmp_path, ".termlint.yaml", "{}\n")
-    out = subprocess.run([sys.executable, "-m", "termlint", "check", "draft.md", "--format", fmt,
-                          "--no-color"], cwd=tmp_path, capture_output=True, text=True,
-                         check=False)
-    inside = CliRunner().invoke(main, ["check", str(tmp_path / "draft.md"), "--format", fmt,
-                                       "--no-color"])
+    out = subprocess.run(
+        [sys.executable, "-m", "termlint", "check", "draft.md", "--format", fmt, "--no-color"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    inside = CliRunner().invoke(
+        main, ["check", str(tmp_path / "draft.md"), "--format", fmt, "--no-color"]
+    )
     assert out.returncode == inside.exit_code == 1
-    assert out.stdout.replace(str(tmp_path) + os.sep, "") == \
-        inside.stdout.replace(str(tmp_path) + os.sep, "")
+    assert out.stdout.replace(str(tmp_path) + os.sep, "") == inside.stdout.replace(
+        str(tmp_path) + os.sep, ""
+    )
     assert out.stdout.count("ambiguous-term") >= 40
 
 
 def test_the_library_api_lives_at_the_top_and_costs_nothing_to_import():
-    code = ("import sys, termlint\n"
-            "heavy = [m for m in ('spacy', 'markdown_it', 'click', 'termlint.pipeline') "
-            "if m in sys.modules]\n"
-            "r = termlint.lint_text('AI labs should prepare for scheming before the next model "
-            "ships.')\n"
-            "print(heavy, [d.rule for d in r.diagnostics])\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, termlint\n"
+        "heavy = [m for m in ('spacy', 'markdown_it', 'click', 'termlint.pipeline') "
+        "if m in sys.modules]\n"
+        "r = termlint.lint_text('AI labs should prepare for scheming before the next model "
+        "ships.')\n"
+        "print(heavy, [d.rule for d in r.diagnostics])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[] ['ambiguous-term']", out.stdout + out.stderr
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    ("- id: x\n  text: [unclosed\n", "invalid YAML"),
-    ("id: x\ntext: not a list\n", "expected a list of labelled items"),
-    ("- id: x\n  split: dev\n  expect: []\n", "needs 'text'"),
-    ("- id: x\n  split: dev\n  text: hi\n  expect: [{term: scheming}]\n", "'term' and 'label'"),
-])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("- id: x\n  text: [unclosed\n", "invalid YAML"),
+        ("id: x\ntext: not a list\n", "expected a list of labelled items"),
+        ("- id: x\n  split: dev\n  expect: []\n", "needs 'text'"),
+        ("- id: x\n  split: dev\n  text: hi\n  expect: [{term: scheming}]\n", "'term' and 'label'"),
+    ],
+)
 def test_evaluate_names_a_broken_labelled_file(run, tmp_path, content, reason):
     write(tmp_path, "labelled/bad.yaml", content)
     out = run("evaluate", "labelled")

@@ -31,8 +31,10 @@ CASES = {
     "after a code fence": (f"```\ncode\n```\n{USE}.\n", f"```\ncode\n```\n{C}\n{USE}.\n"),
     "after front matter": (f"---\ntitle: T\n---\n{USE}.\n", f"---\ntitle: T\n---\n{C}\n{USE}.\n"),
     "a heading under a paragraph": (f"Intro.\n# {USE}\n", f"Intro. {C}\n# {USE}\n"),
-    "a table cell": (f"| a | b |\n|---|---|\n| x | {USE} |\n",
-                     f"| a | b |\n|---|---|\n| x | {USE}  {L} |\n"),
+    "a table cell": (
+        f"| a | b |\n|---|---|\n| x | {USE} |\n",
+        f"| a | b |\n|---|---|\n| x | {USE}  {L} |\n",
+    ),
     "a quote's second line": (f"> Intro,\n> {USE}.\n", f"> Intro, {C}\n> {USE}.\n"),
     "a quote's first line": (f"Intro.\n\n> {USE}.\n", f"Intro.\n\n> {C}\n> {USE}.\n"),
     "CRLF line endings": (f"# T\r\n\r\n{USE}.\r\n", f"# T\r\n\r\n{C}\r\n{USE}.\r\n"),
@@ -89,14 +91,19 @@ def test_every_action_settles_its_diagnostic_and_keeps_the_rendering(project):
                 assert render(new) == render(text)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Intro.\n\n<!-- termlint-disable-next-line ambiguous-term -- old -->\nNothing.\n",
-     "Intro.\n\nNothing.\n"),
-    ("A line <!-- termlint-disable-line -- x --> here.\n", "A line here.\n"),
-    ("A line<!-- termlint-disable-line -- x --> here.\n", "A line here.\n"),
-    ("Intro.\n\n<!-- termlint-disable -->", "Intro.\n\n"),
-    ("A line <!-- termlint-disable-line -->\nmore.\n", "A line\nmore.\n"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Intro.\n\n<!-- termlint-disable-next-line ambiguous-term -- old -->\nNothing.\n",
+            "Intro.\n\nNothing.\n",
+        ),
+        ("A line <!-- termlint-disable-line -- x --> here.\n", "A line here.\n"),
+        ("A line<!-- termlint-disable-line -- x --> here.\n", "A line here.\n"),
+        ("Intro.\n\n<!-- termlint-disable -->", "Intro.\n\n"),
+        ("A line <!-- termlint-disable-line -->\nmore.\n", "A line\nmore.\n"),
+    ],
+)
 def test_an_unused_suppression_can_be_removed(text, expected, project):
     result = lint(text, project)
     [diag] = [d for d in result.diagnostics if d.rule == "unused-suppression"]

@@ -38,10 +38,12 @@ DOC = (
     "Scheming is what the AI safety plan worries about most.\n"
 )
 FIXED = {  # --sense scheming=worst-case-model
-    "rewrite": DOC.replace("for scheming before", "for worst-case scheming before")
-                  .replace("Scheming is what", "Worst-case scheming is what"),
-    "link": DOC.replace("for scheming before", f"for [scheming]({URL}) before")
-               .replace("Scheming is what", f"[Scheming]({URL}) is what"),
+    "rewrite": DOC.replace("for scheming before", "for worst-case scheming before").replace(
+        "Scheming is what", "Worst-case scheming is what"
+    ),
+    "link": DOC.replace("for scheming before", f"for [scheming]({URL}) before").replace(
+        "Scheming is what", f"[Scheming]({URL}) is what"
+    ),
     "declare": "---\ntermlint:\n  senses:\n    scheming: worst-case-model\n---\n" + DOC,
 }
 
@@ -107,12 +109,13 @@ def test_crlf_and_bom_survive(folder, how):
 
 def test_declare_merges_into_existing_front_matter_with_crlf(folder):
     path = folder / "fm.md"
-    head = "---\r\ntitle: \"Risk\"   # keep this comment\r\ntags: [ai, safety]\r\n---\r\n"
+    head = '---\r\ntitle: "Risk"   # keep this comment\r\ntags: [ai, safety]\r\n---\r\n'
     path.write_bytes((head + DOC.replace("\n", "\r\n")).encode())
     assert fix(path, "--how", "declare").exit_code == 0
     expected = head.replace("---\r\n#", "#").replace(
-        "safety]\r\n---", "safety]\r\ntermlint:\r\n  senses:\r\n    scheming: worst-case-model"
-                          "\r\n---")
+        "safety]\r\n---",
+        "safety]\r\ntermlint:\r\n  senses:\r\n    scheming: worst-case-model\r\n---",
+    )
     assert path.read_bytes() == (expected + DOC.replace("\n", "\r\n")).encode()
 
 
@@ -207,8 +210,11 @@ def test_interactive_choice_one_use_at_a_time(folder):
     path.write_bytes(DOC.encode())
     first = termlint("fix", str(path), "--interactive", input="0\n0\n")
     assert path.read_bytes() == DOC.encode() and "left as it is" in first.stderr
-    number = next(line.split(")")[0].strip() for line in first.stderr.splitlines()
-                  if line.strip().split(" ")[1:2] == ["worst-case-model"])
+    number = next(
+        line.split(")")[0].strip()
+        for line in first.stderr.splitlines()
+        if line.strip().split(" ")[1:2] == ["worst-case-model"]
+    )
     out = termlint("fix", str(path), "--interactive", input=f"{number}\n0\n")
     assert out.exit_code == 0
     assert path.read_bytes() == DOC.replace("for scheming", "for worst-case scheming").encode()
@@ -219,17 +225,23 @@ def test_interactive_declare_asks_once_per_document(folder):
     path.write_bytes(DOC.encode())
     first = termlint("fix", str(path), "--interactive", "--how", "declare", "--diff", input="0\n")
     assert first.stderr.count("Sense for the whole document") == 1
-    number = next(line.split(")")[0].strip() for line in first.stderr.splitlines()
-                  if line.strip().split(" ")[1:2] == ["worst-case-model"])
+    number = next(
+        line.split(")")[0].strip()
+        for line in first.stderr.splitlines()
+        if line.strip().split(" ")[1:2] == ["worst-case-model"]
+    )
     out = termlint("fix", str(path), "--interactive", "--how", "declare", input=f"{number}\n")
     assert out.exit_code == 0 and path.read_bytes() == FIXED["declare"].encode()
 
 
-@pytest.mark.parametrize(("sense", "message"), [
-    ("scheming=no-such-sense", "'scheming' has no sense 'no-such-sense' (known: "),
-    ("no-such-term=x", "no term 'no-such-term' in the glossary"),
-    ("scheming", "--sense expects TERM=SENSE"),
-])
+@pytest.mark.parametrize(
+    ("sense", "message"),
+    [
+        ("scheming=no-such-sense", "'scheming' has no sense 'no-such-sense' (known: "),
+        ("no-such-term=x", "no term 'no-such-term' in the glossary"),
+        ("scheming", "--sense expects TERM=SENSE"),
+    ],
+)
 def test_bad_sense_option_is_a_usage_error(folder, sense, message):
     path = folder / "d.md"
     path.write_bytes(DOC.encode())
@@ -253,8 +265,9 @@ def test_bad_file_is_reported_and_others_fixed(folder):
 
 
 def test_sense_option_accepts_a_written_form(project):
-    assert parse_sense_options(["Schemer=worst-case-model"], project.glossary) == \
-        {"scheming": "worst-case-model"}
+    assert parse_sense_options(["Schemer=worst-case-model"], project.glossary) == {
+        "scheming": "worst-case-model"
+    }
 
 
 def test_an_edit_that_would_not_settle_the_use_is_dropped(project, monkeypatch):
@@ -277,28 +290,36 @@ def test_overlapping_edits_are_refused():
     assert apply_edits("abcdef", [Edit(4, 6, "Z"), Edit(0, 1, "A"), Edit(2, 2, "-")]) == "Ab-cdZ"
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    ("---\ntitle: T\n---\nBody\n",
-     "---\ntitle: T\ntermlint:\n  senses:\n    t: s\n---\nBody\n"),
-    ("---\n---\nBody\n",
-     "---\ntermlint:\n  senses:\n    t: s\n---\nBody\n"),
-    ("---\ntermlint:\n  senses:\n    a: b   # why\n\ntitle: T\n---\n",
-     "---\ntermlint:\n  senses:\n    a: b   # why\n    t: s\n\ntitle: T\n---\n"),
-    ("---\ntermlint:\n    senses:\n        a: b\n---\n",
-     "---\ntermlint:\n    senses:\n        a: b\n        t: s\n---\n"),
-    ("---\ntermlint:\n---\n",
-     "---\ntermlint:\n  senses:\n    t: s\n---\n"),
-    ("---\ntermlint: {senses: {a: b}}  # declared\n---\n",
-     "---\ntermlint: {senses: {a: b, t: s}}  # declared\n---\n"),
-    ("---\ntermlint: {}\n---\n",
-     "---\ntermlint: {senses: {t: s}}\n---\n"),
-    ("---\ntermlint:\n  senses: { }\n---\n",
-     "---\ntermlint:\n  senses: {t: s }\n---\n"),
-    ("---\ntermlint:\n  senses: {a: \"x}\"}\n---\n",
-     "---\ntermlint:\n  senses: {a: \"x}\", t: s}\n---\n"),
-    ("---\r\nx: 1\r\n---\r\n",
-     "---\r\nx: 1\r\ntermlint:\r\n  senses:\r\n    t: s\r\n---\r\n"),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "---\ntitle: T\n---\nBody\n",
+            "---\ntitle: T\ntermlint:\n  senses:\n    t: s\n---\nBody\n",
+        ),
+        ("---\n---\nBody\n", "---\ntermlint:\n  senses:\n    t: s\n---\nBody\n"),
+        (
+            "---\ntermlint:\n  senses:\n    a: b   # why\n\ntitle: T\n---\n",
+            "---\ntermlint:\n  senses:\n    a: b   # why\n    t: s\n\ntitle: T\n---\n",
+        ),
+        (
+            "---\ntermlint:\n    senses:\n        a: b\n---\n",
+            "---\ntermlint:\n    senses:\n        a: b\n        t: s\n---\n",
+        ),
+        ("---\ntermlint:\n---\n", "---\ntermlint:\n  senses:\n    t: s\n---\n"),
+        (
+            "---\ntermlint: {senses: {a: b}}  # declared\n---\n",
+            "---\ntermlint: {senses: {a: b, t: s}}  # declared\n---\n",
+        ),
+        ("---\ntermlint: {}\n---\n", "---\ntermlint: {senses: {t: s}}\n---\n"),
+        ("---\ntermlint:\n  senses: { }\n---\n", "---\ntermlint:\n  senses: {t: s }\n---\n"),
+        (
+            '---\ntermlint:\n  senses: {a: "x}"}\n---\n',
+            '---\ntermlint:\n  senses: {a: "x}", t: s}\n---\n',
+        ),
+        ("---\r\nx: 1\r\n---\r\n", "---\r\nx: 1\r\ntermlint:\r\n  senses:\r\n    t: s\r\n---\r\n"),
+    ],
+)
 def test_declaration_is_a_minimal_insertion(before, after):
     newline = "\r\n" if "\r\n" in before else "\n"
     edit = declaration_edit(before, newline, {"t": "s"})
@@ -307,11 +328,14 @@ def test_declaration_is_a_minimal_insertion(before, after):
     assert yaml.safe_load(after.split("---")[1])["termlint"]["senses"]["t"] == "s"
 
 
-@pytest.mark.parametrize("before", [
-    "---\ntermlint:\n  senses: {t: other}\n---\n",            # already declared
-    "---\ntermlint: yes\n---\n",                               # not a mapping
-    "---\ntermlint: {senses:\n   {a: b}}\n---\n",              # flow over several lines
-])
+@pytest.mark.parametrize(
+    "before",
+    [
+        "---\ntermlint:\n  senses: {t: other}\n---\n",  # already declared
+        "---\ntermlint: yes\n---\n",  # not a mapping
+        "---\ntermlint: {senses:\n   {a: b}}\n---\n",  # flow over several lines
+    ],
+)
 def test_declaration_refuses_what_it_cannot_do_safely(before):
     with pytest.raises(FixError):
         declaration_edit(before, "\n", {"t": "s"})

@@ -12,8 +12,14 @@ from termlint.glossary.entries import check_glossary, load_glossary
 
 GLOSSARY = load_glossary(use_cache=False)
 MULTI = [t for t in GLOSSARY.terms.values() if t.multi_sense]
-SCHEMING_SENSES = {"power-motivated-training-gamer", "worst-case-model", "visible-cot-gaming",
-                   "roleplay", "in-context-scheming", "colloquial"}
+SCHEMING_SENSES = {
+    "power-motivated-training-gamer",
+    "worst-case-model",
+    "visible-cot-gaming",
+    "roleplay",
+    "in-context-scheming",
+    "colloquial",
+}
 REQUIRED_TERMS = """training-gaming instrumental-training-gamer terminal-training-gamer
 beyond-episode-goal goal-guarding situational-awareness
 alignment-faking deceptive-alignment sandbagging early-undermining ai-control control-evaluation
@@ -30,13 +36,31 @@ misgeneralized-non-training-gamer self-exfiltration oversight-subversion
 out-of-context-reasoning""".split()
 # The fixed sense inventory other people are labelling with (issue 17).
 INVENTORY = {
-    "scheming": {"power-motivated-training-gamer", "goal-guarding-schemer", "worst-case-model",
-                 "worst-case-assumption", "misaligned-power-seeker", "visible-cot-gaming",
-                 "roleplay", "in-context-scheming", "covert-pursuit", "loose-ai", "colloquial"},
-    "sandbagging": {"ai-strategic-underperformance", "research-sabotage", "training-sandbagging",
-                    "developer-sandbagging", "colloquial"},
-    "alignment-faking": {"misrepresenting-alignment", "selective-compliance",
-                         "oversight-conditional"},
+    "scheming": {
+        "power-motivated-training-gamer",
+        "goal-guarding-schemer",
+        "worst-case-model",
+        "worst-case-assumption",
+        "misaligned-power-seeker",
+        "visible-cot-gaming",
+        "roleplay",
+        "in-context-scheming",
+        "covert-pursuit",
+        "loose-ai",
+        "colloquial",
+    },
+    "sandbagging": {
+        "ai-strategic-underperformance",
+        "research-sabotage",
+        "training-sandbagging",
+        "developer-sandbagging",
+        "colloquial",
+    },
+    "alignment-faking": {
+        "misrepresenting-alignment",
+        "selective-compliance",
+        "oversight-conditional",
+    },
     "deceptive-alignment": {"mesa-optimizer-lineage", "scheming-synonym"},
 }
 
@@ -59,8 +83,11 @@ def test_the_sense_inventory_is_exactly_the_one_being_labelled():
     assert scheming.sense("loose-ai").ai and not scheming.sense("colloquial").ai
     sandbagging = GLOSSARY.terms["sandbagging"]
     assert {s.id: s.agent for s in sandbagging.senses if s.ai} == {
-        "ai-strategic-underperformance": "ai", "research-sabotage": "ai",
-        "training-sandbagging": "ai", "developer-sandbagging": "developer"}
+        "ai-strategic-underperformance": "ai",
+        "research-sabotage": "ai",
+        "training-sandbagging": "ai",
+        "developer-sandbagging": "developer",
+    }
 
 
 def test_the_worst_case_split_says_which_has_a_probability():
@@ -74,8 +101,9 @@ def test_the_worst_case_split_says_which_has_a_probability():
     cited = {c.key for c in scheming.sense("misaligned-power-seeker").sources}
     assert {"greenblatt2025update", "greenblatt-stastny2025", "belrose-pope2024"} <= cited
     assert "greenblatt2025update" not in {c.key for c in model.sources}
-    assert "carlsmith2023" not in {c.key for c in
-                                   GLOSSARY.terms["sandbagging"].sense("ai-strategic-underperformance").sources}
+    assert "carlsmith2023" not in {
+        c.key for c in GLOSSARY.terms["sandbagging"].sense("ai-strategic-underperformance").sources
+    }
 
 
 def test_the_neighbourhood_is_covered():
@@ -83,8 +111,14 @@ def test_the_neighbourhood_is_covered():
     assert missing == []
     assert len(GLOSSARY.terms) >= 55
     assert "reward-on-the-episode-seeker" not in GLOSSARY.terms  # one Carlsmith class, merged
-    for term_id in ("alignment-faking", "deceptive-alignment", "sandbagging", "sabotage",
-                    "cot-monitorability", "p-scheming"):
+    for term_id in (
+        "alignment-faking",
+        "deceptive-alignment",
+        "sandbagging",
+        "sabotage",
+        "cot-monitorability",
+        "p-scheming",
+    ):
         assert GLOSSARY.terms[term_id].multi_sense
 
 
@@ -103,8 +137,14 @@ def test_no_entry_is_thin(term):
 
 
 def test_per_source_definitions_and_counter_positions_where_the_review_asked():
-    for term_id in ("scheming", "sandbagging", "alignment-faking", "deceptive-alignment",
-                    "goal-guarding", "p-scheming"):
+    for term_id in (
+        "scheming",
+        "sandbagging",
+        "alignment-faking",
+        "deceptive-alignment",
+        "goal-guarding",
+        "p-scheming",
+    ):
         assert len(GLOSSARY.terms[term_id].definitions) >= 2, term_id
     for term_id in ("scheming", "deceptive-alignment", "treacherous-turn", "gradient-hacking"):
         assert GLOSSARY.terms[term_id].counter_positions, term_id
@@ -113,12 +153,15 @@ def test_per_source_definitions_and_counter_positions_where_the_review_asked():
 def test_glossary_check_validates_the_new_fields(tmp_path):
     folder = tmp_path / "g"
     folder.mkdir()
-    (folder / "sources.yaml").write_text("sources: {a: {authors: [A], title: T, url: 'https://x.org'}}\n")
+    (folder / "sources.yaml").write_text(
+        "sources: {a: {authors: [A], title: T, url: 'https://x.org'}}\n"
+    )
     (folder / "widget.yaml").write_text(
         "id: widget\nterm: widget\nsummary: s\nforms: [widget]\nhistory: h\n"
         "definitions:\n  - {source: nowhere, text: t}\n  - {source: a, sense: nosuch, text: t}\n"
         "counter_positions:\n  - {position: p, sources: [{key: gone}]}\n"
-        "senses:\n  - {id: one, label: One, definition: d, notes: [n]}\n")
+        "senses:\n  - {id: one, label: One, definition: d, notes: [n]}\n"
+    )
     out = CliRunner().invoke(main, ["glossary", "check", str(folder)])
     assert out.exit_code == 2
     assert "widget.yaml:7: definition cites unknown source key 'nowhere'" in out.output
@@ -126,7 +169,8 @@ def test_glossary_check_validates_the_new_fields(tmp_path):
     assert "widget.yaml:10: counter-position cites unknown source key 'gone'" in out.output
     (folder / "widget.yaml").write_text(
         "id: widget\nterm: widget\nsummary: s\nforms: [widget]\nhistory: 3\n"
-        "senses:\n  - {id: one, label: One, definition: d}\n")
+        "senses:\n  - {id: one, label: One, definition: d}\n"
+    )
     out = CliRunner().invoke(main, ["glossary", "check", str(folder)])
     assert out.exit_code == 2 and "widget.yaml:5" in out.output
     for term_id in ("alignment-faking", "deceptive-alignment", "sandbagging"):
@@ -134,8 +178,11 @@ def test_glossary_check_validates_the_new_fields(tmp_path):
 
 
 def test_every_citation_resolves_to_the_bibliography():
-    cited = [(t.id, c.key) for t in GLOSSARY.terms.values()
-             for c in [*t.sources, *(c for s in t.senses for c in s.sources)]]
+    cited = [
+        (t.id, c.key)
+        for t in GLOSSARY.terms.values()
+        for c in [*t.sources, *(c for s in t.senses for c in s.sources)]
+    ]
     assert cited
     assert [pair for pair in cited if pair[1] not in GLOSSARY.sources] == []
     for source in GLOSSARY.sources.values():
@@ -176,8 +223,9 @@ def _examples():
                 yield pytest.param(term.id, sense.id, "clear", text, id=f"{sense.id}-clear{i}")
             for i, (text, rewrite) in enumerate(sense.unclear_examples):
                 yield pytest.param(term.id, sense.id, "unclear", text, id=f"{sense.id}-unclear{i}")
-                yield pytest.param(term.id, sense.id, "rewrite", rewrite,
-                                   id=f"{sense.id}-rewrite{i}")
+                yield pytest.param(
+                    term.id, sense.id, "rewrite", rewrite, id=f"{sense.id}-rewrite{i}"
+                )
 
 
 def _behaves(lint, term_id, sense_id, kind, text) -> str | None:
@@ -216,8 +264,11 @@ def test_unclear_uses_of_other_terms_are_flagged_and_clear_ones_left_alone(lint,
     for text in unclear:
         assert "ambiguous-term" in {d.rule for d in lint(text + "\n").diagnostics}, text
     for text in clear:
-        flagged = [d for d in lint(text + "\n").diagnostics
-                   if d.rule == "ambiguous-term" and d.term == term_id]
+        flagged = [
+            d
+            for d in lint(text + "\n").diagnostics
+            if d.rule == "ambiguous-term" and d.term == term_id
+        ]
         assert flagged == [], text
 
 
@@ -229,7 +280,8 @@ def test_glossary_check_reports_file_and_line(tmp_path):
         "id: widget\nterm: widget\nsummary: s\nforms: [widget]\nsenses:\n"
         "  - id: a\n    label: A\n    definition: d\n    cues: [shiny]\n"
         "  - id: b\n    label: B\n    definition: d\n    cues: [shiny]\n"
-        "    sources: [{key: nowhere}]\n")
+        "    sources: [{key: nowhere}]\n"
+    )
     out = CliRunner().invoke(main, ["glossary", "check", str(folder)])
     assert out.exit_code == 2
     assert "widget.yaml:13: cue 'shiny' is claimed by two senses" in out.output

@@ -75,9 +75,19 @@ def test_broken_file_in_a_folder_and_json_output(run, tmp_path):
     assert [Path(d["path"]).name for d in data["diagnostics"]] == ["b.md"]
 
 
-@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\n\n\r\n", b"---\ntitle: x\n---\n",
-                                     b"---\ntitle: x\n---", b"---\n---\n", b"---\n",
-                                     b"<!-- just a comment -->\n"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\xef\xbb\xbf",
+        b"\n\n\r\n",
+        b"---\ntitle: x\n---\n",
+        b"---\ntitle: x\n---",
+        b"---\n---\n",
+        b"---\n",
+        b"<!-- just a comment -->\n",
+    ],
+)
 def test_empty_and_front_matter_only_files_are_fine(run, tmp_path, content):
     """Nothing to check is not an error."""
     write(tmp_path, "empty.md", content)
@@ -88,8 +98,7 @@ def test_empty_and_front_matter_only_files_are_fine(run, tmp_path, content):
 
 
 @pytest.mark.parametrize("first_line", ["- A--B testing showed it.", "* x---y", "+ a--"])
-def test_a_list_item_with_dashes_on_the_first_line_is_not_front_matter(run, tmp_path,
-                                                                       first_line):
+def test_a_list_item_with_dashes_on_the_first_line_is_not_front_matter(run, tmp_path, first_line):
     write(tmp_path, "list.md", first_line + "\n- " + AMBIGUOUS)
     out = run("check", "list.md")
     assert out.exit_code == 1 and "list.md:2:30" in out.output, out.output
@@ -97,8 +106,7 @@ def test_a_list_item_with_dashes_on_the_first_line_is_not_front_matter(run, tmp_
 
 @pytest.mark.parametrize("fence", ["```", "~~~~", "```python"])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_unterminated_code_fence_runs_to_the_end_and_hides_its_terms(run, tmp_path, fence,
-                                                                    newline):
+def test_unterminated_code_fence_runs_to_the_end_and_hides_its_terms(run, tmp_path, fence, newline):
     """CommonMark: an unclosed fence runs to the end of the document. Not an error."""
     text = newline.join(["Intro without terms.", "", fence, AMBIGUOUS.strip(), "", "more"])
     write(tmp_path, "fence.md", text + newline)
@@ -131,9 +139,10 @@ def test_dangling_and_self_links(run, tmp_path, link):
     assert_broken(run("check", link, "good.md"), link)
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
-                    reason="as root, chmod 000 does not stop reading "
-                           "(test_unreadable_file_simulated covers it)")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0,
+    reason="as root, chmod 000 does not stop reading (test_unreadable_file_simulated covers it)",
+)
 def test_unreadable_file(run, tmp_path):
     path = write(tmp_path, "secret.md", AMBIGUOUS)
     path.chmod(0)
@@ -180,8 +189,12 @@ def test_file_name_that_is_not_utf8(tmp_path, fmt):
     """Reported in every format, in a subprocess so the real stdout encoding is used."""
     (tmp_path / ".termlint.yaml").write_text("{}\n")
     (tmp_path / os.fsdecode(b"caf\xe9.md")).write_bytes(AMBIGUOUS.encode())
-    out = subprocess.run([sys.executable, "-m", "termlint", "check", ".", "--format", fmt],
-                         cwd=tmp_path, capture_output=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "termlint", "check", ".", "--format", fmt],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
     assert out.returncode == 1, out.stderr.decode(errors="replace")
     assert b"Traceback" not in out.stderr
     assert b"caf" in out.stdout
@@ -211,11 +224,14 @@ def test_deep_nesting_is_a_clear_error(run, tmp_path, name):
     assert_broken(run("check", name, "good.md"), name, "nested too deeply")
 
 
-@pytest.mark.parametrize("text", [
-    "".join("  " * i + "- item\n" for i in range(70)) + "  " * 70 + "- " + AMBIGUOUS,
-    "> " * 150 + AMBIGUOUS,
-    "".join("> " * i + "- x\n" for i in range(1, 40)) + "> " * 40 + AMBIGUOUS,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join("  " * i + "- item\n" for i in range(70)) + "  " * 70 + "- " + AMBIGUOUS,
+        "> " * 150 + AMBIGUOUS,
+        "".join("> " * i + "- x\n" for i in range(1, 40)) + "> " * 40 + AMBIGUOUS,
+    ],
+)
 def test_deep_but_reasonable_nesting_loses_nothing(run, tmp_path, text):
     """70 lists or 150 quotes inside each other are read to the bottom."""
     write(tmp_path, "deep.md", text)
@@ -269,28 +285,47 @@ def test_a_paragraph_over_a_million_characters(run, tmp_path):
 
 # -- broken data: glossary, rules, configuration, front matter, comments -------------------
 
-GLOSSARY_OK = ("id: extra\nterm: extra\nsummary: s\nforms: [extra]\n"
-               "senses: [{id: a, label: A, definition: d}]\n")
-RULE_OK = ("id: my-rule\nkind: ambiguous\nseverity: warning\nmessage: m\n"
-           "doc: {what: w, why: y, example: e, use_instead: u}\n")
+GLOSSARY_OK = (
+    "id: extra\nterm: extra\nsummary: s\nforms: [extra]\n"
+    "senses: [{id: a, label: A, definition: d}]\n"
+)
+RULE_OK = (
+    "id: my-rule\nkind: ambiguous\nseverity: warning\nmessage: m\n"
+    "doc: {what: w, why: y, example: e, use_instead: u}\n"
+)
 
 
-@pytest.mark.parametrize("kind, content, expected", [
-    ("glossary", GLOSSARY_OK.replace("forms: [extra]", "forms: extra"),
-     "extra.yaml:4: forms: expected array, got str"),
-    ("glossary", GLOSSARY_OK + "senses: []\n", "extra.yaml:6: invalid YAML: duplicate key"),
-    ("glossary", GLOSSARY_OK.replace("definition: d", "definition: !!timestamp x"),
-     "extra.yaml:5: invalid YAML: timestamp values are not allowed"),
-    ("glossary", "id: extra\nterm: " + "[" * 3000 + "\n", "invalid YAML: nested too deeply"),
-    ("glossary", "\ufeffid: extra\n\x00", "extra.yaml"),
-    ("rules", RULE_OK.replace("severity: warning", "severity: 5"),
-     "my-rule.yaml:3: severity: 5 is not one of"),
-    ("rules", RULE_OK + "colour: x\n", "my-rule.yaml:1: unknown key 'colour'"),
-    ("rules", RULE_OK.replace("kind: ambiguous", "kind: nonsense"),
-     "my-rule.yaml:2: kind: 'nonsense' is not one of"),
-    ("rules", RULE_OK + "terms: [no-such-term]\n", "names unknown terms: no-such-term"),
-    ("rules", RULE_OK.replace("my-rule", "other-rule"), "does not match the file name"),
-])
+@pytest.mark.parametrize(
+    "kind, content, expected",
+    [
+        (
+            "glossary",
+            GLOSSARY_OK.replace("forms: [extra]", "forms: extra"),
+            "extra.yaml:4: forms: expected array, got str",
+        ),
+        ("glossary", GLOSSARY_OK + "senses: []\n", "extra.yaml:6: invalid YAML: duplicate key"),
+        (
+            "glossary",
+            GLOSSARY_OK.replace("definition: d", "definition: !!timestamp x"),
+            "extra.yaml:5: invalid YAML: timestamp values are not allowed",
+        ),
+        ("glossary", "id: extra\nterm: " + "[" * 3000 + "\n", "invalid YAML: nested too deeply"),
+        ("glossary", "\ufeffid: extra\n\x00", "extra.yaml"),
+        (
+            "rules",
+            RULE_OK.replace("severity: warning", "severity: 5"),
+            "my-rule.yaml:3: severity: 5 is not one of",
+        ),
+        ("rules", RULE_OK + "colour: x\n", "my-rule.yaml:1: unknown key 'colour'"),
+        (
+            "rules",
+            RULE_OK.replace("kind: ambiguous", "kind: nonsense"),
+            "my-rule.yaml:2: kind: 'nonsense' is not one of",
+        ),
+        ("rules", RULE_OK + "terms: [no-such-term]\n", "names unknown terms: no-such-term"),
+        ("rules", RULE_OK.replace("my-rule", "other-rule"), "does not match the file name"),
+    ],
+)
 def test_malformed_data_more(run, tmp_path, kind, content, expected):
     name = "extra.yaml" if kind == "glossary" else "my-rule.yaml"
     write(tmp_path, f"{kind}/{name}", content)
@@ -301,20 +336,29 @@ def test_malformed_data_more(run, tmp_path, kind, content, expected):
     assert "Traceback" not in out.output
 
 
-@pytest.mark.parametrize("name, config, expected", [
-    (".termlint.yaml", "enable: 5\n", ".termlint.yaml:1: enable: expected array, got int"),
-    (".termlint.yaml", "severity: {no-such-rule: error}\n", "unknown rule 'no-such-rule'"),
-    (".termlint.yaml", "- a\n- b\n", ".termlint.yaml:1: configuration must be a mapping"),
-    (".termlint.yaml", "exclude: " + "[" * 3000 + "\n", "invalid YAML: nested too deeply"),
-    (".termlint.yaml", "x: &a [old]\nexclude: *a\n", ".termlint.yaml:2: invalid YAML: aliases"),
-    (".termlint.yaml", "rule_options: {ambiguous-term: {x: !!binary aGk=}}\n",
-     "binary values are not allowed"),
-    (".termlint.yaml", "glossary: [no-such-folder]\n", "no-such-folder: not a folder"),
-    ("pyproject.toml", "[tool.termlint\nfail_on = 1\n", "pyproject.toml:1: invalid TOML"),
-    ("pyproject.toml", "[tool.termlint]\nfail_on = 1\n", "pyproject.toml:2: fail_on"),
-    ("pyproject.toml", "[tool.termlint.rule_options.ambiguous-term]\nsince = 2024-01-01\n",
-     "rule_options/ambiguous-term/since: dates and times are not allowed"),
-])
+@pytest.mark.parametrize(
+    "name, config, expected",
+    [
+        (".termlint.yaml", "enable: 5\n", ".termlint.yaml:1: enable: expected array, got int"),
+        (".termlint.yaml", "severity: {no-such-rule: error}\n", "unknown rule 'no-such-rule'"),
+        (".termlint.yaml", "- a\n- b\n", ".termlint.yaml:1: configuration must be a mapping"),
+        (".termlint.yaml", "exclude: " + "[" * 3000 + "\n", "invalid YAML: nested too deeply"),
+        (".termlint.yaml", "x: &a [old]\nexclude: *a\n", ".termlint.yaml:2: invalid YAML: aliases"),
+        (
+            ".termlint.yaml",
+            "rule_options: {ambiguous-term: {x: !!binary aGk=}}\n",
+            "binary values are not allowed",
+        ),
+        (".termlint.yaml", "glossary: [no-such-folder]\n", "no-such-folder: not a folder"),
+        ("pyproject.toml", "[tool.termlint\nfail_on = 1\n", "pyproject.toml:1: invalid TOML"),
+        ("pyproject.toml", "[tool.termlint]\nfail_on = 1\n", "pyproject.toml:2: fail_on"),
+        (
+            "pyproject.toml",
+            "[tool.termlint.rule_options.ambiguous-term]\nsince = 2024-01-01\n",
+            "rule_options/ambiguous-term/since: dates and times are not allowed",
+        ),
+    ],
+)
 def test_malformed_configuration_more(run, tmp_path, name, config, expected):
     (tmp_path / ".termlint.yaml").unlink()
     write(tmp_path, name, config)
@@ -324,33 +368,54 @@ def test_malformed_configuration_more(run, tmp_path, name, config, expected):
     assert "Traceback" not in out.output
 
 
-@pytest.mark.parametrize("document, expected", [
-    ("---\ntermlint:\n  senses:\n    scheming: plotting\n---\nAI scheming.\n",
-     "bad.md:1: unknown sense 'plotting' for 'scheming'"),
-    ("---\ntermlint:\n  senses:\n    schemingz: roleplay\n---\nAI scheming.\n",
-     "bad.md:1: declares a sense for unknown term 'schemingz'"),
-    ("---\ntermlint: [scheming]\n---\nAI scheming.\n", "bad.md:1: front matter 'termlint'"),
-    ("---\ntermlint:\n  sense: {scheming: roleplay}\n---\nAI scheming.\n",
-     "bad.md:1: unknown key under 'termlint'"),
-    ("---\n- a list\n---\nAI scheming.\n", "bad.md:2: front matter must be a YAML mapping"),
-    ("---\ntitle: " + "[" * 3000 + "\n---\nAI scheming.\n", "bad.md:2: invalid YAML"),
-    ("Intro.\n\n<!-- termlint-sense scheming=nope -->\nAI scheming.\n",
-     "bad.md:3: unknown sense 'nope' for 'scheming'"),
-    ("Intro.\n\n<!-- termlint-sense scheming -->\nAI scheming.\n",
-     "bad.md:3: termlint-sense expects TERM=SENSE"),
-    ("Intro.\n\n<!-- termlint-disabel ambiguous-term -->\nAI scheming.\n",
-     "bad.md:3: unknown directive 'termlint-disabel'"),
-    ("Intro.\n\n> <div>\n> text\n> <!-- termlint-disable-line no-such-rule -->\n> </div>\n\n"
-     "AI scheming.\n", "bad.md:5: suppression names unknown rule 'no-such-rule'"),
-    ("No term in this one. <!-- termlint-disable no-such-rule -->\n",
-     "bad.md:1: suppression names unknown rule 'no-such-rule'"),
-])
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        (
+            "---\ntermlint:\n  senses:\n    scheming: plotting\n---\nAI scheming.\n",
+            "bad.md:1: unknown sense 'plotting' for 'scheming'",
+        ),
+        (
+            "---\ntermlint:\n  senses:\n    schemingz: roleplay\n---\nAI scheming.\n",
+            "bad.md:1: declares a sense for unknown term 'schemingz'",
+        ),
+        ("---\ntermlint: [scheming]\n---\nAI scheming.\n", "bad.md:1: front matter 'termlint'"),
+        (
+            "---\ntermlint:\n  sense: {scheming: roleplay}\n---\nAI scheming.\n",
+            "bad.md:1: unknown key under 'termlint'",
+        ),
+        ("---\n- a list\n---\nAI scheming.\n", "bad.md:2: front matter must be a YAML mapping"),
+        ("---\ntitle: " + "[" * 3000 + "\n---\nAI scheming.\n", "bad.md:2: invalid YAML"),
+        (
+            "Intro.\n\n<!-- termlint-sense scheming=nope -->\nAI scheming.\n",
+            "bad.md:3: unknown sense 'nope' for 'scheming'",
+        ),
+        (
+            "Intro.\n\n<!-- termlint-sense scheming -->\nAI scheming.\n",
+            "bad.md:3: termlint-sense expects TERM=SENSE",
+        ),
+        (
+            "Intro.\n\n<!-- termlint-disabel ambiguous-term -->\nAI scheming.\n",
+            "bad.md:3: unknown directive 'termlint-disabel'",
+        ),
+        (
+            "Intro.\n\n> <div>\n> text\n> <!-- termlint-disable-line no-such-rule -->\n> </div>\n\n"
+            "AI scheming.\n",
+            "bad.md:5: suppression names unknown rule 'no-such-rule'",
+        ),
+        (
+            "No term in this one. <!-- termlint-disable no-such-rule -->\n",
+            "bad.md:1: suppression names unknown rule 'no-such-rule'",
+        ),
+    ],
+)
 def test_bad_declarations_and_comments_name_file_and_line(run, tmp_path, document, expected):
     write(tmp_path, "bad.md", document)
     assert_broken(run("check", "bad.md", "good.md"), "bad.md", expected)
 
 
 # -- safety: YAML runs nothing, configuration runs nothing, nothing is written ------------
+
 
 def _payload(tmp_path: Path) -> tuple[str, Path]:
     marker = tmp_path / "PWNED"
@@ -361,12 +426,12 @@ def _payload(tmp_path: Path) -> tuple[str, Path]:
 def test_yaml_python_tags_are_refused_and_run_nothing(run, tmp_path, where):
     payload, marker = _payload(tmp_path)
     if where == "glossary":
-        write(tmp_path, "glossary/extra.yaml", GLOSSARY_OK.replace("term: extra",
-                                                                   f"term: {payload}"))
+        write(
+            tmp_path, "glossary/extra.yaml", GLOSSARY_OK.replace("term: extra", f"term: {payload}")
+        )
         write(tmp_path, ".termlint.yaml", "glossary: [glossary]\n")
     elif where == "rules":
-        write(tmp_path, "rules/my-rule.yaml", RULE_OK.replace("message: m",
-                                                              f"message: {payload}"))
+        write(tmp_path, "rules/my-rule.yaml", RULE_OK.replace("message: m", f"message: {payload}"))
         write(tmp_path, ".termlint.yaml", "rules: [rules]\n")
     elif where == "config":
         write(tmp_path, ".termlint.yaml", f"fail_on: {payload}\n")
@@ -377,8 +442,9 @@ def test_yaml_python_tags_are_refused_and_run_nothing(run, tmp_path, where):
         write(tmp_path, "bad.md", f"---\ntitle: {payload}\n---\nAI scheming.\n")
     out = run("check", "bad.md" if where == "front matter" else "good.md", "good.md")
     assert out.exit_code == 2, out.output
-    assert "invalid YAML: could not determine a constructor" in out.output or \
-        "fail_on" in out.output, out.output
+    assert (
+        "invalid YAML: could not determine a constructor" in out.output or "fail_on" in out.output
+    ), out.output
     assert "Traceback" not in out.output
     assert not marker.exists(), "YAML ran a command"
 
@@ -386,9 +452,12 @@ def test_yaml_python_tags_are_refused_and_run_nothing(run, tmp_path, where):
 def test_configuration_runs_no_code(run, tmp_path):
     """Paths, patterns and options in configuration are data: nothing is imported or run."""
     _, marker = _payload(tmp_path)
-    write(tmp_path, ".termlint.yaml",
-          f"exclude: ['$(touch {marker})', '`touch {marker}`']\n"
-          f"docs_url: \"javascript:__import__('os').system('touch {marker}')\"\n")
+    write(
+        tmp_path,
+        ".termlint.yaml",
+        f"exclude: ['$(touch {marker})', '`touch {marker}`']\n"
+        f"docs_url: \"javascript:__import__('os').system('touch {marker}')\"\n",
+    )
     # (An option holding code is now refused as unknown: test_hostile_round2 D19.)
     out = run("check", "good.md")
     assert out.exit_code == 1 and GOOD_FINDING in out.output, out.output
@@ -396,8 +465,12 @@ def test_configuration_runs_no_code(run, tmp_path):
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            if p.is_file() else "<dir>" for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.is_file()
+        else "<dir>"
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def test_only_an_explicit_fix_writes(run, tmp_path):
@@ -411,12 +484,20 @@ def test_only_an_explicit_fix_writes(run, tmp_path):
     write(tmp_path, ".termlint.yaml", "glossary: [glossary]\n")
     (tmp_path / "docs" / "sub").chmod(0o755)
     before = _snapshot(tmp_path)
-    commands = [["check", "docs"], ["check", "docs", "--format", "json"],
-                ["check", "docs", "--format", "sarif"], ["check", "docs", "-j", "2"],
-                ["senses", "docs"], ["senses", "docs", "--format", "json"],
-                ["rules", "list"], ["rules", "explain", "ambiguous-term"],
-                ["glossary", "list"], ["glossary", "show", "scheming"],
-                ["glossary", "check", "glossary"], ["check", "docs", "--no-cache"]]
+    commands = [
+        ["check", "docs"],
+        ["check", "docs", "--format", "json"],
+        ["check", "docs", "--format", "sarif"],
+        ["check", "docs", "-j", "2"],
+        ["senses", "docs"],
+        ["senses", "docs", "--format", "json"],
+        ["rules", "list"],
+        ["rules", "explain", "ambiguous-term"],
+        ["glossary", "list"],
+        ["glossary", "show", "scheming"],
+        ["glossary", "check", "glossary"],
+        ["check", "docs", "--no-cache"],
+    ]
     for command in commands:
         out = run(*command)
         assert "Traceback" not in out.output, (command, out.output)

@@ -27,8 +27,15 @@ def can_drop_caps() -> bool:
     return not IS_ROOT or shutil.which("setpriv") is not None
 
 
-def termlint(*args, cwd: Path, env: dict | None = None, input: bytes | None = None,
-             drop_caps: bool = False, timeout: float = 120, stdout=subprocess.PIPE):
+def termlint(
+    *args,
+    cwd: Path,
+    env: dict | None = None,
+    input: bytes | None = None,
+    drop_caps: bool = False,
+    timeout: float = 120,
+    stdout=subprocess.PIPE,
+):
     """Run ``python -m termlint`` in ``cwd``; returns the CompletedProcess (text decoded)."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("TERMLINT_NO_CACHE", None)
@@ -36,8 +43,15 @@ def termlint(*args, cwd: Path, env: dict | None = None, input: bytes | None = No
     cmd = [sys.executable, "-m", "termlint", *args]
     if drop_caps and IS_ROOT:
         cmd = DROP_CAPS + cmd
-    proc = subprocess.run(cmd, cwd=cwd, env=full_env, input=input, stdout=stdout,
-                          stderr=subprocess.PIPE, timeout=timeout)
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=full_env,
+        input=input,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        timeout=timeout,
+    )
     proc.out = proc.stdout.decode("utf-8", "replace") if proc.stdout else ""
     proc.err = proc.stderr.decode("utf-8", "replace")
     return proc
@@ -82,8 +96,11 @@ def test_D1_pruner_deletes_only_its_own_names_in_its_own_folder(tmp_path):
     now = 1_800_000_000.0
     (tmp_path / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
     own = tmp_path / f"rules-{'a' * 32}.json"
-    foreign = [tmp_path / "notes.json", tmp_path / "results" / "ab" / "mine.json",
-               tmp_path / "results" / "mine.json"]
+    foreign = [
+        tmp_path / "notes.json",
+        tmp_path / "results" / "ab" / "mine.json",
+        tmp_path / "results" / "mine.json",
+    ]
     for path in [own, *foreign]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{}")
@@ -133,17 +150,17 @@ def test_D9_wrong_shape_rules_cache_is_a_miss(folder, tmp_path, content):
         assert proc.returncode == 1 and "a.md:1:10" in proc.out
 
 
-@pytest.mark.parametrize("content", [b"[]", b"null", b'"x"', "forged-list",
-                                     "forged-bogus-fail-on"])
+@pytest.mark.parametrize("content", [b"[]", b"null", b'"x"', "forged-list", "forged-bogus-fail-on"])
 def test_D9_wrong_shape_config_cache_is_a_miss(folder, tmp_path, content):
     cache = tmp_path / "cache"
     env = {"TERMLINT_CACHE_DIR": str(cache)}
     (folder / ".termlint.yaml").write_text("fail_on: warning\n")
     (folder / "a.md").write_text(AMBIGUOUS)
     assert termlint("check", "a.md", cwd=folder, env=env).returncode == 1
-    content = {"forged-list": _forged("config", []),
-               "forged-bogus-fail-on": _forged("config", {"fail_on": "bogus"})}.get(content,
-                                                                                  content)
+    content = {
+        "forged-list": _forged("config", []),
+        "forged-bogus-fail-on": _forged("config", {"fail_on": "bogus"}),
+    }.get(content, content)
     for entry in _cache_entries(cache, "config-*.json"):
         entry.write_bytes(content)
     proc = termlint("check", "a.md", cwd=folder, env=env)
@@ -211,8 +228,12 @@ def test_D20_relative_xdg_cache_home_is_ignored_and_cache_is_private(folder, tmp
     env = {k: v for k, v in env.items()}
     full = {k: v for k, v in os.environ.items() if k != "TERMLINT_CACHE_DIR"}
     full.update({k: v for k, v in env.items() if v is not None})
-    proc = subprocess.run([sys.executable, "-m", "termlint", "check", "a.md"], cwd=folder,
-                          env=full, capture_output=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "termlint", "check", "a.md"],
+        cwd=folder,
+        env=full,
+        capture_output=True,
+    )
     assert proc.returncode == 1, proc.stderr
     assert not (folder / "rel-cache").exists()
     cache = home / ".cache" / "termlint"
@@ -223,15 +244,19 @@ def test_D20_relative_xdg_cache_home_is_ignored_and_cache_is_private(folder, tmp
 def test_D20_missing_home_is_not_created(folder, tmp_path):
     (folder / "a.md").write_text(AMBIGUOUS)
     ghost = tmp_path / "nonexistent" / "x"
-    full = {k: v for k, v in os.environ.items()
-            if k not in ("TERMLINT_CACHE_DIR", "XDG_CACHE_HOME")}
+    full = {
+        k: v for k, v in os.environ.items() if k not in ("TERMLINT_CACHE_DIR", "XDG_CACHE_HOME")
+    }
     full["HOME"] = str(ghost)
-    proc = subprocess.run([sys.executable, "-m", "termlint", "check", "a.md"], cwd=folder,
-                          env=full, capture_output=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "termlint", "check", "a.md"],
+        cwd=folder,
+        env=full,
+        capture_output=True,
+    )
     assert proc.returncode == 1, proc.stderr
     assert b"Traceback" not in proc.stderr
     assert not (tmp_path / "nonexistent").exists()
-
 
 
 # -- D2: no input is expanded beyond a fixed budget ----------------------------------------
@@ -242,8 +267,9 @@ def alias_bomb(depth: int, use: str = "termlint: {senses: {scheming: *%s}}") -> 
     lines = [f"{names[0]}: &{names[0]} [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
     for prev, name in itertools.pairwise(names):
         lines.append(f"{name}: &{name} [{','.join(['*' + prev] * 9)}]")
-    return ("---\n" + "\n".join(lines) + "\n" + (use % names[-1])
-            + "\n---\nWe think scheming is bad.\n")
+    return (
+        "---\n" + "\n".join(lines) + "\n" + (use % names[-1]) + "\n---\nWe think scheming is bad.\n"
+    )
 
 
 @pytest.mark.parametrize("depth", [7, 9, 12])
@@ -265,16 +291,19 @@ def test_D2_alias_bomb_in_an_unused_key_is_refused_too(lint_error):
 def test_D2_a_few_aliases_are_still_fine_and_a_list_sense_is_a_short_error(lint, lint_error):
     ok = lint("---\nbase: &b {x: 1}\nother: *b\n---\nWe think scheming is bad.\n")
     assert [d.rule for d in ok.diagnostics] == ["ambiguous-term"]
-    error = lint_error("---\nl: &l [" + ",".join(["worst-case-model"] * 500) + "]\n"
-                       "termlint: {senses: {scheming: *l}}\n---\nWe think scheming is bad.\n")
+    error = lint_error(
+        "---\nl: &l [" + ",".join(["worst-case-model"] * 500) + "]\n"
+        "termlint: {senses: {scheming: *l}}\n---\nWe think scheming is bad.\n"
+    )
     assert "must be a sense id" in error.message and len(error.message) < 300
     assert error.line == 3
 
 
 def test_D2_messages_quoting_user_data_are_truncated(lint_error):
     huge = "x" * 100_000
-    error = lint_error(f"---\ntermlint: {{senses: {{scheming: {huge}}}}}\n---\n"
-                       "We think scheming is bad.\n")
+    error = lint_error(
+        f"---\ntermlint: {{senses: {{scheming: {huge}}}}}\n---\nWe think scheming is bad.\n"
+    )
     assert len(str(error)) <= 1100
     error = lint_error(f"---\ntermlint: {{senses: {{{huge}: a}}}}\n---\nWe think scheming.\n")
     assert len(str(error)) <= 1100
@@ -298,8 +327,9 @@ def lint_error(project):
 def _diag(line: int, rule: str = "ambiguous-term", code: str = "TL201"):
     from termlint.model import Diagnostic
 
-    return Diagnostic("d.md", 0, 1, line, 1, line, 2, rule, "warning", "m", "scheming",
-                      "scheming", code=code)
+    return Diagnostic(
+        "d.md", 0, 1, line, 1, line, 2, rule, "warning", "m", "scheming", "scheming", code=code
+    )
 
 
 def _suppression(kind: str, first: int, last: int, rules=("ambiguous-term",)):
@@ -316,8 +346,9 @@ def test_D4_suppression_matching_is_one_sweep_not_every_pair(monkeypatch):
     real = Suppression.hides
     monkeypatch.setattr(Suppression, "hides", lambda self, d: calls.append(1) or real(self, d))
     n = 3000
-    diagnostics = [_diag(2 * i + 2) for i in range(n)] + [_diag(2 * i + 2, "other", "")
-                                                          for i in range(n)]
+    diagnostics = [_diag(2 * i + 2) for i in range(n)] + [
+        _diag(2 * i + 2, "other", "") for i in range(n)
+    ]
     ranges = [_suppression("disable-next-line", 2 * i + 2, 2 * i + 2) for i in range(n)]
     kept = apply_suppressions(diagnostics, ranges)
     assert len(calls) <= 10 * n  # was n * 2n = 18 million
@@ -331,17 +362,21 @@ def test_D4_sweep_agrees_with_every_pair_on_random_cases():
 
     rng = random.Random(15)
     for _ in range(300):
-        diagnostics = [_diag(rng.randint(1, 30), *rng.choice([("ambiguous-term", "TL201"),
-                                                                ("undefined-term", "TL301"),
-                                                                ("x", "")]))
-                       for _ in range(rng.randint(0, 12))]
+        diagnostics = [
+            _diag(
+                rng.randint(1, 30),
+                *rng.choice([("ambiguous-term", "TL201"), ("undefined-term", "TL301"), ("x", "")]),
+            )
+            for _ in range(rng.randint(0, 12))
+        ]
 
         def make():
             out = []
             for _ in range(rng.randint(0, 6)):
                 first = rng.randint(1, 30)
-                rules = rng.choice([(), ("ambiguous-term",), ("TL301",),
-                                    ("ambiguous-term", "undefined-term")])
+                rules = rng.choice(
+                    [(), ("ambiguous-term",), ("TL301",), ("ambiguous-term", "undefined-term")]
+                )
                 out.append((first, rng.choice([first, first + rng.randint(0, 10), 10**9]), rules))
             return out
 
@@ -465,8 +500,11 @@ def test_D7_force_exclude_applies_exclude_to_named_files(run, tmp_path):
         (tmp_path / name).write_text(AMBIGUOUS)
     named = run("check", "archive/a.md", "old/b.md", "new/c.md", "--force-exclude")
     assert named.exit_code == 1
-    assert "new/c.md:1:10" in named.output and "archive" not in named.output \
+    assert (
+        "new/c.md:1:10" in named.output
+        and "archive" not in named.output
         and "old/b.md" not in named.output
+    )
     walked = run("check", ".")  # ./old/*.md matches too now
     assert "new/c.md" in walked.output and "old/b.md" not in walked.output
     assert run("check", "archive/a.md").exit_code == 1  # named, without the switch: checked
@@ -515,8 +553,13 @@ def test_D18_very_deep_folders_and_a_deleted_working_folder(folder, tmp_path):
     assert proc.returncode == 1 and "a.md:1:10" in proc.out
     gone = tmp_path / "gone"
     gone.mkdir()
-    proc = subprocess.run(f"cd {gone} && rmdir {gone} && {sys.executable} -m termlint check",
-                          shell=True, capture_output=True, text=True, env={**os.environ})
+    proc = subprocess.run(
+        f"cd {gone} && rmdir {gone} && {sys.executable} -m termlint check",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+    )
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 2 and "working folder no longer exists" in proc.stderr
 
@@ -535,8 +578,10 @@ def test_D21_folder_with_no_markdown_says_so(run, tmp_path):
 def test_D11_cr_only_line_endings_keep_every_finding(lint, newline):
     paras = ["We think scheming is bad."] * 4
     if newline == "mixed":
-        text = "We think scheming is bad.\r\rWe think scheming is bad.\n\nWe think scheming " \
-               "is bad.\r\n\r\nWe think scheming is bad.\r\r"
+        text = (
+            "We think scheming is bad.\r\rWe think scheming is bad.\n\nWe think scheming "
+            "is bad.\r\n\r\nWe think scheming is bad.\r\r"
+        )
     else:
         text = (newline * 2).join(paras) + newline * 2
     result = lint(text)
@@ -586,8 +631,9 @@ def test_D12_fix_keeps_extended_attributes(run, tmp_path):
 def test_D17_leftover_temp_files_of_a_killed_fix_are_cleaned_up(run, tmp_path):
     draft = tmp_path / "a.md"
     draft.write_text(AMBIGUOUS)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     stale = tmp_path / f".a.md.{dead}.k2j4_x9q.termlint.tmp"
     stale.write_text("half")
     legacy_old = tmp_path / ".a.md.abcd1234.termlint.tmp"  # not this module's current name
@@ -609,8 +655,13 @@ def test_D17_sigterm_during_fix_leaves_no_temp_file(folder):
     before = draft.read_bytes()
     env = {**os.environ, "TERMLINT_NO_CACHE": "1"}
     for delay in (1.0, 2.5, 4.0):
-        proc = subprocess.Popen([sys.executable, "-m", "termlint", *FIX, "big.md"], cwd=folder,
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "termlint", *FIX, "big.md"],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=120)
@@ -627,10 +678,14 @@ def test_D17_ctrl_c_exits_130(folder):
 
     (folder / "big.md").write_text("We should worry that scheming will emerge.\n\n" * 20000)
     for args in (["check", "big.md"], ["check", ".", "-j2"]):
-        proc = subprocess.Popen([sys.executable, "-m", "termlint", *args], cwd=folder,
-                                env={**os.environ, "TERMLINT_NO_CACHE": "1"},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "termlint", *args],
+            cwd=folder,
+            env={**os.environ, "TERMLINT_NO_CACHE": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         time.sleep(2.5)
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=120)
@@ -642,23 +697,44 @@ def test_D17_ctrl_c_exits_130(folder):
 # -- D13: closed or full standard output ---------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [("check", "clean.md"), ("check", "a.md"), ("senses", "a.md"),
-                                  ("glossary", "list"), ("check", "a.md", "--format", "json")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "clean.md"),
+        ("check", "a.md"),
+        ("senses", "a.md"),
+        ("glossary", "list"),
+        ("check", "a.md", "--format", "json"),
+    ],
+)
 def test_D13_closed_or_full_stdout_is_exit_2_with_one_line(folder, args):
     (folder / "clean.md").write_text("Nothing here.\n")
     (folder / "a.md").write_text(AMBIGUOUS)
     # (not preexec_fn: Python code between fork and exec can deadlock a threaded pytest)
-    closed = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m",
-                             "termlint", *args], cwd=folder, stderr=subprocess.PIPE, text=True)
+    closed = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "termlint", *args],
+        cwd=folder,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert closed.returncode == 2 and "Traceback" not in closed.stderr
-    assert closed.stderr.strip().splitlines()[-1] == \
-        "termlint: standard output is closed; nothing can be reported"
+    assert (
+        closed.stderr.strip().splitlines()[-1]
+        == "termlint: standard output is closed; nothing can be reported"
+    )
     with Path("/dev/full").open("w") as full:
-        proc = subprocess.run([sys.executable, "-m", "termlint", *args], cwd=folder,
-                              stdout=full, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "termlint", *args],
+            cwd=folder,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == \
-        "termlint: cannot write the output: No space left on device"
+    assert (
+        proc.stderr.strip().splitlines()[-1]
+        == "termlint: cannot write the output: No space left on device"
+    )
 
 
 # -- D15, D21: what the text output prints is shown, never obeyed --------------------------
@@ -666,8 +742,9 @@ def test_D13_closed_or_full_stdout_is_exit_2_with_one_line(folder, args):
 
 @pytest.mark.parametrize("color", ["--color", "--no-color"])
 def test_D15_terminal_control_characters_in_excerpts_are_escaped(run, tmp_path, color):
-    (tmp_path / "esc.md").write_text("We worry \x1b]0;PWNED\x07 that \x1b[2J\x9b scheming is "
-                                     "bad.\n")
+    (tmp_path / "esc.md").write_text(
+        "We worry \x1b]0;PWNED\x07 that \x1b[2J\x9b scheming is bad.\n"
+    )
     out = run("check", "esc.md", color)
     assert out.exit_code == 1
     assert "]0;PWNED" in out.output and "\x07" not in out.output and "\x9b" not in out.output
@@ -774,24 +851,39 @@ def test_D22_jobs_is_capped_at_the_cores_with_a_message(run, tmp_path, monkeypat
 
 # -- D16: evaluate on broken items ---------------------------------------------------------
 
-_ITEM = "- {id: a, split: dev, text: 'We think scheming is bad.', expect: [{term: scheming, " \
-        "label: ambiguous}]}\n"
+_ITEM = (
+    "- {id: a, split: dev, text: 'We think scheming is bad.', expect: [{term: scheming, "
+    "label: ambiguous}]}\n"
+)
 
 
-@pytest.mark.parametrize("item, message", [
-    ("- {split: dev, text: 'x', expect: []}\n", "needs an 'id'"),
-    ("- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: [x]}]}\n",
-     "'label' must be a name, got a list"),
-    ("- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: {a: b}}]}\n",
-     "'label' must be a name, got a mapping"),
-    ("- {id: a, split: dev, text: 'x', expect: [{term: [x], label: ambiguous}]}\n",
-     "'term' must be a name, got a list"),
-    ("- {id: a, split: [dev], text: 'x', expect: []}\n", "'split' must be a name"),
-    ("- {id: a, split: dev, text: 'x', expect: [{term: nosuchterm, label: ambiguous}]}\n",
-     "unknown term 'nosuchterm'"),
-    ("- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: plotting}]}\n",
-     "'plotting' is not a sense of 'scheming'"),
-])
+@pytest.mark.parametrize(
+    "item, message",
+    [
+        ("- {split: dev, text: 'x', expect: []}\n", "needs an 'id'"),
+        (
+            "- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: [x]}]}\n",
+            "'label' must be a name, got a list",
+        ),
+        (
+            "- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: {a: b}}]}\n",
+            "'label' must be a name, got a mapping",
+        ),
+        (
+            "- {id: a, split: dev, text: 'x', expect: [{term: [x], label: ambiguous}]}\n",
+            "'term' must be a name, got a list",
+        ),
+        ("- {id: a, split: [dev], text: 'x', expect: []}\n", "'split' must be a name"),
+        (
+            "- {id: a, split: dev, text: 'x', expect: [{term: nosuchterm, label: ambiguous}]}\n",
+            "unknown term 'nosuchterm'",
+        ),
+        (
+            "- {id: a, split: dev, text: 'x', expect: [{term: scheming, label: plotting}]}\n",
+            "'plotting' is not a sense of 'scheming'",
+        ),
+    ],
+)
 def test_D16_evaluate_broken_items_are_input_errors(run, tmp_path, item, message):
     (tmp_path / "set").mkdir()
     (tmp_path / "set" / "items.yaml").write_text(item)
@@ -803,8 +895,9 @@ def test_D16_evaluate_broken_items_are_input_errors(run, tmp_path, item, message
 
 def test_D16_evaluate_mixed_split_types_lists_the_splits(run, tmp_path):
     (tmp_path / "set").mkdir()
-    (tmp_path / "set" / "items.yaml").write_text(_ITEM.replace("split: dev", "split: 1")
-                                                 + _ITEM.replace("split: dev", "split: x"))
+    (tmp_path / "set" / "items.yaml").write_text(
+        _ITEM.replace("split: dev", "split: 1") + _ITEM.replace("split: dev", "split: x")
+    )
     out = run("evaluate", "set", "--split", "dev")
     assert out.exit_code == 2 and "the splits in set: 1, x" in out.output
     assert run("evaluate", "set", "--split", "1").exit_code == 0
@@ -823,17 +916,31 @@ senses:
 """
 
 
-@pytest.mark.parametrize("case, fields, message", [
-    ("self", {"a": ", broader: a"}, "sense 'a' of 'extra' is broader than itself (a -> a)"),
-    ("cycle", {"a": ", broader: b", "b": ", broader: a"}, "is broader than itself (a -> b -> a)"),
-    ("features", {"features": "{id: f, label: F}, {id: f, label: G}"},
-     "feature id 'f' appears twice"),
-    ("punctuation", {"forms": "extra, '*'"}, "form '*' of 'extra' has no letter or digit"),
-    ("shadow", {"forms": "extra, Scheming"}, "form 'Scheming' of 'extra' is already a form of "
-                                              "'scheming'"),
-])
-def test_D19_glossary_check_refuses_cycles_duplicates_and_dead_forms(run, tmp_path, case,
-                                                                     fields, message):
+@pytest.mark.parametrize(
+    "case, fields, message",
+    [
+        ("self", {"a": ", broader: a"}, "sense 'a' of 'extra' is broader than itself (a -> a)"),
+        (
+            "cycle",
+            {"a": ", broader: b", "b": ", broader: a"},
+            "is broader than itself (a -> b -> a)",
+        ),
+        (
+            "features",
+            {"features": "{id: f, label: F}, {id: f, label: G}"},
+            "feature id 'f' appears twice",
+        ),
+        ("punctuation", {"forms": "extra, '*'"}, "form '*' of 'extra' has no letter or digit"),
+        (
+            "shadow",
+            {"forms": "extra, Scheming"},
+            "form 'Scheming' of 'extra' is already a form of 'scheming'",
+        ),
+    ],
+)
+def test_D19_glossary_check_refuses_cycles_duplicates_and_dead_forms(
+    run, tmp_path, case, fields, message
+):
     values = {"id": "extra", "forms": "extra", "features": "", "a": "", "b": ""} | fields
     (tmp_path / "g").mkdir()
     (tmp_path / "g" / "extra.yaml").write_text(_TERM.format(**values))
@@ -849,12 +956,15 @@ def test_D19_unknown_rule_options_and_loader_class_names(run, tmp_path):
     marker = tmp_path / "ran"
     payload = f"__import__('os').system('touch {marker}')"
     (tmp_path / ".termlint.yaml").write_text(
-        f"rule_options: {{ambiguous-term: {{hook: \"{payload}\"}}}}\n")
+        f'rule_options: {{ambiguous-term: {{hook: "{payload}"}}}}\n'
+    )
     (tmp_path / "a.md").write_text(AMBIGUOUS)
     out = run("check", "a.md")
     assert out.exit_code == 2 and not marker.exists()
-    assert "rule_options: 'hook' is not an option of rule 'ambiguous-term' (its options: none)" \
+    assert (
+        "rule_options: 'hook' is not an option of rule 'ambiguous-term' (its options: none)"
         in out.output
+    )
     (tmp_path / ".termlint.yaml").write_text("rule_options: {undefined-term: {min_usess: 2}}\n")
     out = run("check", "a.md")
     assert out.exit_code == 2 and "(its options: min_uses)" in out.output

@@ -19,8 +19,17 @@ def test_init_writes_a_valid_commented_configuration(tmp_path, monkeypatch):
     assert path.read_text(encoding="utf-8") == STARTER
     config = load_config(path)
     assert config.fail_on == "warning" and config.path == str(path)
-    for key in ("glossary", "rules", "enable", "disable", "severity", "exclude", "docs_url",
-                "check_blockquotes", "rule_options"):
+    for key in (
+        "glossary",
+        "rules",
+        "enable",
+        "disable",
+        "severity",
+        "exclude",
+        "docs_url",
+        "check_blockquotes",
+        "rule_options",
+    ):
         assert f"# {key}: " in STARTER, key  # every other key is there, commented out
     snippet = out.stdout.split(".pre-commit-config.yaml:", 1)[1]
     hooks = yaml.safe_load(snippet)["repos"][0]
@@ -29,10 +38,23 @@ def test_init_writes_a_valid_commented_configuration(tmp_path, monkeypatch):
 
 def test_commented_examples_pass_validation(tmp_path):
     """Uncommenting the examples gives a configuration that loads."""
-    lines = [line[2:] for line in STARTER.splitlines()
-             if line.startswith("# ") and ": " in line and line[2:3].islower()
-             and line[2:].split(":")[0] in ("enable", "disable", "severity", "exclude",
-                                            "docs_url", "check_blockquotes", "rule_options")]
+    lines = [
+        line[2:]
+        for line in STARTER.splitlines()
+        if line.startswith("# ")
+        and ": " in line
+        and line[2:3].islower()
+        and line[2:].split(":")[0]
+        in (
+            "enable",
+            "disable",
+            "severity",
+            "exclude",
+            "docs_url",
+            "check_blockquotes",
+            "rule_options",
+        )
+    ]
     path = tmp_path / ".termlint.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     config = load_config(path)
@@ -52,5 +74,8 @@ def test_init_refuses_to_overwrite_without_force(tmp_path, monkeypatch):
 
 def test_snippet_names_the_hook():
     data = yaml.safe_load(pre_commit_snippet("https://example.org/termlint.git", "v1"))
-    assert data == {"repos": [{"repo": "https://example.org/termlint.git", "rev": "v1",
-                               "hooks": [{"id": "termlint"}]}]}
+    assert data == {
+        "repos": [
+            {"repo": "https://example.org/termlint.git", "rev": "v1", "hooks": [{"id": "termlint"}]}
+        ]
+    }

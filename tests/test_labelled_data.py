@@ -26,8 +26,9 @@ def test_the_corpus_is_there_and_large():
     items = load_corpus()
     uses = [u for it in items for u in it.uses if u.get("a") != "none"]
     assert len(uses) >= 5000
-    in_documents = [u for it in items if it.kind == "document" for u in it.uses
-                    if u.get("a") != "none"]
+    in_documents = [
+        u for it in items if it.kind == "document" for u in it.uses if u.get("a") != "none"
+    ]
     assert len(in_documents) >= len(uses) / 2
     assert {it.split for it in items} >= {"train", "dev", "blind-a"}
 
@@ -41,7 +42,7 @@ def test_positions_point_at_the_words():
     for item in load_corpus():
         for use in item.uses:
             at = use["at"]
-            assert item.text[at:at + len(use["match"])] == use["match"], (item.id, use)
+            assert item.text[at : at + len(use["match"])] == use["match"], (item.id, use)
 
 
 def test_labels_are_the_glossarys_senses():
@@ -58,25 +59,39 @@ def test_labels_are_the_glossarys_senses():
 
 def test_ids_are_unique_across_both_sets():
     ids = [it.id for it in load_corpus()]
-    ids += [it.id for split in ("dev", "dev2", "heldout", "fresh", "blind3", "blind4")
-            for it in load_v1(split)]
+    ids += [
+        it.id
+        for split in ("dev", "dev2", "heldout", "fresh", "blind3", "blind4")
+        for it in load_v1(split)
+    ]
     repeated = [i for i, n in Counter(ids).items() if n > 1]
     assert repeated == []
 
 
 def test_every_use_has_two_readers_or_an_adjudication():
-    missing = [(it.id, u["match"]) for it in load_corpus() for u in it.uses
-               if "b" not in u and "gold" not in u]
+    missing = [
+        (it.id, u["match"])
+        for it in load_corpus()
+        for u in it.uses
+        if "b" not in u and "gold" not in u
+    ]
     assert missing == []
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ("roleplay", "roleplay", "roleplay"),
-    ("goal-guarding-schemer", "power-motivated-training-gamer", "power-motivated-training-gamer"),
-    ("ambiguous", "in-context-scheming", "disputed:in-context-scheming"),
-    ("mention", "ambiguous", "unscored"),
-    ("roleplay", "in-context-scheming", "unscored"),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("roleplay", "roleplay", "roleplay"),
+        (
+            "goal-guarding-schemer",
+            "power-motivated-training-gamer",
+            "power-motivated-training-gamer",
+        ),
+        ("ambiguous", "in-context-scheming", "disputed:in-context-scheming"),
+        ("mention", "ambiguous", "unscored"),
+        ("roleplay", "in-context-scheming", "unscored"),
+    ],
+)
 def test_the_written_rules_for_two_readers(a, b, expected):
     assert gold({"a": a, "b": b}) == expected
 
@@ -88,7 +103,10 @@ def test_an_adjudication_decides_and_a_third_reader_can_call_it_disputed():
 
 def test_the_checker_refuses_a_use_out_of_place(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("meta: {split: train}\nitems:\n- id: x\n  kind: passage\n  register: memo\n"
-                   "  text: Models may be scheming.\n  uses: []\n", encoding="utf-8")
+    bad.write_text(
+        "meta: {split: train}\nitems:\n- id: x\n  kind: passage\n  register: memo\n"
+        "  text: Models may be scheming.\n  uses: []\n",
+        encoding="utf-8",
+    )
     problems = _tool().check_file(bad, write=False)
     assert problems and "1 term forms" in problems[0]

@@ -28,16 +28,23 @@ def doc_id(uri: str) -> types.TextDocumentIdentifier:
 
 def check_json(root: Path, name: str) -> list[dict]:
     """What ``termlint check --format json`` says about a file, for comparison."""
-    done = subprocess.run([sys.executable, "-m", "termlint", "check", "--format", "json",
-                           "--no-cache", name], cwd=root, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "termlint", "check", "--format", "json", "--no-cache", name],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout)["diagnostics"]
 
 
 async def actions_at(client, uri: str, diagnostic: types.Diagnostic) -> list[types.CodeAction]:
-    return await client.lsp.text_document_code_action_async(types.CodeActionParams(
-        doc_id(uri), diagnostic.range, types.CodeActionContext(diagnostics=[diagnostic])))
+    return await client.lsp.text_document_code_action_async(
+        types.CodeActionParams(
+            doc_id(uri), diagnostic.range, types.CodeActionContext(diagnostics=[diagnostic])
+        )
+    )
 
 
 @pytest.mark.asyncio
@@ -54,22 +61,34 @@ async def test_a_document_without_terms_never_loads_spacy(tmp_path):
 
 @pytest.mark.asyncio
 async def test_diagnostics_match_check_at_the_right_ranges(tmp_path):
-    text = ("# Notes\n\nÉmile’s 🙂 team: labs should prepare for scheming.\n\n"
-            "<!-- termlint-disable-next-line ambiguous-term -- quoting the brief -->\n"
-            "Models may be scheming here, but that line is suppressed.\n\n"
-            "And a schemer 🙂🙂 may hide.\n")
+    text = (
+        "# Notes\n\nÉmile’s 🙂 team: labs should prepare for scheming.\n\n"
+        "<!-- termlint-disable-next-line ambiguous-term -- quoting the brief -->\n"
+        "Models may be scheming here, but that line is suppressed.\n\n"
+        "And a schemer 🙂🙂 may hide.\n"
+    )
     (tmp_path / "draft.md").write_text(text, encoding="utf-8")
     expected = check_json(tmp_path, "draft.md")
     async with session(tmp_path) as client:
         uri = await client.open("draft.md", text)
         diagnostics = await client.diagnostics(uri)
-    got = [(d.range.start.line + 1, d.code, d.message, text_at(text, d.range),
-            d.severity.name.lower().replace("information", "info")) for d in diagnostics]
+    got = [
+        (
+            d.range.start.line + 1,
+            d.code,
+            d.message,
+            text_at(text, d.range),
+            d.severity.name.lower().replace("information", "info"),
+        )
+        for d in diagnostics
+    ]
     want = [(e["line"], e["rule"], e["message"], e["match"], e["severity"]) for e in expected]
     assert got == want
-    assert [(g[1], g[3]) for g in got] == [("ambiguous-term", "scheming"),
-                                           ("undefined-term", "scheming"),
-                                           ("ambiguous-term", "schemer")]
+    assert [(g[1], g[3]) for g in got] == [
+        ("ambiguous-term", "scheming"),
+        ("undefined-term", "scheming"),
+        ("ambiguous-term", "schemer"),
+    ]
     # UTF-16 columns: 🙂 is two code units, É and ’ one each.
     first = diagnostics[0].range
     assert (first.start.line, first.start.character) == (2, 41)
@@ -125,7 +144,8 @@ async def test_quick_edits_are_checked_once(tmp_path):
             client.change(uri, f"A schemer, number {n}.\n", types.Range(end, end))
         # A hover needs the document as it is now, so it is checked now, once.
         await client.lsp.text_document_hover_async(
-            types.HoverParams(doc_id(uri), types.Position(2, 27)))
+            types.HoverParams(doc_id(uri), types.Position(2, 27))
+        )
         checked = await client.diagnostics(uri, 4)
         assert [d.code for d in checked].count("ambiguous-term") == 4
         assert [p.version for p in client.published if p.uri == uri] == [1, 4]
@@ -133,13 +153,16 @@ async def test_quick_edits_are_checked_once(tmp_path):
 
 @pytest.mark.asyncio
 async def test_hover_shows_the_sense_its_probability_evidence_and_the_others(tmp_path):
-    text = ("# Notes\n\nLabs should prepare for scheming.\n\n"
-            "In the evaluation the model showed in-context scheming.\n")
+    text = (
+        "# Notes\n\nLabs should prepare for scheming.\n\n"
+        "In the evaluation the model showed in-context scheming.\n"
+    )
     async with session(tmp_path) as client:
         uri = await client.open("draft.md", text)
         await client.diagnostics(uri)
         hover = await client.lsp.text_document_hover_async(
-            types.HoverParams(doc_id(uri), types.Position(2, 27)))
+            types.HoverParams(doc_id(uri), types.Position(2, 27))
+        )
         body = hover.contents.value
         assert hover.contents.kind == types.MarkupKind.Markdown
         assert text_at(text, hover.range) == "scheming"
@@ -147,7 +170,8 @@ async def test_hover_shows_the_sense_its_probability_evidence_and_the_others(tmp
         assert "\nWhy: " in body
         assert "`worst-case-model`" in body and "`in-context-scheming`" in body
         resolved = await client.lsp.text_document_hover_async(
-            types.HoverParams(doc_id(uri), types.Position(4, 48)))
+            types.HoverParams(doc_id(uri), types.Position(4, 48))
+        )
         body = resolved.contents.value
         assert text_at(text, resolved.range) == "scheming"
         assert "read as **[In-context scheming" in body
@@ -156,7 +180,8 @@ async def test_hover_shows_the_sense_its_probability_evidence_and_the_others(tmp
         assert "\n> " in body  # the sense's definition
         assert "Other senses:" in body and "`worst-case-model`" in body
         nothing = await client.lsp.text_document_hover_async(
-            types.HoverParams(doc_id(uri), types.Position(0, 2)))
+            types.HoverParams(doc_id(uri), types.Position(0, 2))
+        )
         assert nothing is None
 
 
@@ -168,9 +193,11 @@ async def test_each_code_action_is_a_precise_edit(tmp_path):
         "worst-case-model": "worst-case scheming",
         "in-context-scheming": "in-context scheming",
     }
-    suppressed = ("# Notes\n\nLabs should prepare <!-- termlint-disable-next-line ambiguous-term"
-                  " -- TODO: say why this use is clear -->\n"
-                  "for scheming before the next deployment.\n")
+    suppressed = (
+        "# Notes\n\nLabs should prepare <!-- termlint-disable-next-line ambiguous-term"
+        " -- TODO: say why this use is clear -->\n"
+        "for scheming before the next deployment.\n"
+    )
     async with session(tmp_path) as client:
         uri = await client.open("draft.md", text)
         [diag] = await client.diagnostics(uri)
@@ -184,8 +211,9 @@ async def test_each_code_action_is_a_precise_edit(tmp_path):
             [title] = [t for t in titles if t.startswith(f"Rewrite as “{words}”")]
             assert results[title] == text.replace("scheming", words)
             [title] = [t for t in titles if t.startswith(f"Declare “scheming” as {sense} ")]
-            assert results[title] == f"---\ntermlint:\n  senses:\n    scheming: {sense}\n---\n" \
-                + text
+            assert (
+                results[title] == f"---\ntermlint:\n  senses:\n    scheming: {sense}\n---\n" + text
+            )
         [title] = [t for t in titles if t.startswith("Suppress ambiguous-term")]
         assert results[title] == suppressed
         # Every other action too, byte for byte: the words in its title, and nothing else.
@@ -195,18 +223,21 @@ async def test_each_code_action_is_a_precise_edit(tmp_path):
                 assert result == text.replace("scheming", words), title
             elif title.startswith("Declare “scheming” as "):
                 sense = title.removeprefix("Declare “scheming” as ").split(" ", 1)[0]
-                assert result == (f"---\ntermlint:\n  senses:\n    scheming: {sense}\n---\n"
-                                  + text), title
+                assert result == (
+                    f"---\ntermlint:\n  senses:\n    scheming: {sense}\n---\n" + text
+                ), title
             else:
                 assert title.startswith("Suppress"), title
         # One rewrite and one declaration per candidate sense of the use, and one suppression.
-        assert len([t for t in titles if t.startswith("Rewrite")]) == \
-            len([t for t in titles if t.startswith("Declare")]) >= len(senses)
+        assert (
+            len([t for t in titles if t.startswith("Rewrite")])
+            == len([t for t in titles if t.startswith("Declare")])
+            >= len(senses)
+        )
         # Each applied edit settles the warning.
         for title, new_text in results.items():
             version = client.change(uri, new_text)
-            left = [d for d in await client.diagnostics(uri, version)
-                    if d.code == "ambiguous-term"]
+            left = [d for d in await client.diagnostics(uri, version) if d.code == "ambiguous-term"]
             assert left == [], title
 
 
@@ -220,7 +251,8 @@ async def test_declaring_extends_existing_front_matter(tmp_path):
         [declare] = [a for a in actions if a.title.startswith("Declare “scheming” as roleplay")]
         assert apply_edits(text, edits_of(declare, uri)) == (
             "---\ntitle: Notes\ntermlint:\n  senses:\n    scheming: roleplay\n---\n\n"
-            "Labs should prepare for scheming.\n")
+            "Labs should prepare for scheming.\n"
+        )
 
 
 @pytest.mark.asyncio
@@ -236,18 +268,23 @@ async def test_a_broken_configuration_is_shown_and_the_server_carries_on(tmp_pat
         assert "configuration error" in shown.message
         # Still serving: a hover is answered, an edit is linted.
         hover = await client.lsp.text_document_hover_async(
-            types.HoverParams(doc_id(uri), types.Position(2, 27)))
+            types.HoverParams(doc_id(uri), types.Position(2, 27))
+        )
         assert hover is None
         version = client.change(uri, AMBIGUOUS + "\nMore.\n")
         assert await client.diagnostics(uri, version) == []
         assert len(client.lsp.messages) == 1  # shown once, not on every keystroke
         # Fixed on disk: the watched-file notice reloads it.
         config.write_text("severity:\n  ambiguous-term: error\n", encoding="utf-8")
-        client.lsp.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-            [types.FileEvent(client.uri(".termlint.yaml"), types.FileChangeType.Changed)]))
+        client.lsp.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                [types.FileEvent(client.uri(".termlint.yaml"), types.FileChangeType.Changed)]
+            )
+        )
         [diag] = await client.until(
             lambda: [p for p in client.published[-1:] if p.uri == uri and p.diagnostics],
-            "diagnostics after the fix")
+            "diagnostics after the fix",
+        )
         assert diag.diagnostics[0].severity == types.DiagnosticSeverity.Error
     assert client.returncode == 0
 
@@ -255,29 +292,40 @@ async def test_a_broken_configuration_is_shown_and_the_server_carries_on(tmp_pat
 @pytest.mark.asyncio
 async def test_configuration_and_glossary_changes_are_picked_up(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
-        "[tool.termlint]\nglossary = ['terms']\n", encoding="utf-8")
+        "[tool.termlint]\nglossary = ['terms']\n", encoding="utf-8"
+    )
     terms = tmp_path / "terms"
     terms.mkdir()
     text = "# Notes\n\nThe widgeting was bad, and labs should prepare for scheming.\n"
     async with session(tmp_path) as client:
-        await client.until(lambda: [r for r in client.registrations if r.method ==
-                                    types.WORKSPACE_DID_CHANGE_WATCHED_FILES], "file watchers")
+        await client.until(
+            lambda: [
+                r
+                for r in client.registrations
+                if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+            ],
+            "file watchers",
+        )
         uri = await client.open("draft.md", text)
         assert [text_at(text, d.range) for d in await client.diagnostics(uri)] == ["scheming"]
         # A user glossary term with two senses appears on disk.
         (terms / "widgeting.yaml").write_text(WIDGETING, encoding="utf-8")
-        client.lsp.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-            [types.FileEvent(client.uri("terms/widgeting.yaml"), types.FileChangeType.Created)]))
+        client.lsp.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                [types.FileEvent(client.uri("terms/widgeting.yaml"), types.FileChangeType.Created)]
+            )
+        )
         found = await client.until(
             lambda: [p for p in client.published[-1:] if len(p.diagnostics) == 2],
-            "a diagnostic for the new term")
-        assert [text_at(text, d.range) for d in found[0].diagnostics] == \
-            ["widgeting", "scheming"]
+            "a diagnostic for the new term",
+        )
+        assert [text_at(text, d.range) for d in found[0].diagnostics] == ["widgeting", "scheming"]
         # The configuration now disables the rule: reloaded without any notice, because the
         # file's modification time is checked before each lint.
         (tmp_path / "pyproject.toml").write_text(
             "[tool.termlint]\nglossary = ['terms']\ndisable = ['ambiguous-term']\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         version = client.change(uri, text + "\n")
         assert await client.diagnostics(uri, version) == []
 
@@ -302,10 +350,18 @@ senses:
 
 
 def test_lsp_without_pygls_says_what_to_install(tmp_path):
-    code = ("import sys; sys.modules['pygls'] = None; sys.argv = ['termlint', 'lsp']; "
-            "from termlint.cli import run; run()")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, check=False, stdin=subprocess.DEVNULL)
+    code = (
+        "import sys; sys.modules['pygls'] = None; sys.argv = ['termlint', 'lsp']; "
+        "from termlint.cli import run; run()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
     assert done.returncode == 2
     assert "needs pygls and lsprotocol" in done.stderr
     assert "pip install 'termlint[lsp]'" in done.stderr

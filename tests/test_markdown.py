@@ -19,8 +19,8 @@ def assert_pieces_map(text: str) -> None:
     doc = parse_markdown(SourceText("t.md", text))
     for block in doc.blocks:
         for t_start, s_start, length in block.pieces:
-            got = block.text[t_start:t_start + length]
-            want = text[s_start:s_start + length]
+            got = block.text[t_start : t_start + length]
+            want = text[s_start : s_start + length]
             # A soft line break is a space in prose and a line ending in the source.
             assert got == "".join(" " if c in "\r\n" else c for c in want), (got, want)
 
@@ -66,13 +66,31 @@ Math $scheming^2$ and footnote[^n].
 
 def test_prose_keeps_text_and_skips_code_html_urls_math():
     text = prose(SAMPLE)
-    for kept in ["Heading with emphasis", "link text", "a second line",
-                 "Escaped *star* and & entity",
-                 "item one continued", "nested item", "quoted text", "quoted list", "cell one",
-                 "cell two", "The footnote body", "Math X and footnote"]:
+    for kept in [
+        "Heading with emphasis",
+        "link text",
+        "a second line",
+        "Escaped *star* and & entity",
+        "item one continued",
+        "nested item",
+        "quoted text",
+        "quoted list",
+        "cell one",
+        "cell two",
+        "The footnote body",
+        "Math X and footnote",
+    ]:
         assert kept in text, kept
-    for skipped in ["scheming = True", "indented code", "raw html", "example.com", "title:",
-                    "^2", "inline code", "autolink"]:
+    for skipped in [
+        "scheming = True",
+        "indented code",
+        "raw html",
+        "example.com",
+        "title:",
+        "^2",
+        "inline code",
+        "autolink",
+    ]:
         assert skipped not in text, skipped
 
 
@@ -90,8 +108,9 @@ def test_pieces_map_with_tabs_and_non_ascii():
 
 
 def test_front_matter_is_data():
-    doc = parse_markdown(SourceText("t.md", "---\ntermlint:\n  senses: {scheming: roleplay}\n"
-                                            "---\ntext\n"))
+    doc = parse_markdown(
+        SourceText("t.md", "---\ntermlint:\n  senses: {scheming: roleplay}\n---\ntext\n")
+    )
     assert doc.front_matter == {"termlint": {"senses": {"scheming": "roleplay"}}}
     assert doc.front_matter_line == 1
     assert [b.text for b in doc.blocks] == ["text"]
@@ -120,13 +139,17 @@ def test_heading_path_and_title():
 def test_links_record_text_range_and_target():
     [block] = blocks_of("See [the schemer](https://x.org/a#b) now.\n")
     [link] = block.links
-    assert block.text[link.start:link.end] == "the schemer"
+    assert block.text[link.start : link.end] == "the schemer"
     assert link.href == "https://x.org/a#b"
 
 
 def test_directives_are_read_from_html_comments():
-    doc = parse_markdown(SourceText("t.md", "<!-- termlint-disable ambiguous-term -- quoting -->\n"
-                                            "text <!-- termlint-enable -->\n"))
+    doc = parse_markdown(
+        SourceText(
+            "t.md",
+            "<!-- termlint-disable ambiguous-term -- quoting -->\ntext <!-- termlint-enable -->\n",
+        )
+    )
     kinds = [(d.kind, d.rules, d.reason, d.line) for d in doc.directives]
     assert kinds == [("disable", ("ambiguous-term",), "quoting", 1), ("enable", (), "", 2)]
 

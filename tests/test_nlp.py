@@ -14,18 +14,23 @@ def tokenizer():
     return make_tokenizer()
 
 
-@pytest.mark.parametrize(("text", "tokens"), [
-    ("in-context scheming", ["in", "-", "context", "scheming"]),
-    ("the schemer's goal", ["the", "schemer", "'s", "goal"]),
-    ("the schemer’s goal", ["the", "schemer", "’s", "goal"]),
-    ("(scheming).", ["(", "scheming", ")", "."]),
-    ("'scheming'", ["'", "scheming", "'"]),
-    ("anti-scheming/sandbagging evals", ["anti", "-", "scheming", "/", "sandbagging", "evals"]),
-    ("don't scheme", ["don't", "scheme"]),
-    ("see https://example.org/scheming-paper now",
-     ["see", "https://example.org/scheming-paper", "now"]),
-    ("A--B", ["A", "--", "B"]),
-])
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("in-context scheming", ["in", "-", "context", "scheming"]),
+        ("the schemer's goal", ["the", "schemer", "'s", "goal"]),
+        ("the schemer’s goal", ["the", "schemer", "’s", "goal"]),
+        ("(scheming).", ["(", "scheming", ")", "."]),
+        ("'scheming'", ["'", "scheming", "'"]),
+        ("anti-scheming/sandbagging evals", ["anti", "-", "scheming", "/", "sandbagging", "evals"]),
+        ("don't scheme", ["don't", "scheme"]),
+        (
+            "see https://example.org/scheming-paper now",
+            ["see", "https://example.org/scheming-paper", "now"],
+        ),
+        ("A--B", ["A", "--", "B"]),
+    ],
+)
 def test_lean_tokenizer_splits_punctuation_off_words(tokenizer, text, tokens):
     assert [t.text for t in tokenizer(text)] == tokens
 
@@ -40,8 +45,10 @@ def test_norm_is_a_stem_and_lower_is_lowercase(tokenizer):
 def test_analyzer_finds_terms_inside_hyphenated_compounds_and_possessives():
     analyzer = analyzer_for(default_project().glossary)
     [result] = analyzer.analyze(["Anti-scheming training and a schemer's plans."])
-    found = [("Anti-scheming training and a schemer's plans."[h.start:h.end], h.term_id)
-             for h in result.terms]
+    found = [
+        ("Anti-scheming training and a schemer's plans."[h.start : h.end], h.term_id)
+        for h in result.terms
+    ]
     assert ("scheming", "scheming") in found
     assert ("schemer", "scheming") in found
 
@@ -50,8 +57,7 @@ def _run(code: str) -> str:
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=False)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
     return out.stdout.strip()
 
@@ -65,7 +71,8 @@ def test_the_command_loads_spacy_without_its_cli_and_spacy_cli_still_works():
         "print([t.text for t in tok('in-context scheming')],\n"
         "      'spacy.cli' in sys.modules, 'typer' in sys.modules, 'weasel' in sys.modules)\n"
         "import spacy.cli\n"
-        "print(callable(spacy.cli.download))\n")
+        "print(callable(spacy.cli.download))\n"
+    )
     assert out.splitlines() == ["['in', '-', 'context', 'scheming'] False False False", "True"]
 
 
@@ -81,13 +88,16 @@ def test_a_spacy_that_needs_its_cli_at_import_is_imported_the_ordinary_way():
         "tok = nlp.make_tokenizer()\n"
         "import spacy\n"
         "print([t.text for t in tok('a schemer')], 'typer' in sys.modules,\n"
-        "      sys.modules['spacy.cli'] is not broken, callable(spacy.info))\n")
+        "      sys.modules['spacy.cli'] is not broken, callable(spacy.info))\n"
+    )
     assert out == "['a', 'schemer'] True True True"
 
 
 def test_library_users_get_the_ordinary_spacy_import():
-    out = _run("import sys\nfrom termlint.nlp import analyzer as nlp\nnlp.make_tokenizer()\n"
-               "print('spacy.cli' in sys.modules)\n")
+    out = _run(
+        "import sys\nfrom termlint.nlp import analyzer as nlp\nnlp.make_tokenizer()\n"
+        "print('spacy.cli' in sys.modules)\n"
+    )
     assert out == "True"
 
 

@@ -35,12 +35,15 @@ def gram_hash(gram: Iterable[str]) -> str:
 
 def ngram_hashes(text: str, n: int = N) -> set[str]:
     w = words(text)
-    return {gram_hash(w[i:i + n]) for i in range(len(w) - n + 1)}
+    return {gram_hash(w[i : i + n]) for i in range(len(w) - n + 1)}
 
 
 def load_hashes(path: Path = DATA) -> set[str]:
-    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")}
+    return {
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
 
 
 def glossary_texts(glossary) -> Iterator[tuple[str, str]]:
@@ -77,15 +80,18 @@ def shared_runs(texts: Iterable[tuple[str, str]], hashes: set[str], n: int = N) 
     found = []
     for where, text in texts:
         w = words(text)
-        hits = [i for i in range(len(w) - n + 1) if gram_hash(w[i:i + n]) in hashes]
+        hits = [i for i in range(len(w) - n + 1) if gram_hash(w[i : i + n]) in hashes]
         if hits:
-            found.append(f"{where}: '{' '.join(w[hits[0]:hits[-1] + n])}'")
+            found.append(f"{where}: '{' '.join(w[hits[0] : hits[-1] + n])}'")
     return found
 
 
 def test_the_hash_file_is_hashes_only():
-    lines = [ln for ln in DATA.read_text(encoding="utf-8").splitlines()
-             if ln.strip() and not ln.startswith("#")]
+    lines = [
+        ln
+        for ln in DATA.read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
     assert len(lines) > 2000
     assert all(re.fullmatch(r"[0-9a-f]{16}", ln) for ln in lines)
 
@@ -100,16 +106,22 @@ def test_the_check_catches_a_planted_copied_sentence():
     from termlint.glossary.entries import load_glossary
 
     # A stand-in source (not a real one: the real ones are kept only as hashes).
-    source = ("Widgets are small devices that people carry in their pockets and use every "
-              "morning to open doors, start engines and light the way home.")
+    source = (
+        "Widgets are small devices that people carry in their pockets and use every "
+        "morning to open doors, start engines and light the way home."
+    )
     hashes = load_hashes() | ngram_hashes(source)
     texts = list(glossary_texts(load_glossary(use_cache=False)))
-    planted = ("This sense, put simply, means small devices that people carry in their pockets "
-               "and use every morning, and nothing more.")
+    planted = (
+        "This sense, put simply, means small devices that people carry in their pockets "
+        "and use every morning, and nothing more."
+    )
     texts.append(("scheming#planted: definition", planted))
     found = shared_runs(texts, hashes)
-    assert found == ["scheming#planted: definition: 'small devices that people carry in their "
-                     "pockets and use every morning'"]
+    assert found == [
+        "scheming#planted: definition: 'small devices that people carry in their "
+        "pockets and use every morning'"
+    ]
     # Eight shared words in a row are allowed; the threshold is nine.
     eight = "They are small devices that people carry in their coats, mostly."
     assert shared_runs([("x", eight)], hashes) == []
@@ -119,8 +131,11 @@ def test_no_word_is_split_by_a_folded_line_break():
     """A folded YAML line that ends in a hyphen becomes "training- time" on the page."""
     from termlint.glossary.entries import load_glossary
 
-    split = [(where, m.group()) for where, text in glossary_texts(load_glossary(use_cache=False))
-             for m in re.finditer(r"\w- \w", text)]
+    split = [
+        (where, m.group())
+        for where, text in glossary_texts(load_glossary(use_cache=False))
+        for m in re.finditer(r"\w- \w", text)
+    ]
     assert split == []
 
 
@@ -135,9 +150,11 @@ def _add(paths: list[str]) -> None:
         for f in sorted(p.rglob("*")) if p.is_dir() else [p]:
             if f.is_file():
                 hashes |= ngram_hashes(f.read_text(encoding="utf-8", errors="replace"))
-    header = ("# Truncated SHA-256 hashes of word 9-grams of the seed texts and of the\n"
-              "# source excerpts the glossary was checked against; never the texts.\n"
-              "# See test_own_words.py.\n")
+    header = (
+        "# Truncated SHA-256 hashes of word 9-grams of the seed texts and of the\n"
+        "# source excerpts the glossary was checked against; never the texts.\n"
+        "# See test_own_words.py.\n"
+    )
     DATA.parent.mkdir(parents=True, exist_ok=True)
     DATA.write_text(header + "".join(h + "\n" for h in sorted(hashes)), encoding="utf-8")
 

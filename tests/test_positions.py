@@ -16,7 +16,7 @@ CASES = {
     "crlf": f"---\r\ntitle: x\r\n---\r\n\r\nIntro.\r\n\r\n{BARE}\r\nMore {BARE}\r\n",
     "non-ascii before": f"Naïve café — 日本語 “quotes” 💡 then: {BARE}\n",
     "emphasis and link": "*Really*, [labs](https://e.org) should prepare their models for "
-                         "**scheming** now.\n",
+    "**scheming** now.\n",
     "escapes and entities": f"A \\*star\\* &amp; &copy; then {BARE}\n",
     "tab indented list": f"-\t{BARE}\n",
 }
@@ -37,7 +37,7 @@ def test_diagnostics_point_at_the_term(name, project):
     lines = text.replace("\r\n", "\n").split("\n")
     for d in flagged:
         line = lines[d.line - 1]
-        assert line[d.column - 1:d.end_column - 1] == d.match, (name, d.line, d.column, line)
+        assert line[d.column - 1 : d.end_column - 1] == d.match, (name, d.line, d.column, line)
         assert d.match.lower() == "scheming"
 
 
@@ -67,5 +67,5 @@ def test_letters_that_lowercase_longer_do_not_shift_the_prefilter(lint, prefix):
 
 def test_prefilter_spans_are_offsets_in_the_text_as_written(project):
     text = "İİİ SCHEMING and Sandbagging, then deceptive alignment."
-    spans = [text[m.start():m.end()] for m in project.prefilter.finditer(text)]
+    spans = [text[m.start() : m.end()] for m in project.prefilter.finditer(text)]
     assert spans == ["SCHEMING", "Sandbagging", "deceptive alignment"]

@@ -28,26 +28,34 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 def git_env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
-               PRE_COMMIT_HOME=str(tmp / "pre-commit-home"),
-               TERMLINT_CACHE_DIR=str(tmp / "termlint-cache"),
-               GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
-               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
+    env.update(
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        PRE_COMMIT_HOME=str(tmp / "pre-commit-home"),
+        TERMLINT_CACHE_DIR=str(tmp / "termlint-cache"),
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.org",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.org",
+    )
     env.pop("PRE_COMMIT", None)
     return env
 
 
 def sh(args, cwd: Path, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def new_repo(path: Path, env: dict) -> Path:
     path.mkdir(parents=True)
-    for cmd in (["git", "init", "-q", "-b", "main"],
-                ["git", "config", "user.name", "Test"],
-                ["git", "config", "user.email", "test@example.org"],
-                ["git", "config", "commit.gpgsign", "false"]):
+    for cmd in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "config", "user.name", "Test"],
+        ["git", "config", "user.email", "test@example.org"],
+        ["git", "config", "commit.gpgsign", "false"],
+    ):
         assert sh(cmd, path, env).returncode == 0
     return path
 
@@ -74,8 +82,12 @@ def commit(repo: Path, env: dict, name: str, text: str, message: str):
 
 def test_manifest_is_valid_and_runs_termlint_check_on_markdown():
     manifest = REPO / ".pre-commit-hooks.yaml"
-    result = subprocess.run([*PRE_COMMIT, "validate-manifest", str(manifest)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [*PRE_COMMIT, "validate-manifest", str(manifest)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     [hook] = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     assert hook["id"] == "termlint" and hook["name"]
@@ -89,8 +101,9 @@ def test_real_hook_blocks_an_ambiguous_commit_and_passes_a_clean_one(tmp_path):
     hooks, sha = hook_repo(tmp_path, env)
     repo = new_repo(tmp_path / "drafts", env)
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks.as_uri()}\n    rev: {sha}\n    hooks:\n"
-        "      - id: termlint\n", encoding="utf-8")
+        f"repos:\n  - repo: {hooks.as_uri()}\n    rev: {sha}\n    hooks:\n      - id: termlint\n",
+        encoding="utf-8",
+    )
     installed = sh([*PRE_COMMIT, "install", "--install-hooks"], repo, env, timeout=600)
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
@@ -117,7 +130,8 @@ def test_local_hook_with_the_manifest_entry(tmp_path):
     local = dict(hook, language="system", entry=f"{exe} {hook['entry'].split(' ', 1)[1]}")
     repo = new_repo(tmp_path / "drafts", env)
     (repo / ".pre-commit-config.yaml").write_text(
-        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}), encoding="utf-8")
+        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}), encoding="utf-8"
+    )
     assert sh([*PRE_COMMIT, "install"], repo, env).returncode == 0
     blocked = commit(repo, env, "a.md", AMBIGUOUS, "bad")
     assert blocked.returncode != 0 and "[ambiguous-term]" in blocked.stdout + blocked.stderr

@@ -52,13 +52,20 @@ def test_progress_on_a_real_terminal(tmp_path):
     for i in range(n):
         (tmp_path / f"f{i:02}.md").write_text("Nothing to see.\n")
     (tmp_path / "f99.md").write_text(
-        "AI labs should prepare for scheming before the next model ships.\n")
+        "AI labs should prepare for scheming before the next model ships.\n"
+    )
     master, slave = os.openpty()
     try:
-        proc = subprocess.run([sys.executable, "-m", "termlint", "check", "."], cwd=tmp_path,
-                              stdout=subprocess.PIPE, stderr=slave, text=True, timeout=120,
-                              env=dict(os.environ, TERMLINT_CACHE_DIR=str(tmp_path / "c")),
-                              check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "termlint", "check", "."],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            text=True,
+            timeout=120,
+            env=dict(os.environ, TERMLINT_CACHE_DIR=str(tmp_path / "c")),
+            check=False,
+        )
         os.close(slave)
         slave = -1
         chunks = []

@@ -23,21 +23,98 @@ from termlint.pipeline import lint_source
 
 #: More examples for a long hunt: TERMLINT_PROPERTY_EXAMPLES=5000 pytest tests/test_properties.py
 EXAMPLES = int(os.environ.get("TERMLINT_PROPERTY_EXAMPLES", "200"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # -- pieces of Markdown ------------------------------------------------------------------
 
-TERMS = ["scheming", "Scheming", "schemer", "schemers", "SCHEMING", "alignment faking",
-         "alignment-faking", "Alignment Faking", "sandbagging", "sandbagged",
-         "in-context scheming", "deceptive alignment", "deceptively aligned", "P(scheming)",
-         "reward hacking", "training-gamer", "schemes", "scheme", "Ponzi scheme"]
-WORDS = ["the", "a", "model", "models", "AI", "labs", "should", "prepare", "for", "before",
-         "it", "might", "that", "which", "we", "mean", "by", "word", "power", "training",
-         "worst-case", "chain-of-thought", "persona", "plotting", "by scheming I mean",
-         "café", "naïve", "日本語", "e\u0301", "Ａｉ", "שלום", "💡", "x\u200dy", "a\u00a0b",
-         "Ⅻ", "ﬁ", "ß", "İ", "\u2028", "—", "“quoted”", "'single'", "1.", "2)", "#", "|",
-         "\\", "`", "$", "&", "<", ">", "*", "_", "~", "[", "]", "(", ")", "!", ":"]
+TERMS = [
+    "scheming",
+    "Scheming",
+    "schemer",
+    "schemers",
+    "SCHEMING",
+    "alignment faking",
+    "alignment-faking",
+    "Alignment Faking",
+    "sandbagging",
+    "sandbagged",
+    "in-context scheming",
+    "deceptive alignment",
+    "deceptively aligned",
+    "P(scheming)",
+    "reward hacking",
+    "training-gamer",
+    "schemes",
+    "scheme",
+    "Ponzi scheme",
+]
+WORDS = [
+    "the",
+    "a",
+    "model",
+    "models",
+    "AI",
+    "labs",
+    "should",
+    "prepare",
+    "for",
+    "before",
+    "it",
+    "might",
+    "that",
+    "which",
+    "we",
+    "mean",
+    "by",
+    "word",
+    "power",
+    "training",
+    "worst-case",
+    "chain-of-thought",
+    "persona",
+    "plotting",
+    "by scheming I mean",
+    "café",
+    "naïve",
+    "日本語",
+    "e\u0301",
+    "Ａｉ",
+    "שלום",
+    "💡",
+    "x\u200dy",
+    "a\u00a0b",
+    "Ⅻ",
+    "ﬁ",
+    "ß",
+    "İ",
+    "\u2028",
+    "—",
+    "“quoted”",
+    "'single'",
+    "1.",
+    "2)",
+    "#",
+    "|",
+    "\\",
+    "`",
+    "$",
+    "&",
+    "<",
+    ">",
+    "*",
+    "_",
+    "~",
+    "[",
+    "]",
+    "(",
+    ")",
+    "!",
+    ":",
+]
 NOISE = st.sampled_from(WORDS)
 TERM = st.sampled_from(TERMS)
 RULES = ["ambiguous-term", "TL201", "inconsistent-sense", "undefined-term"]
@@ -60,32 +137,88 @@ def inline(draw, depth: int = 0) -> str:
             parts.append("`" + draw(st.sampled_from(["code", "scheming", "a ` b", " x "])) + "`")
         elif kind == 9:
             title = draw(st.sampled_from(["", ' "t"', " 'scheming'", " (t)"]))
-            url = draw(st.sampled_from(["https://e.org/scheming", "#scheming", "u", "<a b>",
-                                        "https://termlint.example/glossary/scheming.html"
-                                        "#worst-case-model"]))
+            url = draw(
+                st.sampled_from(
+                    [
+                        "https://e.org/scheming",
+                        "#scheming",
+                        "u",
+                        "<a b>",
+                        "https://termlint.example/glossary/scheming.html#worst-case-model",
+                    ]
+                )
+            )
             parts.append(f"[{draw(inline(depth + 1))}]({url}{title})")
         elif kind == 10:
             parts.append(f"[{draw(inline(depth + 1))}][ref]")
         elif kind == 11:
-            parts.append(draw(st.sampled_from(["<https://x.org/scheming>", "<a@b.co>",
-                                               "![scheming alt](i.png)", "![a][ref]"])))
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "<https://x.org/scheming>",
+                            "<a@b.co>",
+                            "![scheming alt](i.png)",
+                            "![a][ref]",
+                        ]
+                    )
+                )
+            )
         elif kind == 12:
-            parts.append(draw(st.sampled_from(["\\*", "\\[", "\\_", "&amp;", "&#42;", "&copy;",
-                                               "&#x1F4A1;", "&nbsp;", "&bogus;", "\\\\"])))
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "\\*",
+                            "\\[",
+                            "\\_",
+                            "&amp;",
+                            "&#42;",
+                            "&copy;",
+                            "&#x1F4A1;",
+                            "&nbsp;",
+                            "&bogus;",
+                            "\\\\",
+                        ]
+                    )
+                )
+            )
         elif kind == 13:
-            parts.append(draw(st.sampled_from([
-                "<span>scheming</span>", "<b>", "</b>", "<!-- comment scheming -->",
-                "<!-- termlint-disable-line ambiguous-term -->", "<br/>",
-                "<!-- termlint-disable-next-line -->", "<a href='scheming'>x</a>"])))
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "<span>scheming</span>",
+                            "<b>",
+                            "</b>",
+                            "<!-- comment scheming -->",
+                            "<!-- termlint-disable-line ambiguous-term -->",
+                            "<br/>",
+                            "<!-- termlint-disable-next-line -->",
+                            "<a href='scheming'>x</a>",
+                        ]
+                    )
+                )
+            )
         elif kind == 14:
-            parts.append(draw(st.sampled_from(["[^1]", "[^note]", "[^x]", "^[inline scheming]",
-                                               "^[a *schemer* ^[nested]]"])))
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "[^1]",
+                            "[^note]",
+                            "[^x]",
+                            "^[inline scheming]",
+                            "^[a *schemer* ^[nested]]",
+                        ]
+                    )
+                )
+            )
         elif kind == 15:
             parts.append(draw(st.sampled_from(["$x^2$", "$$y$$", "$scheming$", "$ a $"])))
         else:
             parts.append(draw(st.sampled_from([draw(TERM), draw(NOISE)])))
-    seps = [draw(st.sampled_from([" ", " ", " ", "", "  ", "\t", ", ", ". "]))
-            for _ in parts]
+    seps = [draw(st.sampled_from([" ", " ", " ", "", "  ", "\t", ", ", ". "])) for _ in parts]
     text = "".join(p + s for p, s in zip(parts, seps, strict=True)).strip(" \t")
     return text or "word"
 
@@ -101,8 +234,12 @@ def paragraph(draw) -> list[str]:
 @st.composite
 def heading(draw) -> list[str]:
     if draw(st.booleans()):
-        return ["#" * draw(st.integers(1, 6)) + " " + draw(inline())
-                + draw(st.sampled_from(["", " #", " ##"]))]
+        return [
+            "#" * draw(st.integers(1, 6))
+            + " "
+            + draw(inline())
+            + draw(st.sampled_from(["", " #", " ##"]))
+        ]
     return [draw(inline()), draw(st.sampled_from(["===", "---", "==="]))]
 
 
@@ -114,16 +251,31 @@ def table(draw) -> list[str]:
         cells = [draw(inline()).replace("|", "\\|") for _ in range(cols)]
         return "| " + " | ".join(cells) + " |"
 
-    return [row(), "|" + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:"]))
-                                  for _ in range(cols)) + "|"] + [
-        row() for _ in range(draw(st.integers(0, 3)))]
+    return [
+        row(),
+        "|"
+        + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:"])) for _ in range(cols))
+        + "|",
+    ] + [row() for _ in range(draw(st.integers(0, 3)))]
 
 
 @st.composite
 def code(draw) -> list[str]:
-    body = draw(st.lists(st.sampled_from(["scheming = True", "alignment faking()", "",
-                                          "  indented schemer", "# not a heading", "> x"]),
-                         max_size=3))
+    body = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "scheming = True",
+                    "alignment faking()",
+                    "",
+                    "  indented schemer",
+                    "# not a heading",
+                    "> x",
+                ]
+            ),
+            max_size=3,
+        )
+    )
     kind = draw(st.integers(0, 2))
     if kind == 0:
         fence = draw(st.sampled_from(["```", "~~~", "````"]))
@@ -135,16 +287,25 @@ def code(draw) -> list[str]:
 
 @st.composite
 def html_block(draw) -> list[str]:
-    return draw(st.sampled_from([
-        ["<div>", "scheming in raw html", "</div>"],
-        ["<!-- termlint-disable ambiguous-term -->"],
-        ["<!-- termlint-enable -->"],
-        ["<!-- termlint-disable-next-line ambiguous-term -- a reason -->"],
-        ["<!--", "multi-line comment with scheming", "-->"],
-        ["<details><summary>scheming</summary>", "", "Inside details: scheming.", "",
-         "</details>"],
-        ["<!-- termlint-sense scheming=roleplay -->"],
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                ["<div>", "scheming in raw html", "</div>"],
+                ["<!-- termlint-disable ambiguous-term -->"],
+                ["<!-- termlint-enable -->"],
+                ["<!-- termlint-disable-next-line ambiguous-term -- a reason -->"],
+                ["<!--", "multi-line comment with scheming", "-->"],
+                [
+                    "<details><summary>scheming</summary>",
+                    "",
+                    "Inside details: scheming.",
+                    "",
+                    "</details>",
+                ],
+                ["<!-- termlint-sense scheming=roleplay -->"],
+            ]
+        )
+    )
 
 
 @st.composite
@@ -160,13 +321,21 @@ def link_def() -> st.SearchStrategy[list[str]]:
     return st.sampled_from([["[ref]: https://e.org/scheming"], ["[ref]: <u> 'title scheming'"]])
 
 
-LEAVES = st.one_of(paragraph(), heading(), table(), code(), html_block(), footnote(),
-                   link_def(), st.just(["***"]), st.just(["- - -"]))
+LEAVES = st.one_of(
+    paragraph(),
+    heading(),
+    table(),
+    code(),
+    html_block(),
+    footnote(),
+    link_def(),
+    st.just(["***"]),
+    st.just(["- - -"]),
+)
 
 
 def _indent(lines: list[str], first: str, rest: str) -> list[str]:
-    return [(first if i == 0 else rest) + line if line else line
-            for i, line in enumerate(lines)]
+    return [(first if i == 0 else rest) + line if line else line for i, line in enumerate(lines)]
 
 
 def containers(leaf):
@@ -186,21 +355,31 @@ def containers(leaf):
         body = draw(inner)
         prefix = draw(st.sampled_from(["> ", ">", ">  "]))
         lazy = draw(st.booleans())
-        return [(prefix + line if (i == 0 or not lazy) else line) if line else ">"
-                for i, line in enumerate(body)]
+        return [
+            (prefix + line if (i == 0 or not lazy) else line) if line else ">"
+            for i, line in enumerate(body)
+        ]
 
-    return lambda inner: st.one_of(listed(inner), quoted(inner),
-                                   st.lists(inner, min_size=1, max_size=2).map(
-                                       lambda bs: [x for b in bs for x in [*b, ""]][:-1]))
+    return lambda inner: st.one_of(
+        listed(inner),
+        quoted(inner),
+        st.lists(inner, min_size=1, max_size=2).map(
+            lambda bs: [x for b in bs for x in [*b, ""]][:-1]
+        ),
+    )
 
 
 BLOCKS = st.recursive(LEAVES, containers(LEAVES), max_leaves=6)
 
-FRONT_MATTER = st.sampled_from([
-    None, ["---", "title: A draft about scheming", "---"],
-    ["---", "termlint:", "  senses:", "    scheming: worst-case-model", "---"],
-    ["---", "title: x", "tags: [a, b]", "..."], ["---", "---"],
-])
+FRONT_MATTER = st.sampled_from(
+    [
+        None,
+        ["---", "title: A draft about scheming", "---"],
+        ["---", "termlint:", "  senses:", "    scheming: worst-case-model", "---"],
+        ["---", "title: x", "tags: [a, b]", "..."],
+        ["---", "---"],
+    ]
+)
 
 
 @st.composite
@@ -222,14 +401,45 @@ def documents(draw) -> str:
 
 
 RANDOM_TEXT = st.lists(
-    st.one_of(st.sampled_from(list("#*_`~[]()<>!|\\-+=.:$^&;\"' \t\n\r>1")),
-              st.sampled_from(["scheming", "schemer ", "alignment faking", " AI ", "sandbagging",
-                               "\r\n", "    ", "---\n", "```", "<!--", "-->", "&#42;", "&amp;",
-                               " termlint-disable ", "termlint-enable", "é", "\u0301", "日",
-                               "\u200b", "\ufeff", "\x0b", "\x0c", "\u2029", "\x85", "\x00",
-                               "\x1c", "\x1d", "\u3000", "\u2003"]),
-              st.characters(codec="utf-8", exclude_categories=("Cs",))),
-    max_size=120).map("".join)
+    st.one_of(
+        st.sampled_from(list("#*_`~[]()<>!|\\-+=.:$^&;\"' \t\n\r>1")),
+        st.sampled_from(
+            [
+                "scheming",
+                "schemer ",
+                "alignment faking",
+                " AI ",
+                "sandbagging",
+                "\r\n",
+                "    ",
+                "---\n",
+                "```",
+                "<!--",
+                "-->",
+                "&#42;",
+                "&amp;",
+                " termlint-disable ",
+                "termlint-enable",
+                "é",
+                "\u0301",
+                "日",
+                "\u200b",
+                "\ufeff",
+                "\x0b",
+                "\x0c",
+                "\u2029",
+                "\x85",
+                "\x00",
+                "\x1c",
+                "\x1d",
+                "\u3000",
+                "\u2003",
+            ]
+        ),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=120,
+).map("".join)
 
 
 # -- what must hold -----------------------------------------------------------------------
@@ -257,7 +467,7 @@ def _check_occurrence(source: SourceText, doc, occ, forms: set[str]):
     start, end, match = occ.start, occ.end, occ.match
     assert 0 <= start < end <= len(text), (start, end, len(text))
     assert text[start:end] == match, (text[start:end], match)
-    prose = doc.blocks[occ.block].text[occ.text_start:occ.text_end]
+    prose = doc.blocks[occ.block].text[occ.text_start : occ.text_end]
     assert _norm(prose) in forms, (prose, sorted(forms))
     words = _words(prose)
     assert match.casefold().startswith(words[0]), (match, prose)
@@ -265,10 +475,12 @@ def _check_occurrence(source: SourceText, doc, occ, forms: set[str]):
     if len(words) == 1:
         assert match.casefold() == prose.casefold(), (match, prose)
     # a match is a whole word: no word character glued on either side
-    assert start == 0 or not text[start - 1].isalnum() or not match[0].isalnum(), \
-        text[max(0, start - 10):end + 10]
-    assert end == len(text) or not text[end].isalnum() or not match[-1].isalnum(), \
-        text[max(0, start - 10):end + 10]
+    assert start == 0 or not text[start - 1].isalnum() or not match[0].isalnum(), text[
+        max(0, start - 10) : end + 10
+    ]
+    assert end == len(text) or not text[end].isalnum() or not match[-1].isalnum(), text[
+        max(0, start - 10) : end + 10
+    ]
 
 
 def _check_line_col(source: SourceText, offset: int, line: int, column: int):
@@ -303,7 +515,7 @@ def check_document(text: str, project, *, allow_errors: bool = False):
         spans[occ.start, occ.end] = occ
     for d in result.diagnostics:
         if d.rule == "unused-suppression":
-            assert source.text[d.start:d.end].startswith("<!--"), source.text[d.start:d.end]
+            assert source.text[d.start : d.end].startswith("<!--"), source.text[d.start : d.end]
         else:  # a term rule reports an occurrence
             occ = spans.get((d.start, d.end))
             assert occ is not None and occ.match == d.match, (d, sorted(spans))
@@ -328,16 +540,17 @@ def check_pieces(text: str) -> None:
             assert t_start >= previous_end, block.pieces  # in order, no overlap
             previous_end = t_start + length
             assert s_start >= 0 and s_start + length <= len(text)
-            got = prose[t_start:t_start + length]
-            want = text[s_start:s_start + length]
+            got = prose[t_start : t_start + length]
+            want = text[s_start : s_start + length]
             # A soft line break is a space in prose and a line ending in the source; CommonMark
             # replaces U+0000 with U+FFFD (decode() refuses NUL bytes before that matters).
-            assert got == "".join(" " if c in "\r\n" else "\ufffd" if c == "\0" else c
-                                  for c in want), (got, want)
+            assert got == "".join(
+                " " if c in "\r\n" else "\ufffd" if c == "\0" else c for c in want
+            ), (got, want)
         for link in block.links:
             assert 0 <= link.start <= link.end <= len(prose)
     for directive in doc.directives:
-        written = text[directive.offset:directive.end_offset]
+        written = text[directive.offset : directive.end_offset]
         assert written.startswith("<!--") and written.endswith("-->"), written
         assert directive.line == text.count("\n", 0, directive.offset) + 1
 
@@ -393,20 +606,39 @@ def test_prose_pieces_map_back_to_the_source(text):
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_soft_breaks_inside_a_term_map_to_both_lines(project, newline):
-    text = newline.join(["Labs worry about alignment", "faking and about", "> alignment",
-                         "> faking too."]) + newline
+    text = (
+        newline.join(
+            ["Labs worry about alignment", "faking and about", "> alignment", "> faking too."]
+        )
+        + newline
+    )
     result = check_document(text, project)
-    assert [o.match for o in result.occurrences] == [f"alignment{newline}faking",
-                                                     f"alignment{newline}> faking"]
-
+    assert [o.match for o in result.occurrences] == [
+        f"alignment{newline}faking",
+        f"alignment{newline}> faking",
+    ]
 
 
 def _reading(text: str) -> list:
     doc = parse_markdown(SourceText("prop.md", text))
-    return [[(b.kind, b.line, b.end_line, b.text, b.pieces, b.heading_path, b.in_quote,
-              [(link.start, link.end, link.href) for link in b.links]) for b in doc.blocks],
-            [(d.kind, d.offset, d.line, d.rules) for d in doc.directives],
-            doc.front_matter, doc.title_block]
+    return [
+        [
+            (
+                b.kind,
+                b.line,
+                b.end_line,
+                b.text,
+                b.pieces,
+                b.heading_path,
+                b.in_quote,
+                [(link.start, link.end, link.href) for link in b.links],
+            )
+            for b in doc.blocks
+        ],
+        [(d.kind, d.offset, d.line, d.rules) for d in doc.directives],
+        doc.front_matter,
+        doc.title_block,
+    ]
 
 
 @SETTINGS

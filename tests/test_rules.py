@@ -15,8 +15,9 @@ def test_documented_example_fires_and_better_version_does_not(rule_id, lint):
     bad = lint(rule.doc["example"], "example.md")
     assert rule_id in {d.rule for d in bad.diagnostics}, f"{rule_id}: example did not fire"
     good = lint(rule.doc["use_instead"], "use_instead.md")
-    assert rule_id not in {d.rule for d in good.diagnostics}, \
+    assert rule_id not in {d.rule for d in good.diagnostics}, (
         f"{rule_id}: use_instead fired: {[d.message for d in good.diagnostics]}"
+    )
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
@@ -36,9 +37,13 @@ def rules_fired(lint, text):
 
 # ambiguous-term ----------------------------------------------------------------------------
 
+
 def test_ambiguous_message_names_candidates_and_suggests(lint):
-    [d] = [d for d in lint("Could an AI system be scheming right now?\n").diagnostics
-           if d.rule == "ambiguous-term"]
+    [d] = [
+        d
+        for d in lint("Could an AI system be scheming right now?\n").diagnostics
+        if d.rule == "ambiguous-term"
+    ]
     assert "worst-case-model" in d.message and "power-motivated-training-gamer" in d.message
     assert len(d.suggestions) >= 2
     assert all(s.sense in d.message and s.text for s in d.suggestions)
@@ -46,21 +51,27 @@ def test_ambiguous_message_names_candidates_and_suggests(lint):
     assert d.url.endswith("/scheming.html")
 
 
-@pytest.mark.parametrize("text", [
-    "Could an AI system be in-context scheming right now?",                 # qualifier
-    "Could an AI system be scheming, as the worst-case assumption goes?",   # cue in sentence
-    "The word 'scheming' is used loosely in AI safety.",                    # mention
-    "The villain in the novel spends his nights scheming.",                 # not about AI
-    "A pyramid scheme is not an AI problem.",                               # exclusion
-    "> Could an AI system be scheming right now?",                          # quoted material
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could an AI system be in-context scheming right now?",  # qualifier
+        "Could an AI system be scheming, as the worst-case assumption goes?",  # cue in sentence
+        "The word 'scheming' is used loosely in AI safety.",  # mention
+        "The villain in the novel spends his nights scheming.",  # not about AI
+        "A pyramid scheme is not an AI problem.",  # exclusion
+        "> Could an AI system be scheming right now?",  # quoted material
+    ],
+)
 def test_ambiguous_near_misses(lint, text):
     assert "ambiguous-term" not in rules_fired(lint, text + "\n")
 
 
 def test_suggested_rewrites_resolve(lint):
-    [d] = [d for d in lint("Could an AI system be scheming right now?\n").diagnostics
-           if d.rule == "ambiguous-term"]
+    [d] = [
+        d
+        for d in lint("Could an AI system be scheming right now?\n").diagnostics
+        if d.rule == "ambiguous-term"
+    ]
     for s in d.suggestions:
         fixed = f"Could an AI system be {s.text} right now?\n"
         assert "ambiguous-term" not in rules_fired(lint, fixed), s.text
@@ -77,22 +88,28 @@ def test_inconsistent_sense_fires_on_a_clear_switch(lint):
     assert "in-context-scheming" in d.url and "front matter" in d.message
 
 
-@pytest.mark.parametrize("text", [
-    "Then the AI model was scheming in the eval.",            # weak cue: stays with declaration
-    "The AI schemer plays the training game.",                  # same sense
-    "A goal-guarding schemer keeps its goals.",                 # narrower sense of the same family
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Then the AI model was scheming in the eval.",  # weak cue: stays with declaration
+        "The AI schemer plays the training game.",  # same sense
+        "A goal-guarding schemer keeps its goals.",  # narrower sense of the same family
+    ],
+)
 def test_inconsistent_sense_near_misses(lint, text):
     assert "inconsistent-sense" not in rules_fired(lint, DECLARED + text + "\n")
 
 
 def test_definition_then_switch_is_inconsistent(lint):
-    r = lint("By scheming I mean a power-motivated training-gamer.\n\n"
-             "In the control evaluation the worst-case schemer colluded with its monitor.\n")
+    r = lint(
+        "By scheming I mean a power-motivated training-gamer.\n\n"
+        "In the control evaluation the worst-case schemer colluded with its monitor.\n"
+    )
     assert "inconsistent-sense" in [d.rule for d in r.diagnostics]
 
 
 # undefined-term ----------------------------------------------------------------------------
+
 
 def test_undefined_term_fires_once_at_first_use(lint):
     r = lint("AI scheming is a risk. AI models scheme. AI schemers hide.\n\nMore AI scheming.\n")
@@ -100,10 +117,14 @@ def test_undefined_term_fires_once_at_first_use(lint):
     assert len(found) == 1 and found[0].line == 1 and found[0].column == 4
 
 
-@pytest.mark.parametrize("text", [
-    "AI scheming is a risk. AI models scheme.",                                  # two uses only
-    "By scheming I mean a power-motivated training-gamer. AI scheming. AI schemers. AI scheming.",
-    DECLARED + "AI scheming. AI models scheme. AI schemers. AI scheming.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AI scheming is a risk. AI models scheme.",  # two uses only
+        "By scheming I mean a power-motivated training-gamer. AI scheming. AI schemers. "
+        "AI scheming.",
+        DECLARED + "AI scheming. AI models scheme. AI schemers. AI scheming.",
+    ],
+)
 def test_undefined_term_near_misses(lint, text):
     assert "undefined-term" not in rules_fired(lint, text + "\n")

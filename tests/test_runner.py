@@ -32,8 +32,9 @@ def corpus(tmp_path, monkeypatch):
 
 
 def check_json(*args):
-    out = CliRunner().invoke(main, ["check", "docs", "--format", "json", *args],
-                             catch_exceptions=False)
+    out = CliRunner().invoke(
+        main, ["check", "docs", "--format", "json", *args], catch_exceptions=False
+    )
     return out.exit_code, out.stdout
 
 
@@ -50,8 +51,9 @@ def test_parallel_output_is_identical_and_in_order(corpus):
 
 def test_parallel_text_output_shows_the_same_excerpts(corpus):
     def text(jobs):
-        out = CliRunner().invoke(main, ["check", "docs", "--jobs", jobs, "--no-cache"],
-                                 catch_exceptions=False)
+        out = CliRunner().invoke(
+            main, ["check", "docs", "--jobs", jobs, "--no-cache"], catch_exceptions=False
+        )
         return out.exit_code, out.stdout
 
     serial, parallel = text("1"), text("2")
@@ -122,7 +124,8 @@ def test_glossary_edit_invalidates_the_cache(corpus, monkeypatch):
     (corpus / "extra").mkdir()
     (corpus / "extra" / "widget.yaml").write_text(
         "id: widget\nterm: widget\nsummary: s\nforms: [widget]\n"
-        "senses: [{id: a, label: A, definition: d}]\n")
+        "senses: [{id: a, label: A, definition: d}]\n"
+    )
     (corpus / ".termlint.yaml").write_text("glossary: [extra]\n")
     calls = _spy_term_files(monkeypatch)
     check_json("--jobs", "1")

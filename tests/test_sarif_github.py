@@ -14,8 +14,9 @@ from conftest import write
 from termlint.model import Diagnostic, Suggestion, Summary
 from termlint.reporters.github import GithubReporter
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json")
-                    .read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+)
 AMBIGUOUS = "AI labs should prepare for scheming before the next model ships.\n"
 CLEAR = "AI labs should prepare for in-context scheming before the next model ships.\n"
 DECLARED = "---\ntermlint:\n  senses: {scheming: power-motivated-training-gamer}\n---\n"
@@ -40,8 +41,11 @@ def assert_valid_sarif(log: dict) -> None:
 
 def test_sarif_validates_against_the_official_schema(run, tmp_path):
     write(tmp_path, "docs/sub/ambiguous.md", "Intro.\n\n" + AMBIGUOUS)
-    write(tmp_path, "docs/inconsistent.md",
-          DECLARED + "Then the AI model showed in-context scheming in the eval.\n")
+    write(
+        tmp_path,
+        "docs/inconsistent.md",
+        DECLARED + "Then the AI model showed in-context scheming in the eval.\n",
+    )
     write(tmp_path, "docs/stale.md", STALE)
     write(tmp_path, "docs/broken.md", b"bad \xff byte\n")
     out = run("check", "docs", "--format", "sarif", "--fail-on", "info")
@@ -53,8 +57,7 @@ def test_sarif_validates_against_the_official_schema(run, tmp_path):
     driver = run_["tool"]["driver"]
     assert driver["name"] == "termlint" and driver["version"]
     rule_ids = [r["id"] for r in driver["rules"]]
-    for rule_id in ("ambiguous-term", "inconsistent-sense", "undefined-term",
-                    "unused-suppression"):
+    for rule_id in ("ambiguous-term", "inconsistent-sense", "undefined-term", "unused-suppression"):
         assert rule_id in rule_ids
     for rule in driver["rules"]:
         assert rule["help"]["markdown"].startswith(f"# {rule['id']}")
@@ -78,19 +81,23 @@ def test_sarif_validates_against_the_official_schema(run, tmp_path):
     assert invocation["executionSuccessful"] is False
     [note] = invocation["toolExecutionNotifications"]
     assert note["level"] == "error" and "UTF-8" in note["message"]["text"]
-    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
-        "docs/broken.md"
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "docs/broken.md"
 
 
 def test_sarif_positions_agree_with_json(run, tmp_path):
     write(tmp_path, "d.md", "# Risks\n\nÄ model — “scheming” — or is it?\n\n" + AMBIGUOUS)
     sarif = json.loads(run("check", "d.md", "--format", "sarif").stdout)
     plain = json.loads(run("check", "d.md", "--format", "json").stdout)
-    regions = [r["locations"][0]["physicalLocation"]["region"]
-               for r in sarif["runs"][0]["results"]]
-    assert regions == [{"startLine": d["line"], "startColumn": d["column"],
-                        "endLine": d["end_line"], "endColumn": d["end_column"]}
-                       for d in plain["diagnostics"]]
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in sarif["runs"][0]["results"]]
+    assert regions == [
+        {
+            "startLine": d["line"],
+            "startColumn": d["column"],
+            "endLine": d["end_line"],
+            "endColumn": d["end_column"],
+        }
+        for d in plain["diagnostics"]
+    ]
     assert sarif["runs"][0]["columnKind"] == "unicodeCodePoints"
 
 
@@ -116,8 +123,9 @@ def test_sarif_clean_run_is_valid_and_successful(run, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["sarif", "github", "json"])
-@pytest.mark.parametrize(("fail_on", "expected"), [
-    ("error", 0), ("warning", 1), ("info", 1), ("never", 0)])
+@pytest.mark.parametrize(
+    ("fail_on", "expected"), [("error", 0), ("warning", 1), ("info", 1), ("never", 0)]
+)
 def test_fail_on_applies_to_every_format(run, tmp_path, fmt, fail_on, expected):
     write(tmp_path, "bad.md", AMBIGUOUS)  # one warning
     assert run("check", "bad.md", "--format", fmt, "--fail-on", fail_on).exit_code == expected
@@ -135,14 +143,16 @@ def test_fail_on_info_counts_unused_suppressions(run, tmp_path):
 def test_github_annotations_levels_and_positions(run, tmp_path):
     (tmp_path / ".termlint.yaml").write_text("severity: {inconsistent-sense: error}\n")
     write(tmp_path, "a.md", "Intro.\n\n" + AMBIGUOUS)
-    write(tmp_path, "b.md",
-          DECLARED + "Then the AI model showed in-context scheming in the eval.\n")
+    write(
+        tmp_path, "b.md", DECLARED + "Then the AI model showed in-context scheming in the eval.\n"
+    )
     write(tmp_path, "c.md", STALE)
     out = run("check", "a.md", "b.md", "c.md", "--format", "github", "--fail-on", "never")
     lines = out.stdout.splitlines()
     assert len(lines) == 3, lines
-    assert lines[0].startswith("::warning file=a.md,line=3,col=28,endLine=3,endColumn=36,"
-                               "title=termlint ambiguous-term::")
+    assert lines[0].startswith(
+        "::warning file=a.md,line=3,col=28,endLine=3,endColumn=36,title=termlint ambiguous-term::"
+    )
     assert lines[1].startswith("::error file=b.md,")
     assert lines[2].startswith("::notice file=c.md,line=1,col=1,")
     assert "%0ATry: " in lines[0]  # the suggestions, on a second line of the annotation
@@ -156,10 +166,21 @@ def test_github_input_error_is_an_error_annotation(run, tmp_path):
 
 
 def _diag(**kw) -> Diagnostic:
-    base = dict(path="notes/a,b:c.md", start=0, end=8, line=2, column=5, end_line=2,
-                end_column=13, rule="ambiguous-term", severity="warning",
-                message="50% of\r\nreaders: 'scheming', misread", term="scheming",
-                match="scheming", suggestions=[Suggestion("worst-case-model", "worst-case %s")])
+    base = dict(
+        path="notes/a,b:c.md",
+        start=0,
+        end=8,
+        line=2,
+        column=5,
+        end_line=2,
+        end_column=13,
+        rule="ambiguous-term",
+        severity="warning",
+        message="50% of\r\nreaders: 'scheming', misread",
+        term="scheming",
+        match="scheming",
+        suggestions=[Suggestion("worst-case-model", "worst-case %s")],
+    )
     base.update(kw)
     return Diagnostic(**base)
 
@@ -176,8 +197,10 @@ def test_github_escapes_data_and_properties():
     reporter.finish(Summary())
     first, second = stream.getvalue().splitlines()
     # properties: ',' and ':' are escaped in values, so the path cannot end the property list
-    assert first.startswith("::warning file=notes/a%2Cb%3Ac.md,line=2,col=5,endLine=2,"
-                            "endColumn=13,title=termlint ambiguous-term::")
+    assert first.startswith(
+        "::warning file=notes/a%2Cb%3Ac.md,line=2,col=5,endLine=2,"
+        "endColumn=13,title=termlint ambiguous-term::"
+    )
     message = first.split("::", 2)[2]
     assert message == "50%25 of%0D%0Areaders: 'scheming', misread%0ATry: worst-case %25s"
     assert "\n" not in message and "\r" not in message

@@ -36,8 +36,17 @@ def _cue(sense, start, token, sentence=0, weight=2.0, phrase="cue"):
 
 
 def _occ(start, token, sentence=0, block=0) -> Occurrence:
-    return Occurrence("plotting", "plotting", start, start + 8, block, sentence, token,
-                      text_start=start, text_end=start + 8)
+    return Occurrence(
+        "plotting",
+        "plotting",
+        start,
+        start + 8,
+        block,
+        sentence,
+        token,
+        text_start=start,
+        text_end=start + 8,
+    )
 
 
 def _view(text: str, analyses: list[BlockAnalysis], occs: list[Occurrence]) -> DocumentView:
@@ -48,25 +57,31 @@ def _view(text: str, analyses: list[BlockAnalysis], occs: list[Occurrence]) -> D
 # -- definitions ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sentence", [
-    "By plotting I mean a model that acts aligned only while watched.",
-    "Plotting — acting aligned in training to avoid being modified — is rare.",
-    "We say a system is plotting if it hides its goal from its developers.",
-    "This is what we call plotting in this post.",
-    "Plotting, here, is any covert pursuit of a goal.",
-    "A plotter is a model that plays along in training.",
-    "I use plotting broadly, i.e. for any hidden pursuit of a goal.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "By plotting I mean a model that acts aligned only while watched.",
+        "Plotting — acting aligned in training to avoid being modified — is rare.",
+        "We say a system is plotting if it hides its goal from its developers.",
+        "This is what we call plotting in this post.",
+        "Plotting, here, is any covert pursuit of a goal.",
+        "A plotter is a model that plays along in training.",
+        "I use plotting broadly, i.e. for any hidden pursuit of a goal.",
+    ],
+)
 def test_definitional_shapes(sentence):
     word = "plotter" if "plotter" in sentence else "plotting"
     start = sentence.lower().index(word)
     assert is_definitional(sentence, start, start + len(word))
 
 
-@pytest.mark.parametrize("sentence", [
-    "Plotting is more likely in larger models.",
-    "We found plotting in two of the six runs.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Plotting is more likely in larger models.",
+        "We found plotting in two of the six runs.",
+    ],
+)
 def test_not_definitional(sentence):
     start = sentence.lower().index("plotting")
     assert not is_definitional(sentence, start, start + len("plotting"))
@@ -82,8 +97,9 @@ def test_document_scope():
 
 def test_qualifier_sentence_cue_and_contrast():
     text = "In-lab plotting happened, or just in-field play?\n"
-    a = BlockAnalysis(sentences=[(0, len(text) - 1)],
-                      cues=[_cue("lab", 0, 0), _cue("field", 33, 8)])
+    a = BlockAnalysis(
+        sentences=[(0, len(text) - 1)], cues=[_cue("lab", 0, 0), _cue("field", 33, 8)]
+    )
     occ = _occ(7, 2)
     view = _view(text, [a], [occ])
     found = list(evidence.sentence_cues(view, occ, _term()))
@@ -105,13 +121,19 @@ def test_framing_reads_every_block_but_not_the_use_itself():
     text = "# Title\n\nin-field in-field in-field\n\nplotting here in-lab\n"
     blocks = parse_markdown(SourceText(path="t.md", text=text)).blocks
     analyses = [BlockAnalysis() for _ in blocks]
-    analyses[1] = BlockAnalysis(sentences=[(0, 26)], cues=[_cue("field", 0, 0, phrase="a"),
-                                                           _cue("field", 9, 1, phrase="b"),
-                                                           _cue("field", 18, 2, phrase="c")])
+    analyses[1] = BlockAnalysis(
+        sentences=[(0, 26)],
+        cues=[
+            _cue("field", 0, 0, phrase="a"),
+            _cue("field", 9, 1, phrase="b"),
+            _cue("field", 18, 2, phrase="c"),
+        ],
+    )
     analyses[2] = BlockAnalysis(sentences=[(0, 20)], cues=[_cue("lab", 14, 2)])
     occ = _occ(0, 0, block=2)
-    view = DocumentView.build(parse_markdown(SourceText(path="t.md", text=text)), analyses,
-                              _glossary(), [occ])
+    view = DocumentView.build(
+        parse_markdown(SourceText(path="t.md", text=text)), analyses, _glossary(), [occ]
+    )
     shares = {e.sense: e.strength for e in evidence.framing(view, occ, _term())}
     assert shares == {"field": 1.0}  # the use's own sentence is not its framing
 
@@ -163,9 +185,15 @@ def _synthetic(n=60):
     for i in range(n):
         sense = ["a", "b"][i % 2]
         feats = [{"cue": 1.0 if s == sense else 0.0, f"bias@{s}": 1.0} for s in ("a", "b")]
-        out.append(learn.Example(["a", "b"], feats, [1.0 if s == sense else 0.0
-                                                     for s in ("a", "b")], group=str(i // 4),
-                                 label=sense))
+        out.append(
+            learn.Example(
+                ["a", "b"],
+                feats,
+                [1.0 if s == sense else 0.0 for s in ("a", "b")],
+                group=str(i // 4),
+                label=sense,
+            )
+        )
     for i in range(20):  # unclear: no cue, target spread evenly
         feats = [{f"bias@{s}": 1.0} for s in ("a", "b")]
         out.append(learn.Example(["a", "b"], feats, [0.5, 0.5], group=f"u{i}", label="ambiguous"))
@@ -196,8 +224,9 @@ def test_folds_keep_a_document_together():
 def test_temperature_softens_an_overconfident_model():
     data = [e for e in _synthetic() if e.label != "ambiguous"]
     # scores that are right only 3 times in 4 but very sure: the temperature should rise
-    scores = [[8.0, 0.0] if (i % 4 != 0) == (e.label == "a") else [0.0, 8.0]
-              for i, e in enumerate(data)]
+    scores = [
+        [8.0, 0.0] if (i % 4 != 0) == (e.label == "a") else [0.0, 8.0] for i, e in enumerate(data)
+    ]
     assert learn.fit_temperature(data, scores) > 1.5
 
 
@@ -205,8 +234,12 @@ def test_temperature_softens_an_overconfident_model():
 
 
 def _model():
-    return SenseModel(learn.Fitted({}), learn.Fitted({}), {"strict": 0.8, "normal": 0.6,
-                                                            "relaxed": 0.4}, inconsistent=0.85)
+    return SenseModel(
+        learn.Fitted({}),
+        learn.Fitted({}),
+        {"strict": 0.8, "normal": 0.6, "relaxed": 0.4},
+        inconsistent=0.85,
+    )
 
 
 def _decide(probs, established=None, threshold=0.6, people=False, **kw):
@@ -219,8 +252,10 @@ def _decide(probs, established=None, threshold=0.6, people=False, **kw):
 
 
 def test_decision_resolves_above_the_threshold_and_flags_below():
-    assert _decide({"lab": 0.7, "lab-narrow": 0.0, "field": 0.3, "everyday": 0.0}).status \
+    assert (
+        _decide({"lab": 0.7, "lab-narrow": 0.0, "field": 0.3, "everyday": 0.0}).status
         == Status.RESOLVED
+    )
     occ = _decide({"lab": 0.5, "lab-narrow": 0.0, "field": 0.5, "everyday": 0.0})
     assert occ.status == Status.AMBIGUOUS and occ.sense is None
     assert set(occ.candidates[:2]) == {"lab", "field"}
@@ -251,8 +286,9 @@ def test_everyday_reading_needs_evidence_of_people_and_declarations_win():
 
 
 def test_own_words_definition_settles_later_uses_with_its_nearest_sense():
-    own = Establishment("field", "defined in the document's own words on line 1", 0, 1,
-                        own_words=True)
+    own = Establishment(
+        "field", "defined in the document's own words on line 1", 0, 1, own_words=True
+    )
     occ = _decide({"lab": 0.45, "lab-narrow": 0.0, "field": 0.55, "everyday": 0.0}, own)
     assert occ.status == Status.DEFINED and occ.sense == "field"
     # a later use whose own words clearly say which sense is read as that sense

@@ -233,7 +233,7 @@ def test_comparison_table_for_multi_sense_terms(built):
         header, *rows = tables[0]["rows"]
         assert len(header) == len(term.senses) + 1
         labels = [" ".join((f["label"] + " " + f.get("help", "")).split()) for f in term.features]
-        assert [r[0] for r in rows][:len(labels)] == labels
+        assert [r[0] for r in rows][: len(labels)] == labels
         assert rows, f"{term.id}.html has an empty comparison table"
         assert all(len(r) == len(term.senses) + 1 for r in rows)
         for sense in term.senses:
@@ -253,8 +253,9 @@ def test_tiny_table_values(tiny):
 def test_table_without_features_compares_definitions(tiny, tmp_path):
     glossary, rules, _, _ = tiny
     widget = dataclasses.replace(glossary.terms["widget"], features=[])
-    build_site(dataclasses.replace(glossary, terms={**glossary.terms, "widget": widget}), rules,
-               tmp_path)
+    build_site(
+        dataclasses.replace(glossary, terms={**glossary.terms, "widget": widget}), rules, tmp_path
+    )
     table = next(t for t in parse(tmp_path / "widget.html").tables if t["class"] == "comparison")
     assert table["rows"][1][0] == "Definition"
     assert table["rows"][1][2] == "A widget as big as a house."
@@ -310,10 +311,22 @@ def test_sense_sections_show_their_parts(tiny):
     _, _, out, _ = tiny
     page = parse(out / "widget.html")
     text = page.plain
-    for expected in ("Tiny widget", "(the small kind)", "A widget you can hold.",
-                     "pocket <script>", "palm-sized", "tiny widget", "you can hold</em>",
-                     "Bring the tiny widget.", "Smaller <u>by far</u>.", "Larger.",
-                     "§2.1", "Doe and Roe 2024", "People mix up", "Gizmo"):
+    for expected in (
+        "Tiny widget",
+        "(the small kind)",
+        "A widget you can hold.",
+        "pocket <script>",
+        "palm-sized",
+        "tiny widget",
+        "you can hold</em>",
+        "Bring the tiny widget.",
+        "Smaller <u>by far</u>.",
+        "Larger.",
+        "§2.1",
+        "Doe and Roe 2024",
+        "People mix up",
+        "Gizmo",
+    ):
         assert expected in text, expected
     assert "gizmo.html" in page.hrefs
     gizmo = parse(out / "gizmo.html")
@@ -331,8 +344,9 @@ def test_glossary_text_is_inert(tiny):
             if name in ("href", "src", "action"):
                 assert is_safe_url(value or ""), (path.name, tag, name, value)
                 assert "javascript" not in (value or "").lower()
-        assert all(s.get("src") == "search.js" or s.get("type") == "application/json"
-                   for s in page.scripts), (path.name, page.scripts)
+        assert all(
+            s.get("src") == "search.js" or s.get("type") == "application/json" for s in page.scripts
+        ), (path.name, page.scripts)
         assert "<img" not in raw
         for evil in EVIL:
             assert evil not in raw, (path.name, evil)
@@ -360,11 +374,16 @@ def test_embedded_index_matches_the_file_and_cannot_break_out(built):
 def test_index_lists_every_term_a_to_z(built):
     glossary, rules, out, _ = built
     page = parse(out / "index.html")
-    term_links = [h for h in page.hrefs if h.endswith(".html") and "/" not in h
-                  and h not in ("index.html", "sources.html")]
+    term_links = [
+        h
+        for h in page.hrefs
+        if h.endswith(".html") and "/" not in h and h not in ("index.html", "sources.html")
+    ]
     # A–Z as a reader sorts: case, accents and punctuation ("training-gaming") ignored.
-    names = sorted(glossary.terms.values(),
-                   key=lambda t: (" ".join(re.findall(r"[a-z0-9]+", t.term.lower())), t.id))
+    names = sorted(
+        glossary.terms.values(),
+        key=lambda t: (" ".join(re.findall(r"[a-z0-9]+", t.term.lower())), t.id),
+    )
     assert term_links == [f"{t.id}.html" for t in names]
     for rule in rules:
         assert f"rules/{rule}.html" in page.hrefs
@@ -383,7 +402,8 @@ def test_build_is_deterministic(tiny, tmp_path):
     glossary, rules, out, written = tiny
     again = build_site(glossary, rules, tmp_path / "again")
     assert [p.relative_to(tmp_path / "again") for p in again] == [
-        p.relative_to(out) for p in written]
+        p.relative_to(out) for p in written
+    ]
     for a, b in zip(written, again, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
 
@@ -409,13 +429,16 @@ def _sense_id(term, new_id):
     return dataclasses.replace(term, senses=[dataclasses.replace(term.senses[0], id=new_id)])
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    (lambda t: dataclasses.replace(t, id="Bad Id"), "term id 'Bad Id'"),
-    (lambda t: dataclasses.replace(t, id="../../etc"), "term id '../../etc'"),
-    (lambda t: dataclasses.replace(t, id="index"), "reserved"),
-    (lambda t: _sense_id(t, 'x" onload="'), "sense id"),
-    (lambda t: _sense_id(t, "a--b"), "sense id 'a--b'"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda t: dataclasses.replace(t, id="Bad Id"), "term id 'Bad Id'"),
+        (lambda t: dataclasses.replace(t, id="../../etc"), "term id '../../etc'"),
+        (lambda t: dataclasses.replace(t, id="index"), "reserved"),
+        (lambda t: _sense_id(t, 'x" onload="'), "sense id"),
+        (lambda t: _sense_id(t, "a--b"), "sense id 'a--b'"),
+    ],
+)
 def test_unsafe_ids_are_refused(tiny, tmp_path, change, words):
     glossary, rules, _, _ = tiny
     bad = change(glossary.terms["gizmo"])
@@ -433,24 +456,38 @@ def test_base_url_adds_canonical_links(tiny, tmp_path):
     raw = (tmp_path / "widget.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://example.org/glossary/widget.html">' in raw
     rule = next(iter(rules))
-    assert (f'href="https://example.org/glossary/rules/{rule}.html"'
-            in (tmp_path / "rules" / f"{rule}.html").read_text(encoding="utf-8"))
+    assert f'href="https://example.org/glossary/rules/{rule}.html"' in (
+        tmp_path / "rules" / f"{rule}.html"
+    ).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("base", ["javascript:alert(1)", "ftp://x", "https://x/\"><script>"])
+@pytest.mark.parametrize("base", ["javascript:alert(1)", "ftp://x", 'https://x/"><script>'])
 def test_bad_base_url_is_refused(tiny, tmp_path, base):
     glossary, rules, _, _ = tiny
     with pytest.raises(TermlintError, match="base-url"):
         build_site(glossary, rules, tmp_path, base_url=base)
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://example.org", True), ("http://x", True), ("mailto:a@b.c", True),
-    ("page.html#a", True), ("../sources.html#k", True), ("#sense", True), ("/abs", True),
-    ("javascript:alert(1)", False), ("JAVASCRIPT:x", False), (" javascript:x", False),
-    ("java%09script:x", False), ("data:text/html,x", False), ("file:///etc/passwd", False),
-    ("vbscript:x", False), ("ftp://x", False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.org", True),
+        ("http://x", True),
+        ("mailto:a@b.c", True),
+        ("page.html#a", True),
+        ("../sources.html#k", True),
+        ("#sense", True),
+        ("/abs", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:x", False),
+        (" javascript:x", False),
+        ("java%09script:x", False),
+        ("data:text/html,x", False),
+        ("file:///etc/passwd", False),
+        ("vbscript:x", False),
+        ("ftp://x", False),
+    ],
+)
 def test_is_safe_url(url, ok):
     assert is_safe_url(url) is ok
 
@@ -467,14 +504,21 @@ def test_pages_are_self_contained(real):
     assert "@media print" in css and "prefers-color-scheme: dark" in css
 
 
-@pytest.mark.parametrize(("authors", "year", "short"), [
-    (["Joe Carlsmith"], 2023, "Carlsmith 2023"),
-    (["Nora Belrose", "Quintin Pope"], 2023, "Belrose and Pope 2023"),
-    (["Evan Hubinger", "et al."], 2019, "Hubinger et al. 2019"),
-    (["Teun van der Weij", "Felix Hofstätter", "Ollie Jaffe"], 2024, "van der Weij et al. 2024"),
-    (["Apollo Research"], None, "Apollo Research"),
-    (["AI Safety Info (Stampy) contributors"], None, "AI Safety Info (Stampy) contributors"),
-])
+@pytest.mark.parametrize(
+    ("authors", "year", "short"),
+    [
+        (["Joe Carlsmith"], 2023, "Carlsmith 2023"),
+        (["Nora Belrose", "Quintin Pope"], 2023, "Belrose and Pope 2023"),
+        (["Evan Hubinger", "et al."], 2019, "Hubinger et al. 2019"),
+        (
+            ["Teun van der Weij", "Felix Hofstätter", "Ollie Jaffe"],
+            2024,
+            "van der Weij et al. 2024",
+        ),
+        (["Apollo Research"], None, "Apollo Research"),
+        (["AI Safety Info (Stampy) contributors"], None, "AI Safety Info (Stampy) contributors"),
+    ],
+)
 def test_short_citation(authors, year, short):
     source = Source(key="k", authors=authors, title="T", url="https://x", year=year)
     assert short_citation(Glossary(terms={}, sources={"k": source}), "k") == short
@@ -490,8 +534,9 @@ def _order(html: str, *needles: str) -> list[int]:
 def test_confusions_come_before_the_senses_and_cues_are_collapsed(real):
     glossary, _, out, _ = real
     html = (out / "scheming.html").read_text(encoding="utf-8")
-    confusions, senses, first_sense = _order(html, 'id="_confusions"', 'id="_senses"',
-                                            'id="power-motivated-training-gamer"')
+    confusions, senses, first_sense = _order(
+        html, 'id="_confusions"', 'id="_senses"', 'id="power-motivated-training-gamer"'
+    )
     assert confusions < senses < first_sense
     page = parse(out / "scheming.html")
     assert "History" in page.plain and "How each source defines it" in page.plain
@@ -499,7 +544,7 @@ def test_confusions_come_before_the_senses_and_cues_are_collapsed(real):
     # every cue list sits inside a closed <details>, none is printed as open prose
     assert html.count('<details class="cues-box">') == len(glossary.terms["scheming"].senses)
     assert '<details class="cues-box" open' not in html
-    assert '<h3>Cue phrases</h3>' not in html
+    assert "<h3>Cue phrases</h3>" not in html
 
 
 def test_citations_show_title_and_year(real):

@@ -20,9 +20,15 @@ from termlint.site.build import build_site, search_index, search_text, split_lab
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run",
-               "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -77,8 +83,11 @@ class Visit:
             route.abort()
 
     def open(self, out: Path, name: str) -> Any:
-        self.page.goto((out / name).as_uri() if "#" not in name and "?" not in name
-                       else out.as_uri() + "/" + name)
+        self.page.goto(
+            (out / name).as_uri()
+            if "#" not in name and "?" not in name
+            else out.as_uri() + "/" + name
+        )
         return self.page
 
     def assert_clean(self) -> None:
@@ -97,7 +106,8 @@ def visit(browser: Any) -> Iterator[Visit]:
 
 def _visible_terms(page: Any) -> list[str]:
     return page.eval_on_selector_all(
-        "li.term", "els => els.filter(e => e.offsetParent !== null).map(e => e.dataset.term)")
+        "li.term", "els => els.filter(e => e.offsetParent !== null).map(e => e.dataset.term)"
+    )
 
 
 def _unique_sense_query(glossary: Glossary) -> tuple[str, str, str]:
@@ -117,12 +127,16 @@ def _unique_sense_query(glossary: Glossary) -> tuple[str, str, str]:
     for term, sense in candidates:
         query = split_label(sense.label)[0]
         words = search_text(query).split()
-        shown = {t["id"] for t in index
-                 if has_all(t["names"] + " " + t["text"], words)
-                 or any(has_all(t["names"] + " " + s["text"], words) for s in t["senses"])}
+        shown = {
+            t["id"]
+            for t in index
+            if has_all(t["names"] + " " + t["text"], words)
+            or any(has_all(t["names"] + " " + s["text"], words) for s in t["senses"])
+        }
         entry = next(t for t in index if t["id"] == term.id)
-        hits = [s["id"] for s in entry["senses"]
-                if has_all(entry["names"] + " " + s["text"], words)]
+        hits = [
+            s["id"] for s in entry["senses"] if has_all(entry["names"] + " " + s["text"], words)
+        ]
         if shown == {term.id} and (len(term.senses) == 1 or hits == [sense.id]):
             return query, term.id, sense.id
     pytest.fail("no sense label in the glossary is unique enough to search for")
@@ -149,7 +163,8 @@ def test_typing_narrows_to_the_right_term_and_sense(visit, site):
         shown = page.eval_on_selector_all(
             f'li.term[data-term="{term_id}"] li[data-sense]',
             "els => els.filter(e => e.offsetParent !== null).map(e => [e.dataset.sense, "
-            "e.classList.contains('hit')])")
+            "e.classList.contains('hit')])",
+        )
         assert shown == [[sense_id, True]]
     assert "1 term" in page.text_content("#search-status")
 
@@ -255,7 +270,8 @@ def test_slash_focuses_the_search_box_and_rules_are_filtered(visit, site):
     assert page.input_value("#q") == ""  # the slash itself is not typed
     page.keyboard.type("suppression")
     shown = page.eval_on_selector_all(
-        "li.rule", "els => els.filter(e => e.offsetParent !== null).map(e => e.dataset.rule)")
+        "li.rule", "els => els.filter(e => e.offsetParent !== null).map(e => e.dataset.rule)"
+    )
     assert shown == ["unused-suppression"]
     assert "1 rule also matches" in page.text_content("#search-status")
     page.fill("#q", "zzqx nothing matches this")
@@ -298,7 +314,8 @@ def test_rule_pages_do_not_clip_examples(browser, site, name, viewport):
         for rule in sorted((out / "rules").glob("*.html")):
             page = v.open(out, rule.relative_to(out).as_posix())
             clipped = page.eval_on_selector_all(
-                "pre", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+                "pre", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length"
+            )
             assert clipped == 0, rule.name
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page = v.open(out, "rules/ambiguous-term.html")
@@ -316,13 +333,17 @@ def test_issue17_screenshots(browser, site, name, viewport):
     folder = artifacts_dir()
     v = Visit(browser, viewport)
     try:
-        for page_name, shot in (("scheming.html", "scheming"),
-                                ("exploration-hacking.html", "new-term-exploration-hacking"),
-                                ("sandbagging.html#research-sabotage", "sandbagging-new-sense"),
-                                ("rules/ambiguous-term.html", "rule-ambiguous-term")):
+        for page_name, shot in (
+            ("scheming.html", "scheming"),
+            ("exploration-hacking.html", "new-term-exploration-hacking"),
+            ("sandbagging.html#research-sabotage", "sandbagging-new-sense"),
+            ("rules/ambiguous-term.html", "rule-ambiguous-term"),
+        ):
             page = v.open(out, page_name)
-            page.screenshot(path=str(folder / f"issue17-{shot}-{name}.png"),
-                            full_page=page_name == "exploration-hacking.html")
+            page.screenshot(
+                path=str(folder / f"issue17-{shot}-{name}.png"),
+                full_page=page_name == "exploration-hacking.html",
+            )
             if page_name == "scheming.html":
                 page.evaluate("window.scrollTo(0, document.body.scrollHeight * 0.45)")
                 page.screenshot(path=str(folder / f"issue17-scheming-scrolled-{name}.png"))

@@ -32,11 +32,14 @@ def parse_directives(content: str, base_offset: int) -> list[Directive]:
                 rest, reason = rest.split(sep, 1)
                 break
         words = [w for w in _SPLIT.split(rest.strip()) if w]
-        directive = Directive(kind, (), reason.strip(), base_offset + m.start(),
-                              base_offset + m.end())
+        directive = Directive(
+            kind, (), reason.strip(), base_offset + m.start(), base_offset + m.end()
+        )
         if kind not in KINDS:
-            directive.error = (f"unknown directive 'termlint-{kind}' "
-                               f"(known: {', '.join('termlint-' + k for k in KINDS)})")
+            directive.error = (
+                f"unknown directive 'termlint-{kind}' "
+                f"(known: {', '.join('termlint-' + k for k in KINDS)})"
+            )
         elif kind == "sense":
             for word in words:
                 term, eq, sense = word.partition("=")

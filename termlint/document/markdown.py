@@ -30,8 +30,10 @@ PLACEHOLDER = "X"
 #: Each level costs a few Python stack frames, and 160 leaves room under the recursion limit
 #: however deep the caller's stack already is.
 MAX_NESTING = 160
-_TOO_DEEP = (f"Markdown nested too deeply to read (more than {MAX_NESTING // 2} lists or "
-             f"{MAX_NESTING} quotes inside each other)")
+_TOO_DEEP = (
+    f"Markdown nested too deeply to read (more than {MAX_NESTING // 2} lists or "
+    f"{MAX_NESTING} quotes inside each other)"
+)
 
 
 class ProseBlock:
@@ -41,14 +43,39 @@ class ProseBlock:
     document hold no glossary term and are never read.
     """
 
-    __slots__ = ("index", "kind", "line", "end_line", "heading_level", "heading_path",
-                 "in_quote", "raw", "_build", "_origins", "_text", "_pieces", "_links")
+    __slots__ = (
+        "index",
+        "kind",
+        "line",
+        "end_line",
+        "heading_level",
+        "heading_path",
+        "in_quote",
+        "raw",
+        "_build",
+        "_origins",
+        "_text",
+        "_pieces",
+        "_links",
+    )
 
-    def __init__(self, index: int, kind: str, line: int, raw: str, build=None, *,
-                 heading_level: int = 0, heading_path: tuple[int, ...] = (),
-                 in_quote: bool = False, end_line: int = 0, text: str | None = None,
-                 pieces: list[tuple[int, int, int]] | None = None,
-                 links: list[Link] | None = None, origins: list[int] | None = None):
+    def __init__(
+        self,
+        index: int,
+        kind: str,
+        line: int,
+        raw: str,
+        build=None,
+        *,
+        heading_level: int = 0,
+        heading_path: tuple[int, ...] = (),
+        in_quote: bool = False,
+        end_line: int = 0,
+        text: str | None = None,
+        pieces: list[tuple[int, int, int]] | None = None,
+        links: list[Link] | None = None,
+        origins: list[int] | None = None,
+    ):
         self.index = index
         self.kind = kind
         self.line = line
@@ -120,8 +147,17 @@ class BlockList(Sequence):
         self.origins = array("q")  # a table cell's first source offset, else -1
         self.built: dict[int, ProseBlock] = {}
 
-    def append(self, kind: str, line: int, end_line: int, raw: str, heading_level: int,
-               heading_path: tuple[int, ...], in_quote: bool, origin: int) -> int:
+    def append(
+        self,
+        kind: str,
+        line: int,
+        end_line: int,
+        raw: str,
+        heading_level: int,
+        heading_path: tuple[int, ...],
+        in_quote: bool,
+        origin: int,
+    ) -> int:
         if not self.paths or self.paths[-1] is not heading_path:
             self.paths.append(heading_path)
         self.raw.append(raw)
@@ -149,10 +185,18 @@ class BlockList(Sequence):
             return block
         flags = self.flags[index]
         origin = self.origins[index]
-        return ProseBlock(index, _KINDS[flags & 3], self.lines[index], self.raw[index], self,
-                          heading_level=flags >> 3, end_line=self.end_lines[index],
-                          heading_path=self.paths[self.path_ids[index]],
-                          in_quote=bool(flags & 4), origins=None if origin < 0 else [origin])
+        return ProseBlock(
+            index,
+            _KINDS[flags & 3],
+            self.lines[index],
+            self.raw[index],
+            self,
+            heading_level=flags >> 3,
+            end_line=self.end_lines[index],
+            heading_path=self.paths[self.path_ids[index]],
+            in_quote=bool(flags & 4),
+            origins=None if origin < 0 else [origin],
+        )
 
     def __iter__(self):
         for i in range(len(self.raw)):
@@ -190,8 +234,9 @@ def _parser():
     front_matter = rule.fn
 
     def front_matter_at_start(state, start_line: int, end_line: int, silent: bool) -> bool:
-        return state.bMarks[start_line] + state.tShift[start_line] == 0 and \
-            front_matter(state, start_line, end_line, silent)
+        return state.bMarks[start_line] + state.tShift[start_line] == 0 and front_matter(
+            state, start_line, end_line, silent
+        )
 
     md.block.ruler.at("front_matter", front_matter_at_start, {"alt": list(rule.alt)})
     # Inline parsing is most of markdown-it's work and most blocks hold no glossary term:
@@ -247,8 +292,11 @@ def _parse_markdown(source: SourceText) -> MarkdownDoc:
         begin, first_line = end, first_line + section.count("\n")
     doc = walker.finish()
     if doc.front_matter is None and _UNCLOSED_FRONT_MATTER.match(text):
-        raise TermlintError("front matter opened on line 1 is never closed: add a line '---' "
-                            "after it", source.path, 1)
+        raise TermlintError(
+            "front matter opened on line 1 is never closed: add a line '---' after it",
+            source.path,
+            1,
+        )
     return doc
 
 
@@ -270,11 +318,18 @@ def _check_termlint_settings(data: dict, path: str, line: int) -> None:
         key_line = getattr(senses, "key_lines", {}).get(term_id)
         where = line + key_line if key_line else line
         if not isinstance(term_id, str):
-            raise TermlintError(f"front matter 'termlint: senses:' keys must be term names, "
-                                f"got {quote(term_id)}", path, where)
+            raise TermlintError(
+                f"front matter 'termlint: senses:' keys must be term names, got {quote(term_id)}",
+                path,
+                where,
+            )
         if not isinstance(sense_id, str):
-            raise TermlintError(f"the sense declared for {quote(term_id)} must be a sense id "
-                                f"(a name), got {quote(sense_id)}", path, where)
+            raise TermlintError(
+                f"the sense declared for {quote(term_id)} must be a sense id "
+                f"(a name), got {quote(sense_id)}",
+                path,
+                where,
+            )
 
 
 def _parse_section(section: str, first_line: int, env: dict, path: str) -> list:
@@ -286,8 +341,9 @@ def _parse_section(section: str, first_line: int, env: dict, path: str) -> list:
     # At MAX_NESTING markdown-it silently skips the rest of the document: say so instead.
     deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deepest is not None:
-        raise TermlintError(_TOO_DEEP, path,
-                            deepest.map[0] + 1 + first_line if deepest.map else None)
+        raise TermlintError(
+            _TOO_DEEP, path, deepest.map[0] + 1 + first_line if deepest.map else None
+        )
     return tokens
 
 
@@ -306,13 +362,16 @@ _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 # past the end of it, to the next line ending in $$. Its openers are therefore looked for
 # after any indentation, list markers and footnote labels (not after ">": a quote's block
 # stops at the quote's end).
-_MATH_OPENER = (r"[ \t]*(?:[*+-][ \t]+|\d{1,9}[.)][ \t]+|\[\^[^\]\n]*\]:[ \t]*)*"
-                r"(\$\$)")
+_MATH_OPENER = (
+    r"[ \t]*(?:[*+-][ \t]+|\d{1,9}[.)][ \t]+|\[\^[^\]\n]*\]:[ \t]*)*"
+    r"(\$\$)"
+)
 _OPENER = re.compile(r"^(?: {0,3}(`{3,}|~{3,})| {0,3}(<!--)|" + _MATH_OPENER + ")", re.M)
 _MATH_CLOSE = re.compile(r"\$\$[ \t]*(?:\([^\n]*\))?[ \t]*\r?$", re.M)
 _MATH_LINE = re.compile("^" + _MATH_OPENER, re.M)
-_RUNS_ON = frozenset({"fence", "code_block", "html_block", "math_block", "math_block_label",
-                      "front_matter"})
+_RUNS_ON = frozenset(
+    {"fence", "code_block", "html_block", "math_block", "math_block_label", "front_matter"}
+)
 
 
 class _Sections:
@@ -366,12 +425,13 @@ class _Sections:
         closed on its own line or is no block."""
         text = self.text
         fence, _comment, math = m.groups()
-        line = text[m.end():line_end]
+        line = text[m.end() : line_end]
         if fence:
             if fence[0] == "`" and "`" in line:
                 return -1  # not a fence: a backtick in its info string
-            close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*\r?$",
-                               re.M).search(text, line_end)
+            close = re.compile(
+                rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*\r?$", re.M
+            ).search(text, line_end)
         elif math:
             stripped = line.strip()
             if stripped.endswith("$$") or "$$" in stripped:
@@ -400,7 +460,7 @@ def _runs_on(tokens: list, section: str, text: str, end: int) -> bool:
         for m in _MATH_LINE.finditer(section):
             line = section.count("\n", 0, m.start())
             line_end = section.find("\n", m.end(1))
-            rest = section[m.end(1):] if line_end < 0 else section[m.end(1):line_end]
+            rest = section[m.end(1) :] if line_end < 0 else section[m.end(1) : line_end]
             if "$$" not in rest and not any(a <= line < b for a, b in math):
                 return True
     return False
@@ -416,7 +476,8 @@ def _check_nesting(text: str, path: str) -> None:
     """Refuse pathologically nested containers with a clear message, before the parser."""
     if _NEST_PREFIX.search(text):
         raise TermlintError(
-            "Markdown nested too deeply to read (a line opens 200 or more lists or quotes)", path)
+            "Markdown nested too deeply to read (a line opens 200 or more lists or quotes)", path
+        )
 
 
 class _Walker:
@@ -466,15 +527,21 @@ class _Walker:
             elif ttype == "html_block":
                 self._check_comment_closed(tok)
                 if "termlint" in tok.content:
-                    self._html(tok.content,
-                               self._content_mapper(tok.content, tok.map[0], tok.map[1]))
+                    self._html(
+                        tok.content, self._content_mapper(tok.content, tok.map[0], tok.map[1])
+                    )
             elif ttype == "inline" and tok.map is not None:
                 self._inline_block(tok)
 
     def _inline_block(self, tok) -> None:
         pending_heading = self.pending_heading
-        kind = ("heading" if pending_heading else
-                "footnote" if self.footnote_depth else self.pending_kind)
+        kind = (
+            "heading"
+            if pending_heading
+            else "footnote"
+            if self.footnote_depth
+            else self.pending_kind
+        )
         origin = -1
         if kind == "table_cell":
             # The table parser turns an escaped pipe into a bare one; put the
@@ -483,11 +550,19 @@ class _Walker:
                 tok.content = tok.content.replace("|", "\\|")
             # Cells share source lines: find their origins now, left to right. A cell is
             # always one line.
-            [origin] = self._content_line_origins(tok.content, tok.map[0], tok.map[0] + 1,
-                                                  cell=True)
-        index = self.blocks.append(kind, tok.map[0] + 1, tok.map[1], tok.content,
-                                   pending_heading, self.heading_path, self.quote_depth > 0,
-                                   origin)
+            [origin] = self._content_line_origins(
+                tok.content, tok.map[0], tok.map[0] + 1, cell=True
+            )
+        index = self.blocks.append(
+            kind,
+            tok.map[0] + 1,
+            tok.map[1],
+            tok.content,
+            pending_heading,
+            self.heading_path,
+            self.quote_depth > 0,
+            origin,
+        )
         if "termlint" in tok.content:  # may hold directives in inline HTML: read at the end
             self.with_directives.append(index)
         if pending_heading:
@@ -512,8 +587,14 @@ class _Walker:
         title_block = self.title_block
         if self.front_matter and isinstance(self.front_matter.get("title"), str):
             title_block = None
-        doc = MarkdownDoc(self.source, self.blocks, self.front_matter, self.front_matter_line,
-                          self.directives, title_block)
+        doc = MarkdownDoc(
+            self.source,
+            self.blocks,
+            self.front_matter,
+            self.front_matter_line,
+            self.directives,
+            title_block,
+        )
         self.blocks = None  # the blocks point at the walker: no cycle back to them
         return doc
 
@@ -525,16 +606,21 @@ class _Walker:
         first_line = tok.map[0] if tok.map else 0
         closing = self.line_text(tok.map[1] - 1).strip() if tok.map else ""
         if not closing.startswith(("---", "...")) or (tok.map and tok.map[1] - 1 == first_line):
-            raise TermlintError("front matter is not closed: add a line '---' after it",
-                                self.source.path, first_line + 1)
+            raise TermlintError(
+                "front matter is not closed: add a line '---' after it",
+                self.source.path,
+                first_line + 1,
+            )
         self.front_matter_line = first_line + 1
-        data = load_yaml(tok.content, self.source.path, line_offset=first_line + 1,
-                         aliases=True)
+        data = load_yaml(tok.content, self.source.path, line_offset=first_line + 1, aliases=True)
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise TermlintError("front matter must be a YAML mapping (key: value lines)",
-                                self.source.path, first_line + 2)
+            raise TermlintError(
+                "front matter must be a YAML mapping (key: value lines)",
+                self.source.path,
+                first_line + 2,
+            )
         _check_termlint_settings(data, self.source.path, first_line + 1)
         self.front_matter = data
 
@@ -542,11 +628,18 @@ class _Walker:
         """An HTML comment never closed hides the rest of the document (CommonMark), from
         termlint too: refused as unclosed front matter is, instead of a silent pass."""
         content = tok.content
-        if tok.map and content.lstrip(" ").startswith("<!--") and "-->" not in content \
-                and tok.map[1] >= len(self.line_starts) - (self.text.endswith(("\n", "\r"))):
-            raise TermlintError("HTML comment opened here is never closed, so it hides the rest "
-                                "of the document (close it with -->)", self.source.path,
-                                tok.map[0] + 1)
+        if (
+            tok.map
+            and content.lstrip(" ").startswith("<!--")
+            and "-->" not in content
+            and tok.map[1] >= len(self.line_starts) - (self.text.endswith(("\n", "\r")))
+        ):
+            raise TermlintError(
+                "HTML comment opened here is never closed, so it hides the rest "
+                "of the document (close it with -->)",
+                self.source.path,
+                tok.map[0] + 1,
+            )
 
     def _html(self, content: str, to_source) -> None:
         """Read directive comments in raw HTML; ``to_source`` maps content to source offsets.
@@ -558,12 +651,13 @@ class _Walker:
             return
         for directive in parse_directives(content, 0):
             directive.offset, directive.end_offset = (
-                to_source(directive.offset), to_source(directive.end_offset - 1) + 1)
+                to_source(directive.offset),
+                to_source(directive.end_offset - 1) + 1,
+            )
             directive.line = self.source.line_col(directive.offset)[0]
             self.directives.append(directive)
 
-    def _content_mapper(self, content: str, map0: int, map1: int,
-                        origins: list[int] | None = None):
+    def _content_mapper(self, content: str, map0: int, map1: int, origins: list[int] | None = None):
         """A function from an index in a token's content (source lines ``map0`` up to
         ``map1``) to the source offset it came from."""
         if origins is None:
@@ -595,8 +689,9 @@ class _Walker:
                 return False
         return True
 
-    def _content_line_origins(self, content: str, map0: int, map1: int,
-                              cell: bool = False) -> list[int]:
+    def _content_line_origins(
+        self, content: str, map0: int, map1: int, cell: bool = False
+    ) -> list[int]:
         """Source offset of the first character of each line of a token's content.
 
         A content line is its source line less the quote markers and indentation of its
@@ -611,8 +706,14 @@ class _Walker:
             # The paragraph rule trims its content of Unicode whitespace, which also drops
             # whole lines of it (a line holding only a no-break space) at its start or end:
             # the content starts where its lines are the ends of the source lines.
-            first = next((map0 + k for k in range(spare + 1)
-                          if self._lines_end_with(content_lines, map0 + k)), map0)
+            first = next(
+                (
+                    map0 + k
+                    for k in range(spare + 1)
+                    if self._lines_end_with(content_lines, map0 + k)
+                ),
+                map0,
+            )
         for i, content_line in enumerate(content_lines):
             line_index = first + i
             if line_index >= len(self.line_starts):
@@ -636,12 +737,12 @@ class _Walker:
             origins.append(self.line_starts[line_index] + col)
         return origins
 
-    def _inline_prose(self, block: ProseBlock
-                      ) -> tuple[str, list[tuple[int, int, int]], list[Link]]:
+    def _inline_prose(
+        self, block: ProseBlock
+    ) -> tuple[str, list[tuple[int, int, int]], list[Link]]:
         """The prose text of one block's inline content, its source pieces and its links."""
         content = block.raw
-        to_source = self._content_mapper(content, block.line - 1, block.end_line,
-                                         block._origins)
+        to_source = self._content_mapper(content, block.line - 1, block.end_line, block._origins)
         out: list[str] = []
         pieces: list[tuple[int, int, int]] = []
         links: list[Link] = []
@@ -656,8 +757,11 @@ class _Walker:
                 return
             if content_index is not None:
                 src = to_source(content_index)
-                if pieces and pieces[-1][0] + pieces[-1][2] == out_len and \
-                        pieces[-1][1] + pieces[-1][2] == src:
+                if (
+                    pieces
+                    and pieces[-1][0] + pieces[-1][2] == out_len
+                    and pieces[-1][1] + pieces[-1][2] == src
+                ):
                     last = pieces[-1]
                     pieces[-1] = (last[0], last[1], last[2] + len(text_piece))
                 else:
@@ -705,7 +809,8 @@ class _Walker:
                     start = content.find("![", cursor)
                     if start >= 0:
                         cursor = _link_tail_end(
-                            content, _skip_brackets(content, start + 1) - 1, children, index)
+                            content, _skip_brackets(content, start + 1) - 1, children, index
+                        )
                     emit(PLACEHOLDER, None)
                 elif ctype == "html_inline":
                     pos = content.find(child.content, cursor)
@@ -721,8 +826,11 @@ class _Walker:
                         pos = content.find("^[", cursor)
                         if pos >= 0:
                             end = _skip_brackets(content, pos + 1)
-                            note = self.env.get("footnotes", {}).get("list", {}).get(
-                                child.meta.get("id"), {})
+                            note = (
+                                self.env.get("footnotes", {})
+                                .get("list", {})
+                                .get(child.meta.get("id"), {})
+                            )
                             emit(" ", None)
                             cursor = pos + 2
                             read(note.get("tokens") or [])
@@ -741,8 +849,9 @@ class _Walker:
             try:
                 md.inline.parse(content, md, self.env, children)
             except RecursionError:
-                raise TermlintError("Markdown nested too deeply to read (inline markup)",
-                                    self.source.path, line) from None
+                raise TermlintError(
+                    "Markdown nested too deeply to read (inline markup)", self.source.path, line
+                ) from None
         return children
 
     def _emit_special(self, child, content: str, cursor: int, emit) -> int:
@@ -861,7 +970,7 @@ def _link_tail_end(content: str, cursor: int, children: list, index: int) -> int
     if close < 0 or end == close + 1:
         return end
     probe = []  # the source text of the tokens that follow, as far as it is verbatim
-    for nxt in children[index + 1:index + 6]:
+    for nxt in children[index + 1 : index + 6]:
         if nxt.type in ("text", "html_inline"):
             probe.append(nxt.content)
         elif nxt.type == "text_special":

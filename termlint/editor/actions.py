@@ -75,7 +75,7 @@ def remove_action(d: Diagnostic, source: SourceText) -> Action:
     line_start = text.rfind("\n", 0, d.start) + 1
     line_end = text.find("\n", d.end)
     line_end = len(text) if line_end < 0 else line_end + 1
-    before, after = text[line_start:d.start], text[d.end:line_end]
+    before, after = text[line_start : d.start], text[d.end : line_end]
     if not before.strip() and not after.strip():
         start, end = line_start, line_end
     elif not after.strip():  # at the end of a line: no trailing blanks left behind
@@ -106,19 +106,22 @@ def rewrite_actions(d: Diagnostic, occ: Occurrence | None, project: Project) -> 
     else:
         return []
     out = []
-    verb = occ.verb if occ is not None else \
-        d.match.lower() in {f.lower() for f in term.verb_forms}
+    verb = occ.verb if occ is not None else d.match.lower() in {f.lower() for f in term.verb_forms}
     for sense in senses:
         text = rewrite_text(sense, d.match, verb=verb)
         if text is None or text == d.match:
             continue
-        out.append(Action(f"Rewrite as “{text}” ({sense.label})", "quickfix",
-                          Edit(d.start, d.end, text), d))
+        out.append(
+            Action(
+                f"Rewrite as “{text}” ({sense.label})", "quickfix", Edit(d.start, d.end, text), d
+            )
+        )
     return out
 
 
-def declare_actions(d: Diagnostic, occ: Occurrence | None, source: SourceText,
-                    project: Project) -> list[Action]:
+def declare_actions(
+    d: Diagnostic, occ: Occurrence | None, source: SourceText, project: Project
+) -> list[Action]:
     if d.rule not in SENSE_RULES:
         return []
     term, senses = _senses_for(d, occ, project)
@@ -128,8 +131,14 @@ def declare_actions(d: Diagnostic, occ: Occurrence | None, source: SourceText,
             edit = declaration_edit(source.text, source.newline, {term.id: sense.id})
         except FixError:  # front matter that cannot be extended safely: no action
             continue
-        out.append(Action(f"Declare “{term.id}” as {sense.id} for this document "
-                          f"({sense.label})", "quickfix", edit, d))
+        out.append(
+            Action(
+                f"Declare “{term.id}” as {sense.id} for this document ({sense.label})",
+                "quickfix",
+                edit,
+                d,
+            )
+        )
     return out
 
 
@@ -165,20 +174,32 @@ def suppress_action(d: Diagnostic, source: SourceText, reason: str = REASON) -> 
     if block is not None and block.kind == "table_cell":
         start = source.line_starts[line - 1]
         body = here.rstrip()
-        at = start + (len(body) - 1 if body.endswith("|") and not body.endswith("\\|")
-                      else len(body))
-        return Action(title.format("termlint-disable-line"), "quickfix",
-                      Edit(at, at, f" {comment('disable-line')} "), d)
-    if line > 1 and previous.strip(" \t>") and (
-            (block is not None and block.line < line) or ends_prose):
+        at = start + (
+            len(body) - 1 if body.endswith("|") and not body.endswith("\\|") else len(body)
+        )
+        return Action(
+            title.format("termlint-disable-line"),
+            "quickfix",
+            Edit(at, at, f" {comment('disable-line')} "),
+            d,
+        )
+    if (
+        line > 1
+        and previous.strip(" \t>")
+        and ((block is not None and block.line < line) or ends_prose)
+    ):
         start = source.line_starts[line - 2]
         cut = _HARD_BREAK.search(previous)
         at = start + (cut.start() if cut else len(previous))
         edit = Edit(at, at, " " + comment("disable-next-line"))
     elif _LIST_ITEM.match(here, len(prefix)) and line > 1 and not previous.strip(" \t>"):
         at = source.line_starts[line - 1] + len(here.rstrip())
-        return Action(title.format("termlint-disable-line"), "quickfix",
-                      Edit(at, at, " " + comment("disable-line")), d)
+        return Action(
+            title.format("termlint-disable-line"),
+            "quickfix",
+            Edit(at, at, " " + comment("disable-line")),
+            d,
+        )
     else:
         start = source.line_starts[line - 1]
         edit = Edit(start, start, prefix + comment("disable-next-line") + source.newline)

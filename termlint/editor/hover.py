@@ -52,12 +52,16 @@ def hover_markdown(occ: Occurrence, project: Project) -> str:
     lines = []
     if sense is not None:
         p = scores.get(sense.id, getattr(occ, "confidence", 0.0))
-        lines.append(f"**{occ.match}** — read as **[{sense.label}]"
-                     f"({sense_url(docs, term.id, sense.id)})** (`{sense.id}`), "
-                     f"probability {_pct(p)}")
+        lines.append(
+            f"**{occ.match}** — read as **[{sense.label}]"
+            f"({sense_url(docs, term.id, sense.id)})** (`{sense.id}`), "
+            f"probability {_pct(p)}"
+        )
     else:
-        lines.append(f"**{occ.match}** ([{term.term}]({sense_url(docs, term.id)})) — "
-                     "the sense cannot be told here")
+        lines.append(
+            f"**{occ.match}** ([{term.term}]({sense_url(docs, term.id)})) — "
+            "the sense cannot be told here"
+        )
     if status in STATUS and (sense is not None or status != "ambiguous"):
         lines.append(f"*{STATUS[status]}*")
     if occ.mention:
@@ -69,14 +73,24 @@ def hover_markdown(occ: Occurrence, project: Project) -> str:
     if sense is not None:
         lines += ["", f"> {' '.join(sense.definition.split())}"]
     candidates = list(getattr(occ, "candidates", None) or [])
-    order = sorted(term.senses, key=lambda s: (
-        -scores.get(s.id, 0.0), candidates.index(s.id) if s.id in candidates else len(term.senses)))
+    order = sorted(
+        term.senses,
+        key=lambda s: (
+            -scores.get(s.id, 0.0),
+            candidates.index(s.id) if s.id in candidates else len(term.senses),
+        ),
+    )
     others = [s for s in order if s is not sense]
     if others:
         lines += ["", "Other senses:" if sense is not None else "Its senses:", ""]
         for s in others:
-            p = f" — {_pct(scores[s.id])}" if s.id in scores else \
-                (" — a candidate" if s.id in candidates else "")
-            lines.append(f"- [{s.label}]({sense_url(docs, term.id, s.id)}) (`{s.id}`){p}: "
-                         f"{_first_sentence(s.definition)}")
+            p = (
+                f" — {_pct(scores[s.id])}"
+                if s.id in scores
+                else (" — a candidate" if s.id in candidates else "")
+            )
+            lines.append(
+                f"- [{s.label}]({sense_url(docs, term.id, s.id)}) (`{s.id}`){p}: "
+                f"{_first_sentence(s.definition)}"
+            )
     return "\n".join(lines)

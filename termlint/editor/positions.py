@@ -57,7 +57,7 @@ class PositionMap:
         """``(line, character)`` of a termlint offset."""
         offset = max(0, min(offset + self.shift, len(self.text)))
         line = bisect.bisect_right(self.starts, offset) - 1
-        return line, units(self.text[self.starts[line]:offset], self.encoding)
+        return line, units(self.text[self.starts[line] : offset], self.encoding)
 
     def offset(self, line: int, character: int) -> int:
         """The termlint offset of a protocol position (clamped to the text)."""
@@ -66,5 +66,5 @@ class PositionMap:
         if line < 0:
             return 0
         start = self.starts[line]
-        text = self.text[start:self._line_end(line)]
+        text = self.text[start : self._line_end(line)]
         return max(0, start + _chars_for_units(text, character, self.encoding) - self.shift)

@@ -35,11 +35,12 @@ from .hover import hover_markdown, occurrence_at
 from .positions import PositionMap
 
 DEFAULT_DEBOUNCE = 0.3
-SEVERITY = {"error": types.DiagnosticSeverity.Error,
-            "warning": types.DiagnosticSeverity.Warning,
-            "info": types.DiagnosticSeverity.Information}
-WATCHED = ["**/pyproject.toml", "**/.termlint.yaml", "**/.termlint.yml", "**/*.yaml",
-           "**/*.yml"]
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+WATCHED = ["**/pyproject.toml", "**/.termlint.yaml", "**/.termlint.yml", "**/*.yaml", "**/*.yml"]
 
 
 @dataclass
@@ -149,21 +150,35 @@ class TermlintServer(LanguageServer):
     def lint_now(self, uri: str, text: str, version: int | None) -> Linted:
         """Lint one version of an open document (runs in the worker thread)."""
         path = to_fs_path(uri) or uri
-        folder = Path(path).parent if uri.startswith("file:") else Path(
-            self.workspace.root_path or Path.cwd())
+        folder = (
+            Path(path).parent
+            if uri.startswith("file:")
+            else Path(self.workspace.root_path or Path.cwd())
+        )
         shift = 1 if text.startswith("\ufeff") else 0
         body = text[shift:]
-        source = SourceText(path=path, text=body, had_bom=bool(shift),
-                            newline="\r\n" if "\r\n" in body[:10000] else "\n")
+        source = SourceText(
+            path=path,
+            text=body,
+            had_bom=bool(shift),
+            newline="\r\n" if "\r\n" in body[:10000] else "\n",
+        )
         positions = PositionMap(text, self.encoding, shift)
         try:
             project = self.projects.for_folder(folder)
         except TermlintError as exc:
             where = f" ({exc.path})" if exc.path and str(exc.path) not in str(exc) else ""
-            message = (f"termlint: configuration error{where}: {exc}. "
-                       "No diagnostics until it is fixed.")
-            return Linted(version, text, FileResult(path, source=source), positions, None,
-                          [(types.MessageType.Error, message, True)])
+            message = (
+                f"termlint: configuration error{where}: {exc}. No diagnostics until it is fixed."
+            )
+            return Linted(
+                version,
+                text,
+                FileResult(path, source=source),
+                positions,
+                None,
+                [(types.MessageType.Error, message, True)],
+            )
         if uri.startswith("file:") and _excluded(Path(path), project.config):
             return Linted(version, text, FileResult(path, source=source), positions, project)
         from ..pipeline import lint_source
@@ -172,8 +187,14 @@ class TermlintServer(LanguageServer):
         notes = []
         if not self.spacy_reported and "spacy" in sys.modules:
             self.spacy_reported = True
-            notes.append((types.MessageType.Info, f"termlint: spaCy loaded, for "
-                          f"{Path(path).name} (the first document with a glossary term)", False))
+            notes.append(
+                (
+                    types.MessageType.Info,
+                    f"termlint: spaCy loaded, for "
+                    f"{Path(path).name} (the first document with a glossary term)",
+                    False,
+                )
+            )
         return Linted(version, text, result, positions, project, notes)
 
     def to_range(self, linted: Linted, start: int, end: int) -> types.Range:
@@ -186,17 +207,26 @@ class TermlintServer(LanguageServer):
         if result.error is not None:
             e = result.error
             line = (e.line or 1) - 1
-            out.append(types.Diagnostic(
-                range=types.Range(types.Position(line, 0), types.Position(line + 1, 0)),
-                message=e.message, severity=types.DiagnosticSeverity.Error,
-                source="termlint", code="input-error"))
+            out.append(
+                types.Diagnostic(
+                    range=types.Range(types.Position(line, 0), types.Position(line + 1, 0)),
+                    message=e.message,
+                    severity=types.DiagnosticSeverity.Error,
+                    source="termlint",
+                    code="input-error",
+                )
+            )
             return out
         docs = linted.project.config.docs_url if linted.project else ""
         for d in result.diagnostics:
             diag = types.Diagnostic(
-                range=self.to_range(linted, d.start, d.end), message=d.message,
+                range=self.to_range(linted, d.start, d.end),
+                message=d.message,
                 severity=SEVERITY.get(d.severity, types.DiagnosticSeverity.Warning),
-                source="termlint", code=d.rule, data={"rule": d.rule, "term": d.term})
+                source="termlint",
+                code=d.rule,
+                data={"rule": d.rule, "term": d.term},
+            )
             if docs:
                 diag.code_description = types.CodeDescription(f"{docs}/rules/{d.rule}.html")
             if d.rule == "unused-suppression":
@@ -212,14 +242,17 @@ class TermlintServer(LanguageServer):
         loop = asyncio.get_running_loop()
         doc = self.workspace.get_text_document(uri)  # text and version read together, here
         try:
-            linted = await loop.run_in_executor(self.executor, self.lint_now, uri, doc.source,
-                                                doc.version)
+            linted = await loop.run_in_executor(
+                self.executor, self.lint_now, uri, doc.source, doc.version
+            )
         except Exception as exc:  # a bug in termlint: say so, keep serving
             import traceback
 
-            self.log(f"termlint: internal error while checking {uri} ({type(exc).__name__}: "
-                     f"{exc}); please report it\n{traceback.format_exc()}",
-                     types.MessageType.Error)
+            self.log(
+                f"termlint: internal error while checking {uri} ({type(exc).__name__}: "
+                f"{exc}); please report it\n{traceback.format_exc()}",
+                types.MessageType.Error,
+            )
             return None
         doc = self.workspace.text_documents.get(uri)
         if linted is None or doc is None:
@@ -229,8 +262,11 @@ class TermlintServer(LanguageServer):
         self.send_notes(linted.notes)
         self.linted[uri] = linted
         if doc.version == linted.version:
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, version=linted.version, diagnostics=self.lsp_diagnostics(linted)))
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri, version=linted.version, diagnostics=self.lsp_diagnostics(linted)
+                )
+            )
         return linted
 
     def schedule(self, uri: str, delay: float) -> None:
@@ -288,13 +324,19 @@ async def initialized(ls: TermlintServer, params: types.InitializedParams) -> No
     if watch and watch.dynamic_registration:
         watchers = [types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
         try:
-            await ls.client_register_capability_async(types.RegistrationParams([
-                types.Registration("termlint-project-files",
-                                   types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                                   types.DidChangeWatchedFilesRegistrationOptions(watchers))]))
+            await ls.client_register_capability_async(
+                types.RegistrationParams(
+                    [
+                        types.Registration(
+                            "termlint-project-files",
+                            types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            types.DidChangeWatchedFilesRegistrationOptions(watchers),
+                        )
+                    ]
+                )
+            )
         except Exception as exc:  # a client that refuses: saves and mtimes still reload
-            ls.log(f"termlint: could not watch project files ({exc})",
-                   types.MessageType.Warning)
+            ls.log(f"termlint: could not watch project files ({exc})", types.MessageType.Warning)
 
 
 def _warm(ls: TermlintServer, root: Path) -> None:
@@ -330,16 +372,16 @@ def did_close(ls: TermlintServer, params: types.DidCloseTextDocumentParams) -> N
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-def did_change_watched_files(ls: TermlintServer,
-                             params: types.DidChangeWatchedFilesParams) -> None:
+def did_change_watched_files(ls: TermlintServer, params: types.DidChangeWatchedFilesParams) -> None:
     if any(is_project_file(to_fs_path(c.uri) or "") for c in params.changes):
         ls.log("termlint: project files changed; reading the configuration again")
         ls.relint_all()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-def did_change_configuration(ls: TermlintServer,
-                             params: types.DidChangeConfigurationParams) -> None:
+def did_change_configuration(
+    ls: TermlintServer, params: types.DidChangeConfigurationParams
+) -> None:
     ls.relint_all()
 
 
@@ -353,45 +395,70 @@ async def hover(ls: TermlintServer, params: types.HoverParams) -> types.Hover | 
     if occ is None:
         return None
     return types.Hover(
-        contents=types.MarkupContent(types.MarkupKind.Markdown,
-                                     hover_markdown(occ, linted.project)),
-        range=ls.to_range(linted, occ.start, occ.end))
+        contents=types.MarkupContent(
+            types.MarkupKind.Markdown, hover_markdown(occ, linted.project)
+        ),
+        range=ls.to_range(linted, occ.start, occ.end),
+    )
 
 
-@server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
-async def code_action(ls: TermlintServer,
-                      params: types.CodeActionParams) -> list[types.CodeAction] | None:
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+async def code_action(
+    ls: TermlintServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
     linted = await ls.current(uri)
     if linted is None or linted.project is None:
         return None
     only = params.context.only
-    if only and not any(str(k).startswith("quickfix") or k == types.CodeActionKind.QuickFix
-                        for k in only):
+    if only and not any(
+        str(k).startswith("quickfix") or k == types.CodeActionKind.QuickFix for k in only
+    ):
         return None
     start = linted.positions.offset(params.range.start.line, params.range.start.character)
     end = linted.positions.offset(params.range.end.line, params.range.end.character)
     caps = ls.client_capabilities.workspace
     versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
-    by_range = {(d.range.start.line, d.range.start.character, d.range.end.line,
-                 d.range.end.character, str(d.code)): d for d in params.context.diagnostics}
+    by_range = {
+        (
+            d.range.start.line,
+            d.range.start.character,
+            d.range.end.line,
+            d.range.end.character,
+            str(d.code),
+        ): d
+        for d in params.context.diagnostics
+    }
     out = []
     for action in code_actions(linted.result, linted.project, start, end):
-        edit = types.TextEdit(ls.to_range(linted, action.edit.start, action.edit.end),
-                              action.edit.text)
+        edit = types.TextEdit(
+            ls.to_range(linted, action.edit.start, action.edit.end), action.edit.text
+        )
         if versioned:
-            workspace_edit = types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-                types.OptionalVersionedTextDocumentIdentifier(uri, linted.version), [edit])])
+            workspace_edit = types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        types.OptionalVersionedTextDocumentIdentifier(uri, linted.version), [edit]
+                    )
+                ]
+            )
         else:
             workspace_edit = types.WorkspaceEdit(changes={uri: [edit]})
         r = ls.to_range(linted, action.diagnostic.start, action.diagnostic.end)
-        key = (r.start.line, r.start.character, r.end.line, r.end.character,
-               action.diagnostic.rule)
+        key = (r.start.line, r.start.character, r.end.line, r.end.character, action.diagnostic.rule)
         diagnostics = [by_range[key]] if key in by_range else None
-        out.append(types.CodeAction(title=action.title, kind=types.CodeActionKind.QuickFix,
-                                    diagnostics=diagnostics, edit=workspace_edit,
-                                    is_preferred=action.preferred or None))
+        out.append(
+            types.CodeAction(
+                title=action.title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=diagnostics,
+                edit=workspace_edit,
+                is_preferred=action.preferred or None,
+            )
+        )
     return out
 
 

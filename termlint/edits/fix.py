@@ -106,15 +106,18 @@ def parse_sense_options(values: list[str] | tuple[str, ...], glossary: Glossary)
             raise TermlintError(f"--sense expects TERM=SENSE, got {value!r}")
         term = find_term(glossary, name)
         if term is None:
-            raise TermlintError(f"--sense {value}: no term {name!r} in the glossary "
-                                "(see: termlint glossary list)")
+            raise TermlintError(
+                f"--sense {value}: no term {name!r} in the glossary (see: termlint glossary list)"
+            )
         if term.sense(sense_id) is None:
             known = ", ".join(s.id for s in term.senses)
-            raise TermlintError(f"--sense {value}: {term.id!r} has no sense {sense_id!r} "
-                                f"(known: {known})")
+            raise TermlintError(
+                f"--sense {value}: {term.id!r} has no sense {sense_id!r} (known: {known})"
+            )
         if chosen.get(term.id, sense_id) != sense_id:
-            raise TermlintError(f"--sense names two senses for {term.id!r}: "
-                                f"{chosen[term.id]} and {sense_id}")
+            raise TermlintError(
+                f"--sense names two senses for {term.id!r}: {chosen[term.id]} and {sense_id}"
+            )
         chosen[term.id] = sense_id
     return chosen
 
@@ -141,8 +144,11 @@ def rewrite_text(sense: Sense, match: str, verb: bool = False) -> str | None:
     if verb:
         return sense.suggestions(match, verb=True)[0]
     template = sense.clarifications[0]
-    if match[:1].isupper() and match[1:] == match[1:].lower() and \
-            not template.startswith("{match}"):
+    if (
+        match[:1].isupper()
+        and match[1:] == match[1:].lower()
+        and not template.startswith("{match}")
+    ):
         text = template.replace("{match}", match.lower())
         return text[:1].upper() + text[1:]
     return sense.suggestions(match)[0]
@@ -163,8 +169,9 @@ def link_spans(source: SourceText) -> list[tuple[int, int]]:
     for block in parse_markdown(source).blocks:
         for link in block.links:
             if link.end > link.start:
-                spans.append((block.source_offset(link.start),
-                              block.source_offset(link.end - 1) + 1))
+                spans.append(
+                    (block.source_offset(link.start), block.source_offset(link.end - 1) + 1)
+                )
     return spans
 
 
@@ -172,9 +179,14 @@ def where(d: Diagnostic) -> str:
     return f"{d.path}:{d.line}:{d.column}"
 
 
-def plan_edits(source: SourceText, picks: list[Pick], how: str, glossary: Glossary,
-               docs_url: str, links: list[tuple[int, int]] | None = None
-               ) -> tuple[list[tuple[Edit, list[Pick]]], list[str]]:
+def plan_edits(
+    source: SourceText,
+    picks: list[Pick],
+    how: str,
+    glossary: Glossary,
+    docs_url: str,
+    links: list[tuple[int, int]] | None = None,
+) -> tuple[list[tuple[Edit, list[Pick]]], list[str]]:
     """Edits for the picks, each with the picks it settles, and notes on the uses left alone."""
     if how not in HOWS:
         raise TermlintError(f"unknown fix {how!r} (known: {', '.join(HOWS)})")
@@ -185,8 +197,12 @@ def plan_edits(source: SourceText, picks: list[Pick], how: str, glossary: Glossa
         for p in picks:
             senses.setdefault(p.term, p.sense)
         if senses:
-            planned.append((declaration_edit(source.text, source.newline, senses),
-                            [p for p in picks if senses[p.term] == p.sense]))
+            planned.append(
+                (
+                    declaration_edit(source.text, source.newline, senses),
+                    [p for p in picks if senses[p.term] == p.sense],
+                )
+            )
         return planned, notes
     for p in picks:
         d = p.diagnostic
@@ -195,14 +211,19 @@ def plan_edits(source: SourceText, picks: list[Pick], how: str, glossary: Glossa
             verb = d.match.lower() in {f.lower() for f in glossary.terms[d.term].verb_forms}
             text = rewrite_text(sense, d.match, verb=verb)
             if text is None:
-                notes.append(f"{where(d)}: sense {p.sense!r} has no clarification to rewrite "
-                             "with; use --how link or --how declare")
+                notes.append(
+                    f"{where(d)}: sense {p.sense!r} has no clarification to rewrite "
+                    "with; use --how link or --how declare"
+                )
                 continue
         else:
-            if any(s <= d.start and d.end <= e for s, e in links or ()) or \
-                    any(c in d.match for c in "[]"):
-                notes.append(f"{where(d)}: `{d.match}` is already inside a link; use "
-                             "--how rewrite or --how declare")
+            if any(s <= d.start and d.end <= e for s, e in links or ()) or any(
+                c in d.match for c in "[]"
+            ):
+                notes.append(
+                    f"{where(d)}: `{d.match}` is already inside a link; use "
+                    "--how rewrite or --how declare"
+                )
                 continue
             text = link_text(d.match, sense_url(docs_url, d.term, p.sense))
         planned.append((Edit(d.start, d.end, text), [p]))
@@ -214,12 +235,14 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
     for a, b in itertools.pairwise(ordered):
         if b.start < a.end or (b.start == a.start and a.start == a.end == b.end):
-            raise FixError(f"overlapping edits at characters {a.start}–{a.end} and "
-                           f"{b.start}–{b.end}; nothing changed")
+            raise FixError(
+                f"overlapping edits at characters {a.start}–{a.end} and "
+                f"{b.start}–{b.end}; nothing changed"
+            )
     for e in reversed(ordered):
         if not 0 <= e.start <= e.end <= len(text):
             raise FixError(f"edit {e.start}–{e.end} lies outside the document")
-        text = text[: e.start] + e.text + text[e.end:]
+        text = text[: e.start] + e.text + text[e.end :]
     return text
 
 
@@ -305,7 +328,7 @@ def _closing_brace(text: str, open_at: int, stop: int) -> int:
 
 
 def _insert_in_flow(text: str, open_at: int, close_at: int, items: list[str]) -> Edit:
-    inner = text[open_at + 1: close_at]
+    inner = text[open_at + 1 : close_at]
     if not inner.strip():
         return Edit(open_at + 1, open_at + 1, ", ".join(items))
     last = open_at + 1 + len(inner.rstrip())
@@ -330,20 +353,27 @@ def declaration_edit(text: str, newline: str, senses: dict[str, str]) -> Edit:
     return edit
 
 
-def _front_matter_insertion(text: str, nl: str, body_start: int, body_end: int,
-                            entries: list[str]) -> Edit:
+def _front_matter_insertion(
+    text: str, nl: str, body_start: int, body_end: int, entries: list[str]
+) -> Edit:
     lines = _lines(text, body_start, body_end)
-    top = next((i for i, ln in enumerate(lines)
-                if (m := _KEY.match(ln.content)) and not m.group(1)
-                and m.group(2) == "termlint"), None)
+    top = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if (m := _KEY.match(ln.content)) and not m.group(1) and m.group(2) == "termlint"
+        ),
+        None,
+    )
     if top is None:  # a new top-level key just before the closing ---
         block = ["termlint:", "  senses:", *(f"    {e}" for e in entries)]
         return Edit(body_end, body_end, "".join(line + nl for line in block))
     line = lines[top]
     rest = _value(_KEY.match(line.content).group(3))
     if rest.startswith("{"):  # termlint: {senses: {...}} on one line
-        open_at = line.start + line.content.index("{", len(line.content) - len(
-            _KEY.match(line.content).group(3)))
+        open_at = line.start + line.content.index(
+            "{", len(line.content) - len(_KEY.match(line.content).group(3))
+        )
         close_at = _closing_brace(text, open_at, line.start + len(line.content))
         if close_at < 0:
             raise FixError("cannot extend a 'termlint:' mapping written over several lines")
@@ -358,15 +388,23 @@ def _front_matter_insertion(text: str, nl: str, body_start: int, body_end: int,
     if rest:
         raise FixError("front matter 'termlint:' is not a mapping")
     children = []
-    for ln in lines[top + 1:]:
+    for ln in lines[top + 1 :]:
         if not ln.blank and not ln.indent:
             break
         children.append(ln)
     real = [ln for ln in children if not ln.blank]
     indent = real[0].indent if real else "  "
-    senses_at = next((i for i, ln in enumerate(children) if not ln.blank
-                      and ln.indent == indent and (m := _KEY.match(ln.content))
-                      and m.group(2) == "senses"), None)
+    senses_at = next(
+        (
+            i
+            for i, ln in enumerate(children)
+            if not ln.blank
+            and ln.indent == indent
+            and (m := _KEY.match(ln.content))
+            and m.group(2) == "senses"
+        ),
+        None,
+    )
     if senses_at is None:  # add "senses:" as the first key under termlint:
         block = [f"{indent}senses:", *(f"{indent * 2}{e}" for e in entries)]
         return Edit(line.end, line.end, "".join(b + nl for b in block))
@@ -381,19 +419,21 @@ def _front_matter_insertion(text: str, nl: str, body_start: int, body_end: int,
     if s_rest:
         raise FixError("front matter 'senses:' under 'termlint:' is not a mapping")
     inner_lines = []
-    for ln in children[senses_at + 1:]:
+    for ln in children[senses_at + 1 :]:
         if not ln.blank and len(ln.indent) <= len(indent):
             break
         inner_lines.append(ln)
     items = [ln for ln in inner_lines if not ln.blank]
     if items:
-        return Edit(items[-1].end, items[-1].end,
-                    "".join(f"{items[0].indent}{e}{nl}" for e in entries))
+        return Edit(
+            items[-1].end, items[-1].end, "".join(f"{items[0].indent}{e}{nl}" for e in entries)
+        )
     return Edit(s_line.end, s_line.end, "".join(f"{indent * 2}{e}{nl}" for e in entries))
 
 
-def _check_declaration(text: str, edit: Edit, span: tuple[int, int],
-                       senses: dict[str, str]) -> None:
+def _check_declaration(
+    text: str, edit: Edit, span: tuple[int, int], senses: dict[str, str]
+) -> None:
     """The edited front matter must hold exactly the old data plus the new senses."""
     import yaml
 
@@ -401,17 +441,23 @@ def _check_declaration(text: str, edit: Edit, span: tuple[int, int],
     old_body = text[body_start:body_end]
     new_text = apply_edits(text, [edit])
     new_span = front_matter_span(new_text)
-    how_to = ("add it by hand: termlint: {senses: {"
-              + ", ".join(f"{t}: {s}" for t, s in senses.items()) + "}}")
+    how_to = (
+        "add it by hand: termlint: {senses: {"
+        + ", ".join(f"{t}: {s}" for t, s in senses.items())
+        + "}}"
+    )
     if new_span is None:
         raise FixError(f"could not add the declaration to the front matter; {how_to}")
     try:
         old = yaml.safe_load(old_body) or {}
-        new = yaml.safe_load(new_text[new_span[0]:new_span[1]])
+        new = yaml.safe_load(new_text[new_span[0] : new_span[1]])
     except yaml.YAMLError:
         raise FixError(f"could not add the declaration to the front matter; {how_to}") from None
-    if not isinstance(old, dict) or not isinstance(old.get("termlint") or {}, dict) or \
-            not isinstance((old.get("termlint") or {}).get("senses") or {}, dict):
+    if (
+        not isinstance(old, dict)
+        or not isinstance(old.get("termlint") or {}, dict)
+        or not isinstance((old.get("termlint") or {}).get("senses") or {}, dict)
+    ):
         raise FixError(f"front matter is not laid out as expected; {how_to}")
     expected = copy.deepcopy(old)
     settings = expected.get("termlint") or {}
@@ -423,8 +469,9 @@ def _check_declaration(text: str, edit: Edit, span: tuple[int, int],
             raise FixError(f"front matter already declares a sense for {term!r}")
         declared[term] = sense
     if new != expected:
-        raise FixError(f"could not add the declaration without changing other front matter; "
-                       f"{how_to}")
+        raise FixError(
+            f"could not add the declaration without changing other front matter; {how_to}"
+        )
 
 
 # -- the whole document ------------------------------------------------------------------------
@@ -452,16 +499,19 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
             continue
         sense = choose(d, occurrences.get((d.start, d.end)))
         if sense is None:
-            plan.notes.append(f"{where(d)}: `{d.match}` left as it is (no sense chosen for "
-                              f"{d.term!r}; pass --sense {d.term}=SENSE)")
+            plan.notes.append(
+                f"{where(d)}: `{d.match}` left as it is (no sense chosen for "
+                f"{d.term!r}; pass --sense {d.term}=SENSE)"
+            )
             continue
         if project.glossary.terms[d.term].sense(sense) is None:
             raise TermlintError(f"{d.term!r} has no sense {sense!r}")
         picks.append(Pick(d, sense))
     links = link_spans(source) if how == "link" and picks else []
     while True:
-        planned, notes = plan_edits(source, picks, how, project.glossary,
-                                    project.config.docs_url, links)
+        planned, notes = plan_edits(
+            source, picks, how, project.glossary, project.config.docs_url, links
+        )
         edits = [e for e, _ in planned]
         new_text = apply_edits(source.text, edits)
         failed = _unsettled(source, new_text, planned, project, how == "declare")
@@ -471,13 +521,20 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
             plan.fixed = [p for _, settled in planned for p in settled]
             return plan
         for p in failed:
-            plan.notes.append(f"{where(p.diagnostic)}: `{p.diagnostic.match}` would still be "
-                              f"ambiguous after --how {how}; left as it is")
+            plan.notes.append(
+                f"{where(p.diagnostic)}: `{p.diagnostic.match}` would still be "
+                f"ambiguous after --how {how}; left as it is"
+            )
         picks = [p for p in picks if p not in failed]
 
 
-def _unsettled(source: SourceText, new_text: str, planned: list[tuple[Edit, list[Pick]]],
-               project: Project, declared: bool) -> list[Pick]:
+def _unsettled(
+    source: SourceText,
+    new_text: str,
+    planned: list[tuple[Edit, list[Pick]]],
+    project: Project,
+    declared: bool,
+) -> list[Pick]:
     """The picks whose use is still flagged as ambiguous in the edited text.
 
     A declaration settles every use of its term; any other edit settles the use it replaced.
@@ -486,20 +543,23 @@ def _unsettled(source: SourceText, new_text: str, planned: list[tuple[Edit, list
 
     if not planned:
         return []
-    edited = SourceText(path=source.path, text=new_text, had_bom=source.had_bom,
-                        newline=source.newline)
+    edited = SourceText(
+        path=source.path, text=new_text, had_bom=source.had_bom, newline=source.newline
+    )
     result = lint_source(edited, project)
     if result.error is not None:
-        raise FixError(f"the edit would make the document unreadable ({result.error.message}); "
-                       "nothing changed")
+        raise FixError(
+            f"the edit would make the document unreadable ({result.error.message}); nothing changed"
+        )
     still = [d for d in result.diagnostics if d.rule == RULE]
     spans = new_spans([e for e, _ in planned])
     failed = []
     for edit, settled in planned:
         start, end = spans[edit]
         for p in settled:
-            if any(d.term == p.term and (declared or (d.start < end and start < d.end))
-                   for d in still):
+            if any(
+                d.term == p.term and (declared or (d.start < end and start < d.end)) for d in still
+            ):
                 failed.append(p)
     return failed
 
@@ -524,8 +584,9 @@ def unified_diff(path: str, old: str, new: str) -> str:
             name = name.relative_to(Path.cwd())
     name = name.as_posix().lstrip("/")
     out = []
-    for line in difflib.unified_diff(_split_lines(old), _split_lines(new),
-                                     f"a/{name}", f"b/{name}"):
+    for line in difflib.unified_diff(
+        _split_lines(old), _split_lines(new), f"a/{name}", f"b/{name}"
+    ):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
@@ -551,14 +612,17 @@ def write_atomic(path: Path | str, data: bytes, original: bytes | None = None) -
     try:
         st = target.stat()
         if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
-            raise FixError("file is read-only; nothing written (make it writable to fix it)",
-                           str(path))
+            raise FixError(
+                "file is read-only; nothing written (make it writable to fix it)", str(path)
+            )
         if original is not None and target.read_bytes() != original:
-            raise FixError("the file changed while termlint was fixing it; nothing written",
-                           str(path))
+            raise FixError(
+                "the file changed while termlint was fixing it; nothing written", str(path)
+            )
         _remove_stale_temporaries(target)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.",
-                                    suffix=_TMP_SUFFIX, dir=target.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent
+        )
         tmp = Path(name)
     except OSError as exc:
         raise TermlintError(f"cannot write: {exc.strerror or exc}", str(path)) from None
@@ -581,8 +645,9 @@ def write_atomic(path: Path | str, data: bytes, original: bytes | None = None) -
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(exc, OSError):
-            raise TermlintError(f"cannot write: {exc.strerror or exc}; the file is unchanged",
-                                str(path)) from None
+            raise TermlintError(
+                f"cannot write: {exc.strerror or exc}; the file is unchanged", str(path)
+            ) from None
         raise
     with contextlib.suppress(OSError):  # make the rename itself durable
         dir_fd = os.open(target.parent, os.O_RDONLY)
@@ -596,8 +661,9 @@ def _write_in_place(target: Path, data: bytes, original: bytes | None, display: 
     """Overwrite a hard-linked file's bytes (same inode, so every link sees the fix)."""
     with target.open("r+b") as fh:
         if original is not None and fh.read() != original:
-            raise FixError("the file changed while termlint was fixing it; nothing written",
-                           display)
+            raise FixError(
+                "the file changed while termlint was fixing it; nothing written", display
+            )
         fh.seek(0)
         fh.write(data)
         fh.truncate()
@@ -632,7 +698,7 @@ def _remove_stale_temporaries(target: Path) -> None:
     for name in names:
         if not (name.startswith(prefix) and name.endswith(_TMP_SUFFIX)):
             continue
-        middle = name[len(prefix):-len(_TMP_SUFFIX)]
+        middle = name[len(prefix) : -len(_TMP_SUFFIX)]
         pid_text, _, rest = middle.partition(".")
         if not pid_text.isdigit() or not rest or "." in rest or "/" in rest:
             continue

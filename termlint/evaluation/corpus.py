@@ -19,8 +19,10 @@ from ..errors import TermlintError
 LABELLED = Path(__file__).resolve().parents[2] / "tests" / "labelled"
 V2 = LABELLED / "v2"
 V2_SPLITS = ("train", "dev", "blind-a", "blind-b")
-BROADER = {"goal-guarding-schemer": "power-motivated-training-gamer",
-           "worst-case-assumption": "worst-case-model"}
+BROADER = {
+    "goal-guarding-schemer": "power-motivated-training-gamer",
+    "worst-case-assumption": "worst-case-model",
+}
 
 
 @dataclass
@@ -73,25 +75,42 @@ def load_corpus(splits=V2_SPLITS, folder: Path = V2) -> list[LabelledItem]:
         for path in sorted((folder / split).glob("*.yaml")):
             data = read_yaml_file(path)
             if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-                raise TermlintError("expected a mapping with `meta` and a list `items`",
-                                    str(path))
+                raise TermlintError("expected a mapping with `meta` and a list `items`", str(path))
             for n, raw in enumerate(data["items"]):
-                if not isinstance(raw, dict) or not isinstance(raw.get("text"), str) or \
-                        not isinstance(raw.get("uses") or [], list):
-                    raise TermlintError(f"item {n + 1} needs `text` and a list `uses`",
-                                        str(path))
-                items.append(LabelledItem(str(raw.get("id")), split, str(raw.get("kind")),
-                                          raw["text"], list(raw.get("uses") or []),
-                                          file=path.name, register=str(raw.get("register"))))
+                if (
+                    not isinstance(raw, dict)
+                    or not isinstance(raw.get("text"), str)
+                    or not isinstance(raw.get("uses") or [], list)
+                ):
+                    raise TermlintError(f"item {n + 1} needs `text` and a list `uses`", str(path))
+                items.append(
+                    LabelledItem(
+                        str(raw.get("id")),
+                        split,
+                        str(raw.get("kind")),
+                        raw["text"],
+                        list(raw.get("uses") or []),
+                        file=path.name,
+                        register=str(raw.get("register")),
+                    )
+                )
     return items
 
 
 def load_v1(split: str, folder: Path = LABELLED) -> list[LabelledItem]:
     from .evaluate import load_items
 
-    return [LabelledItem(str(it.get("id")), str(it.get("split")), str(it.get("kind", "sentence")),
-                         it["text"], expect=list(it.get("expect") or []), file=it["_file"])
-            for it in load_items(folder, split)]
+    return [
+        LabelledItem(
+            str(it.get("id")),
+            str(it.get("split")),
+            str(it.get("kind", "sentence")),
+            it["text"],
+            expect=list(it.get("expect") or []),
+            file=it["_file"],
+        )
+        for it in load_items(folder, split)
+    ]
 
 
 def glossary_examples(glossary) -> list[LabelledItem]:
@@ -104,16 +123,34 @@ def glossary_examples(glossary) -> list[LabelledItem]:
             continue
         for sense in term.senses:
             for n, text in enumerate(sense.clear_examples):
-                items.append(LabelledItem(f"glossary:{sense.term_id}#{sense.id}:clear{n}",
-                                          "glossary", "sentence", text + "\n",
-                                          label_all=(term.id, sense.id)))
+                items.append(
+                    LabelledItem(
+                        f"glossary:{sense.term_id}#{sense.id}:clear{n}",
+                        "glossary",
+                        "sentence",
+                        text + "\n",
+                        label_all=(term.id, sense.id),
+                    )
+                )
             for n, (text, rewrite) in enumerate(sense.unclear_examples):
-                items.append(LabelledItem(f"glossary:{sense.term_id}#{sense.id}:unclear{n}",
-                                          "glossary", "sentence", text + "\n",
-                                          label_all=(term.id, "ambiguous")))
-                items.append(LabelledItem(f"glossary:{sense.term_id}#{sense.id}:rewrite{n}",
-                                          "glossary", "sentence", rewrite + "\n",
-                                          label_all=(term.id, sense.id)))
+                items.append(
+                    LabelledItem(
+                        f"glossary:{sense.term_id}#{sense.id}:unclear{n}",
+                        "glossary",
+                        "sentence",
+                        text + "\n",
+                        label_all=(term.id, "ambiguous"),
+                    )
+                )
+                items.append(
+                    LabelledItem(
+                        f"glossary:{sense.term_id}#{sense.id}:rewrite{n}",
+                        "glossary",
+                        "sentence",
+                        rewrite + "\n",
+                        label_all=(term.id, sense.id),
+                    )
+                )
     return items
 
 
@@ -121,8 +158,9 @@ def align(item: LabelledItem, occurrences) -> list[tuple[int, str]]:
     """(occurrence index, gold label) for each labelled use termlint found."""
     if item.label_all is not None:
         term_id, label = item.label_all
-        return [(i, label) for i, o in enumerate(occurrences)
-                if o.term_id == term_id and not o.mention]
+        return [
+            (i, label) for i, o in enumerate(occurrences) if o.term_id == term_id and not o.mention
+        ]
     if item.expect is not None:
         return [(b, label) for b, label, _ in align_v1(item.expect, occurrences)[0]]
     out = []

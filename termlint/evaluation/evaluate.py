@@ -45,8 +45,9 @@ class Scores:
 
     @property
     def false_flags_per_1000_words(self) -> float:
-        return 1000 * self.document_false_flags / self.document_words if \
-            self.document_words else 0.0
+        return (
+            1000 * self.document_false_flags / self.document_words if self.document_words else 0.0
+        )
 
     @property
     def precision(self) -> float:
@@ -80,26 +81,41 @@ def load_items(folder: Path, split: str = "all") -> list[dict]:
             raise TermlintError("expected a list of labelled items", str(path))
         for index, item in enumerate(data):
             line = data.item_lines[index] if hasattr(data, "item_lines") else None
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str) or \
-                    not isinstance(item.get("expect") or [], list):
-                raise TermlintError("an item needs 'text' (Markdown) and 'expect' (a list of "
-                                    "{term, label})", str(path), line)
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("text"), str)
+                or not isinstance(item.get("expect") or [], list)
+            ):
+                raise TermlintError(
+                    "an item needs 'text' (Markdown) and 'expect' (a list of {term, label})",
+                    str(path),
+                    line,
+                )
             if not isinstance(item.get("id"), (str, int)) or isinstance(item.get("id"), bool):
                 raise TermlintError("an item needs an 'id' (a name or number)", str(path), line)
             item["id"] = str(item["id"])
             if "split" in item:
                 if not isinstance(item["split"], (str, int)) or isinstance(item["split"], bool):
-                    raise TermlintError("an item's 'split' must be a name (dev, heldout, …), "
-                                        f"got {_kind(item['split'])}", str(path), line)
+                    raise TermlintError(
+                        "an item's 'split' must be a name (dev, heldout, …), "
+                        f"got {_kind(item['split'])}",
+                        str(path),
+                        line,
+                    )
                 item["split"] = str(item["split"])
             for expected in item.get("expect") or []:
                 if not isinstance(expected, dict) or not {"term", "label"} <= expected.keys():
-                    raise TermlintError("each 'expect' entry needs 'term' and 'label'",
-                                        str(path), line)
+                    raise TermlintError(
+                        "each 'expect' entry needs 'term' and 'label'", str(path), line
+                    )
                 for key in ("term", "label"):
                     if not isinstance(expected[key], str):
-                        raise TermlintError(f"an 'expect' entry's {key!r} must be a name, got "
-                                            f"{_kind(expected[key])}", str(path), line)
+                        raise TermlintError(
+                            f"an 'expect' entry's {key!r} must be a name, got "
+                            f"{_kind(expected[key])}",
+                            str(path),
+                            line,
+                        )
             if split in ("all", item.get("split")):
                 item["_file"] = path.name
                 item["_line"] = line
@@ -131,13 +147,17 @@ def check_labels(items: list[dict], glossary) -> None:
             term = glossary.terms.get(expected["term"])
             where = (item.get("_path"), item.get("_line"))
             if term is None:
-                raise TermlintError(f"item {quote(item['id'])}: unknown term "
-                                    f"{quote(expected['term'])}", *where)
+                raise TermlintError(
+                    f"item {quote(item['id'])}: unknown term {quote(expected['term'])}", *where
+                )
             label = expected["label"]
             if label not in (AMBIGUOUS, MENTION) and term.sense(label) is None:
                 known = ", ".join([s.id for s in term.senses] + [AMBIGUOUS, MENTION])
-                raise TermlintError(f"item {quote(item['id'])}: {quote(label)} is not a sense "
-                                    f"of {quote(expected['term'])} (known: {known})", *where)
+                raise TermlintError(
+                    f"item {quote(item['id'])}: {quote(label)} is not a sense "
+                    f"of {quote(expected['term'])} (known: {known})",
+                    *where,
+                )
 
 
 def evaluate(items: list[dict], project) -> Scores:
@@ -162,8 +182,15 @@ def evaluate(items: list[dict], project) -> Scores:
             _extra(scores, item["id"], occurrences[b], occurrences[b].start in flagged)
         for b, gold, a in pairs:
             occ = occurrences[b]
-            _score_pair(scores, item["id"], expected[a]["term"], gold, occ,
-                        occ.start in flagged, project.glossary)
+            _score_pair(
+                scores,
+                item["id"],
+                expected[a]["term"],
+                gold,
+                occ,
+                occ.start in flagged,
+                project.glossary,
+            )
         if item.get("kind") == "document":
             scores.document_words += len(item["text"].split())
     return scores
@@ -193,8 +220,10 @@ def evaluate_corpus(items, project) -> Scores:
             label = gold(use)
             occ = by_start.get(use.get("at"))
             if occ is None:
-                occ = next((o for o in result.occurrences
-                            if o.start <= (use.get("at") or -1) < o.end), None)
+                occ = next(
+                    (o for o in result.occurrences if o.start <= (use.get("at") or -1) < o.end),
+                    None,
+                )
             if occ is not None:
                 seen.add(occ.start)
             if label == "none":
@@ -205,13 +234,21 @@ def evaluate_corpus(items, project) -> Scores:
                 _missing(scores, item.id, use["term"], label, n)
                 continue
             is_flagged = occ.start in flagged
-            if item.kind == "document" and is_flagged and label not in (AMBIGUOUS,) and \
-                    not label.startswith("disputed"):
+            if (
+                item.kind == "document"
+                and is_flagged
+                and label not in (AMBIGUOUS,)
+                and not label.startswith("disputed")
+            ):
                 scores.document_false_flags += 1
             _score_pair(scores, item.id, use["term"], label, occ, is_flagged, project.glossary)
         for occ in result.occurrences:
             if occ.start not in seen and occ.term_id in {u["term"] for u in item.uses} | {
-                    "scheming", "alignment-faking", "deceptive-alignment", "sandbagging"}:
+                "scheming",
+                "alignment-faking",
+                "deceptive-alignment",
+                "sandbagging",
+            }:
                 _extra(scores, item.id, occ, occ.start in flagged)
         if item.kind == "document":
             scores.document_words += len(item.text.split())
@@ -232,8 +269,9 @@ def _extra(scores: Scores, item_id: str, occ, is_flagged: bool) -> None:
     scores.errors.append(f"{item_id}: extra occurrence {occ.match!r} ({occ.status}, {occ.sense})")
 
 
-def _score_pair(scores: Scores, item_id: str, term_id: str, gold: str, occ, is_flagged: bool,
-                glossary) -> None:
+def _score_pair(
+    scores: Scores, item_id: str, term_id: str, gold: str, occ, is_flagged: bool, glossary
+) -> None:
     """Score one labelled use against what termlint read."""
     if gold == "unscored":
         scores.unscored += 1
@@ -255,8 +293,9 @@ def _score_pair(scores: Scores, item_id: str, term_id: str, gold: str, occ, is_f
             scores.flagged_true += 1
         else:
             scores.missed += 1
-            scores.errors.append(f"{item_id}: unflagged ambiguous {occ.match!r} "
-                                 f"read as {occ.sense} ({occ.status})")
+            scores.errors.append(
+                f"{item_id}: unflagged ambiguous {occ.match!r} read as {occ.sense} ({occ.status})"
+            )
         return
     tally["fp"] += is_flagged
     if is_flagged:
@@ -286,8 +325,9 @@ def _score_pair(scores: Scores, item_id: str, term_id: str, gold: str, occ, is_f
         scores.sense_family += 1
     if not is_flagged:
         scores.sense_unflagged_wrong += 1
-        scores.errors.append(f"{item_id}: {occ.match!r} read as {occ.sense} "
-                             f"({occ.status}), gold {gold}")
+        scores.errors.append(
+            f"{item_id}: {occ.match!r} read as {occ.sense} ({occ.status}), gold {gold}"
+        )
 
 
 def _related(term, a: str, b: str) -> bool:
@@ -316,13 +356,17 @@ def report(scores: Scores, title: str, per_sense: bool = True) -> str:
         f"| false flags on mentions | {s.mention_flagged} of {s.mention_total} |",
     ]
     if s.disputed_total or s.unscored:
-        lines.append(f"| disputed clarity (readers split; not scored) | {s.disputed_total}, "
-                     f"{s.disputed_flagged} of them flagged |")
+        lines.append(
+            f"| disputed clarity (readers split; not scored) | {s.disputed_total}, "
+            f"{s.disputed_flagged} of them flagged |"
+        )
         lines.append(f"| readers disagree, not adjudicated (not scored) | {s.unscored} |")
     if s.document_words:
-        lines.append(f"| false flags in documents per 1,000 words | "
-                     f"{s.false_flags_per_1000_words:.2f} ({s.document_false_flags} in "
-                     f"{s.document_words:,} words) |")
+        lines.append(
+            f"| false flags in documents per 1,000 words | "
+            f"{s.false_flags_per_1000_words:.2f} ({s.document_false_flags} in "
+            f"{s.document_words:,} words) |"
+        )
     lines += [
         "",
         "| term | precision | recall | F1 | flags right | flags wrong | unclear missed | "
@@ -334,14 +378,18 @@ def report(scores: Scores, title: str, per_sense: bool = True) -> str:
         r = t["tp"] / (t["tp"] + t["fn"]) if t["tp"] + t["fn"] else 1.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         acc = t["right"] / t["clear"] if t["clear"] else 1.0
-        lines.append(f"| {term} | {p:.2f} | {r:.2f} | {f:.2f} | {t['tp']} | {t['fp']} | "
-                     f"{t['fn']} | {t['right']} of {t['clear']} ({acc:.2f}) |")
+        lines.append(
+            f"| {term} | {p:.2f} | {r:.2f} | {f:.2f} | {t['tp']} | {t['fp']} | "
+            f"{t['fn']} | {t['right']} of {t['clear']} ({acc:.2f}) |"
+        )
     if per_sense and s.per_sense:
-        lines += ["", "| term | label | uses | flagged | read right | right up to family |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| term | label | uses | flagged | read right | right up to family |",
+            "|---|---|---|---|---|---|",
+        ]
         for (term, label), t in sorted(s.per_sense.items()):
             right = "" if label == AMBIGUOUS else str(t["right"])
             family = "" if label == AMBIGUOUS else str(t["family"])
-            lines.append(f"| {term} | {label} | {t['n']} | {t['flagged']} | {right} | "
-                         f"{family} |")
+            lines.append(f"| {term} | {label} | {t['n']} | {t['flagged']} | {right} | {family} |")
     return "\n".join(lines) + "\n"

@@ -35,8 +35,10 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".yaml", ".html", ".css", ".js") and \
-                "__pycache__" not in path.parts:
+        if (
+            path.suffix in (".py", ".json", ".yaml", ".html", ".css", ".js")
+            and "__pycache__" not in path.parts
+        ):
             with contextlib.suppress(OSError):
                 st = path.stat()
                 h.update(f"{path.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
@@ -158,6 +160,7 @@ def prune_cache(folder: Path | None = None, now: float | None = None) -> int:
 
 def _own_files(folder: Path):
     """(path, pattern) for every file in the cache whose name is one termlint writes."""
+
     def scan(where: Path, patterns):
         try:
             names = [p.name for p in where.iterdir()]
@@ -218,8 +221,7 @@ def _result_from_json(raw: dict, source) -> FileResult:
         if item.get("established") is not None:
             item["established"] = tuple(item["established"])
         occurrences.append(Occurrence(**item))
-    return FileResult(source.path, diagnostics=diagnostics, occurrences=occurrences,
-                      source=source)
+    return FileResult(source.path, diagnostics=diagnostics, occurrences=occurrences, source=source)
 
 
 _SEVERITIES = ("error", "warning", "info")
@@ -229,8 +231,11 @@ _DIAGNOSTIC_TEXT = ("rule", "message", "term", "match", "help", "url", "code")
 def _plausible(raw, source) -> bool:
     """Whether a cache entry has the shape of a result for this source: every position inside
     it, every severity known, every text a string. A wrong shape is a miss, not a result."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("diagnostics"), list) \
-            or not isinstance(raw.get("occurrences"), list):
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("diagnostics"), list)
+        or not isinstance(raw.get("occurrences"), list)
+    ):
         return False
     lines = len(source.line_starts)
     size = len(source.text)
@@ -241,21 +246,33 @@ def _plausible(raw, source) -> bool:
     for d in raw["diagnostics"]:
         if not isinstance(d, dict) or d.get("severity") not in _SEVERITIES:
             return False
-        if not (whole(d.get("line"), 1, lines) and whole(d.get("end_line"), d["line"], lines)
-                and whole(d.get("column"), 1, size + 1) and whole(d.get("end_column"), 1, size + 1)
-                and whole(d.get("start"), 0, size) and whole(d.get("end"), d["start"], size)):
+        if not (
+            whole(d.get("line"), 1, lines)
+            and whole(d.get("end_line"), d["line"], lines)
+            and whole(d.get("column"), 1, size + 1)
+            and whole(d.get("end_column"), 1, size + 1)
+            and whole(d.get("start"), 0, size)
+            and whole(d.get("end"), d["start"], size)
+        ):
             return False
         if not all(isinstance(d.get(k, ""), str) for k in _DIAGNOSTIC_TEXT):
             return False
         suggestions = d.get("suggestions")
         if not isinstance(suggestions, list) or not all(
-                isinstance(s, dict) and isinstance(s.get("sense"), str)
-                and isinstance(s.get("text"), str) for s in suggestions):
+            isinstance(s, dict)
+            and isinstance(s.get("sense"), str)
+            and isinstance(s.get("text"), str)
+            for s in suggestions
+        ):
             return False
         if not isinstance(d.get("evidence", []), list):
             return False
     for o in raw["occurrences"]:
-        if not isinstance(o, dict) or not isinstance(o.get("term_id"), str) \
-                or not whole(o.get("start"), 0, size) or not whole(o.get("end"), o["start"], size):
+        if (
+            not isinstance(o, dict)
+            or not isinstance(o.get("term_id"), str)
+            or not whole(o.get("start"), 0, size)
+            or not whole(o.get("end"), o["start"], size)
+        ):
             return False
     return True

@@ -28,8 +28,10 @@ def _git(args: list[str], cwd: Path | None = None) -> str:
         raise TermlintError("--changed-since needs git, which is not on PATH") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise TermlintError(f"git {' '.join(args[:2])} failed: "
-                            f"{message[-1] if message else 'exit ' + str(done.returncode)}")
+        raise TermlintError(
+            f"git {' '.join(args[:2])} failed: "
+            f"{message[-1] if message else 'exit ' + str(done.returncode)}"
+        )
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -42,17 +44,21 @@ def changed_files(ref: str, cwd: Path | None = None) -> set[str]:
     try:
         _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
     except TermlintError:
-        raise TermlintError(f"--changed-since {ref}: no such commit in this repository (in a "
-                            "shallow CI checkout, fetch it first, e.g. actions/checkout with "
-                            "fetch-depth: 0)") from None
+        raise TermlintError(
+            f"--changed-since {ref}: no such commit in this repository (in a "
+            "shallow CI checkout, fetch it first, e.g. actions/checkout with "
+            "fetch-depth: 0)"
+        ) from None
     try:
         base = _git(["merge-base", ref, "HEAD"], cwd).strip()
     except TermlintError:  # unrelated or shallow histories: compare with REF itself
         base = ref
-    names = _git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"],
-                 Path(top)).split("\0")
-    names += _git(["ls-files", "--others", "--exclude-standard", "-z", "--full-name"],
-                  Path(top)).split("\0")
+    names = _git(
+        ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], Path(top)
+    ).split("\0")
+    names += _git(
+        ["ls-files", "--others", "--exclude-standard", "-z", "--full-name"], Path(top)
+    ).split("\0")
     return {os.path.realpath(Path(top) / n) for n in names if n}
 
 

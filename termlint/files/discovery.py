@@ -31,20 +31,30 @@ def special_kind(mode: int) -> str | None:
     """What a file that is not a regular file or folder is, in words (None if it is one)."""
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    for test, name in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+    for test, name in (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
 
 
 def not_regular_error(kind: str, display: str) -> TermlintError:
-    return TermlintError(f"is {kind}, not a regular file; termlint reads Markdown files "
-                         "(use - for standard input)", display)
+    return TermlintError(
+        f"is {kind}, not a regular file; termlint reads Markdown files (use - for standard input)",
+        display,
+    )
 
 
-def iter_paths(paths: Iterable[str], config: Config, force_exclude: bool = False,
-               notice: Callable[[str], None] | None = None) -> Iterator[Entry]:
+def iter_paths(
+    paths: Iterable[str],
+    config: Config,
+    force_exclude: bool = False,
+    notice: Callable[[str], None] | None = None,
+) -> Iterator[Entry]:
     """Expand files and folders into Markdown files, with an error for each bad path.
 
     Yields ``(display_path, path, error)``; ``-`` stands for standard input. ``exclude``
@@ -62,8 +72,11 @@ def iter_paths(paths: Iterable[str], config: Config, force_exclude: bool = False
             st = path.stat()
         except FileNotFoundError:
             if path.is_symlink():
-                yield raw, None, TermlintError("broken symbolic link (its target does not "
-                                               "exist)", raw)
+                yield (
+                    raw,
+                    None,
+                    TermlintError("broken symbolic link (its target does not exist)", raw),
+                )
             else:
                 yield raw, None, TermlintError("no such file or folder", raw)
             continue
@@ -71,8 +84,7 @@ def iter_paths(paths: Iterable[str], config: Config, force_exclude: bool = False
             if path.is_symlink() and exc.errno in (40, 62):  # ELOOP on Linux and BSD
                 yield raw, None, TermlintError("symlink loop", raw)
             else:
-                yield raw, None, TermlintError(
-                    f"cannot read: {exc.strerror or exc}", raw)
+                yield raw, None, TermlintError(f"cannot read: {exc.strerror or exc}", raw)
             continue
         if stat.S_ISDIR(st.st_mode):
             found = False
@@ -105,17 +117,28 @@ def _walk(top: Path, config: Config, seen: set[str]) -> Iterator[Entry]:
             # searched (docs/latest -> docs/v2) is not an error: its files were checked.
             parent = os.path.realpath(Path(dirpath).parent)
             if parent == real or parent.startswith(real.rstrip(os.sep) + os.sep):
-                yield dirpath, None, TermlintError("symlink loop: links back to a folder "
-                                                   "above it, not followed", dirpath)
+                yield (
+                    dirpath,
+                    None,
+                    TermlintError(
+                        "symlink loop: links back to a folder above it, not followed", dirpath
+                    ),
+                )
             continue
         visited_dirs.add(real)
         try:
             with os.scandir(dirpath) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield dirpath, None, TermlintError(
-                f"cannot read folder: {(exc.strerror or str(exc)).lower()}; "
-                "its files were not checked", dirpath)
+            yield (
+                dirpath,
+                None,
+                TermlintError(
+                    f"cannot read folder: {(exc.strerror or str(exc)).lower()}; "
+                    "its files were not checked",
+                    dirpath,
+                ),
+            )
             continue
         subdirs = []
         for entry in entries:
@@ -162,7 +185,10 @@ def _excluded(path: Path, config: Config) -> bool:
     posix = path.as_posix().removeprefix("./")
     for pat in config.exclude:
         pat = pat.removeprefix("./")
-        if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(posix, pat) \
-                or rel.startswith(pat.rstrip("/") + "/"):
+        if (
+            fnmatch.fnmatch(rel, pat)
+            or fnmatch.fnmatch(posix, pat)
+            or rel.startswith(pat.rstrip("/") + "/")
+        ):
             return True
     return False

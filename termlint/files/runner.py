@@ -55,11 +55,13 @@ def _lint_entry(entry) -> FileResult:
     except PermissionError:
         return FileResult(display, error=TermlintError("permission denied", display))
     except IsADirectoryError:
-        return FileResult(display, error=TermlintError(
-            "is a directory, expected a Markdown file", display))
+        return FileResult(
+            display, error=TermlintError("is a directory, expected a Markdown file", display)
+        )
     except OSError as exc:
-        return FileResult(display, error=TermlintError(
-            f"cannot read file: {exc.strerror or exc}", display))
+        return FileResult(
+            display, error=TermlintError(f"cannot read file: {exc.strerror or exc}", display)
+        )
     return _lint_data(data, display, project, cache)
 
 
@@ -88,16 +90,21 @@ def _lint_data(data: bytes, display: str, project: Project, cache) -> FileResult
     return result
 
 
-def run_paths(paths: Iterable[str], project: Project, stdin_reader=None, jobs: int = 1,
-              use_cache: bool = True, force_exclude: bool = False,
-              notice=None) -> Iterator[FileResult]:
+def run_paths(
+    paths: Iterable[str],
+    project: Project,
+    stdin_reader=None,
+    jobs: int = 1,
+    use_cache: bool = True,
+    force_exclude: bool = False,
+    notice=None,
+) -> Iterator[FileResult]:
     """Lint files and folders, in order, with ``jobs`` worker processes and the cache.
 
     ``force_exclude`` and ``notice`` are passed to :func:`iter_paths`."""
     global _WORKER
     cache = ResultCache(project) if use_cache else None
-    entries = list(iter_paths(paths, project.config, force_exclude=force_exclude,
-                              notice=notice))
+    entries = list(iter_paths(paths, project.config, force_exclude=force_exclude, notice=notice))
     _WORKER = (project, cache)
     files = sum(1 for _, path, error in entries if path is not None and error is None)
     has_stdin = any(display == "-" for display, _, _ in entries)
@@ -152,7 +159,8 @@ def _needs_nlp(entries, project: Project, cache: ResultCache | None, sample: int
         except (OSError, TermlintError):
             continue
         if project.prefilter.search(data.decode("utf-8", errors="replace")) and (
-                cache is None or cache.get(data, str(path)) is None):
+            cache is None or cache.get(data, str(path)) is None
+        ):
             return True
     return False
 

@@ -23,7 +23,7 @@ def _wide_encoding(data: bytes) -> str | None:
     sample = data[:4096]
     half = len(sample) // 2
     if half >= 2:
-        even, odd = sample[0:2 * half:2].count(0), sample[1:2 * half:2].count(0)
+        even, odd = sample[0 : 2 * half : 2].count(0), sample[1 : 2 * half : 2].count(0)
         if max(even, odd) >= 0.9 * half and min(even, odd) <= 0.1 * half:
             return "UTF-16"  # mostly ASCII text without a byte-order mark
     return None
@@ -34,8 +34,11 @@ def decode(data: bytes, path: str) -> SourceText:
     if b"\x00" in data:
         encoding = _wide_encoding(data)
         if encoding:
-            raise TermlintError(f"file is {encoding} encoded; termlint reads UTF-8 only "
-                                f"(convert it with: iconv -f {encoding} -t UTF-8)", path)
+            raise TermlintError(
+                f"file is {encoding} encoded; termlint reads UTF-8 only "
+                f"(convert it with: iconv -f {encoding} -t UTF-8)",
+                path,
+            )
         raise TermlintError("binary file (contains NUL bytes), not a Markdown document", path)
     try:
         text = data.decode("utf-8")
@@ -43,7 +46,10 @@ def decode(data: bytes, path: str) -> SourceText:
         line = data[: exc.start].count(b"\n") + 1
         raise TermlintError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start}); "
-            "termlint reads UTF-8 only", path, line) from None
+            "termlint reads UTF-8 only",
+            path,
+            line,
+        ) from None
     had_bom = text.startswith(BOM)
     if had_bom:
         text = text[1:]

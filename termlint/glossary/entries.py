@@ -37,6 +37,7 @@ class Citation:
 @dataclass(frozen=True)
 class SourceDefinition:
     """How one source defines the term, in the project's words."""
+
     source: str
     text: str
     section: str = ""
@@ -222,8 +223,9 @@ def load_glossary(dirs: list[Path] | None = None, use_cache: bool = True) -> Glo
     """
     dirs = [bundled_dir("glossary")] if dirs is None else list(dirs)
     files = glossary_files(dirs)
-    raw, digest = cached_raw("glossary", files, lambda: _load_raw(files), use_cache,
-                             valid=_plausible_raw)
+    raw, digest = cached_raw(
+        "glossary", files, lambda: _load_raw(files), use_cache, valid=_plausible_raw
+    )
     try:
         return _build(raw, digest)
     except (KeyError, TypeError, AttributeError, ValueError):  # an incompatible layout
@@ -233,10 +235,19 @@ def load_glossary(dirs: list[Path] | None = None, use_cache: bool = True) -> Glo
 def _plausible_raw(raw: Any) -> bool:
     """A cached glossary of the shape :func:`_load_raw` makes: terms (at least termlint's own)
     each with an id and senses, and sources by key."""
-    return isinstance(raw, dict) and isinstance(raw.get("sources"), dict) \
-        and isinstance(raw.get("terms"), list) and bool(raw["terms"]) and all(
-            isinstance(t, dict) and isinstance(t.get("id"), str)
-            and isinstance(t.get("senses"), list) and t["senses"] for t in raw["terms"])
+    return (
+        isinstance(raw, dict)
+        and isinstance(raw.get("sources"), dict)
+        and isinstance(raw.get("terms"), list)
+        and bool(raw["terms"])
+        and all(
+            isinstance(t, dict)
+            and isinstance(t.get("id"), str)
+            and isinstance(t.get("senses"), list)
+            and t["senses"]
+            for t in raw["terms"]
+        )
+    )
 
 
 def check_glossary(dirs: list[Path] | None = None) -> tuple[Glossary | None, list[TermlintError]]:
@@ -271,9 +282,14 @@ def _load_raw(files: list[Path]) -> dict:
             if not problems:
                 for key, entry in data["sources"].items():
                     if key in sources:
-                        errors.append(TermlintError(
-                            f"source key {key!r} is defined twice (also in "
-                            f"{source_lines[key][0]})", str(path), line_of(data, ["sources", key])))
+                        errors.append(
+                            TermlintError(
+                                f"source key {key!r} is defined twice (also in "
+                                f"{source_lines[key][0]})",
+                                str(path),
+                                line_of(data, ["sources", key]),
+                            )
+                        )
                     sources[key] = _plain(entry)
                     source_lines[key] = (str(path), line_of(data, ["sources", key]))
             continue
@@ -285,9 +301,13 @@ def _load_raw(files: list[Path]) -> dict:
         entry["_path"] = str(path)
         entry["_lines"] = _sense_lines(data)
         if path.stem != entry["id"]:
-            errors.append(TermlintError(
-                f"term id {entry['id']!r} does not match the file name {path.name!r}",
-                str(path), line_of(data, ["id"])))
+            errors.append(
+                TermlintError(
+                    f"term id {entry['id']!r} does not match the file name {path.name!r}",
+                    str(path),
+                    line_of(data, ["id"]),
+                )
+            )
         terms.append(entry)
     errors.extend(_cross_check(terms, sources))
     if errors:
@@ -307,28 +327,40 @@ def _sense_lines(data: Any) -> dict[str, Any]:
     """Lines worth reporting later: each sense, each cue and each citation."""
     from ..project.yamlio import line_of
 
-    lines: dict[str, Any] = {"id": line_of(data, ["id"]), "senses": {}, "relations": {},
-                             "sources": {}}
+    lines: dict[str, Any] = {
+        "id": line_of(data, ["id"]),
+        "senses": {},
+        "relations": {},
+        "sources": {},
+    }
     for i, sense in enumerate(data.get("senses", [])):
         sid = sense.get("id")
         lines["senses"][sid] = {
             "line": line_of(data, ["senses", i]),
-            "cues": [line_of(data, ["senses", i, "cues", j])
-                     for j in range(len(sense.get("cues", [])))],
-            "sources": [line_of(data, ["senses", i, "sources", j])
-                        for j in range(len(sense.get("sources", [])))],
+            "cues": [
+                line_of(data, ["senses", i, "cues", j]) for j in range(len(sense.get("cues", [])))
+            ],
+            "sources": [
+                line_of(data, ["senses", i, "sources", j])
+                for j in range(len(sense.get("sources", [])))
+            ],
             "broader": line_of(data, ["senses", i, "broader"]),
-            "contrasts": [line_of(data, ["senses", i, "contrasts", j])
-                          for j in range(len(sense.get("contrasts", [])))],
+            "contrasts": [
+                line_of(data, ["senses", i, "contrasts", j])
+                for j in range(len(sense.get("contrasts", [])))
+            ],
             "features": line_of(data, ["senses", i, "features"]),
         }
     for kind, ids in (data.get("relations") or {}).items():
         lines["relations"][kind] = [line_of(data, ["relations", kind, j]) for j in range(len(ids))]
     lines["sources"] = [line_of(data, ["sources", j]) for j in range(len(data.get("sources", [])))]
-    lines["definitions"] = [line_of(data, ["definitions", j])
-                            for j in range(len(data.get("definitions", [])))]
-    lines["counter_positions"] = [line_of(data, ["counter_positions", j])
-                                  for j in range(len(data.get("counter_positions", [])))]
+    lines["definitions"] = [
+        line_of(data, ["definitions", j]) for j in range(len(data.get("definitions", [])))
+    ]
+    lines["counter_positions"] = [
+        line_of(data, ["counter_positions", j])
+        for j in range(len(data.get("counter_positions", [])))
+    ]
     return lines
 
 
@@ -341,8 +373,13 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
     seen_terms: dict[str, str] = {}
     for t in terms:
         if t["id"] in seen_terms:
-            errors.append(TermlintError(f"term id {t['id']!r} is defined twice (also in "
-                                        f"{seen_terms[t['id']]})", t["_path"], t["_lines"]["id"]))
+            errors.append(
+                TermlintError(
+                    f"term id {t['id']!r} is defined twice (also in {seen_terms[t['id']]})",
+                    t["_path"],
+                    t["_lines"]["id"],
+                )
+            )
         seen_terms.setdefault(t["id"], t["_path"])
     for t in terms:
         path, lines = t["_path"], t["_lines"]
@@ -350,20 +387,36 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
         for sense in t["senses"]:
             sl = lines["senses"].get(sense["id"], {})
             if sense["id"] in sense_ids:
-                errors.append(TermlintError(f"sense id {sense['id']!r} appears twice in "
-                                            f"term {t['id']!r}", path, sl.get("line")))
+                errors.append(
+                    TermlintError(
+                        f"sense id {sense['id']!r} appears twice in term {t['id']!r}",
+                        path,
+                        sl.get("line"),
+                    )
+                )
             sense_ids.add(sense["id"])
         feature_ids: set[str] = set()
         for f in t.get("features", []):
             if f["id"] in feature_ids:
-                errors.append(TermlintError(f"feature id {f['id']!r} appears twice in term "
-                                            f"{t['id']!r}", path, lines["id"]))
+                errors.append(
+                    TermlintError(
+                        f"feature id {f['id']!r} appears twice in term {t['id']!r}",
+                        path,
+                        lines["id"],
+                    )
+                )
             feature_ids.add(f["id"])
         errors.extend(_broader_cycles(t, path, lines))
         for form in t.get("forms", []):
             if isinstance(form, str) and not any(ch.isalnum() for ch in form):
-                errors.append(TermlintError(f"form {form!r} of {t['id']!r} has no letter or "
-                                            "digit, so it can never match", path, lines["id"]))
+                errors.append(
+                    TermlintError(
+                        f"form {form!r} of {t['id']!r} has no letter or "
+                        "digit, so it can never match",
+                        path,
+                        lines["id"],
+                    )
+                )
         cue_owner: dict[str, str] = {}
         for sense in t["senses"]:
             sl = lines["senses"].get(sense["id"], {})
@@ -371,56 +424,111 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
                 phrase = phrase_key(_cue_phrase(cue))
                 line = sl.get("cues", [None] * (j + 1))[j]
                 if phrase in cue_owner and cue_owner[phrase] != sense["id"]:
-                    errors.append(TermlintError(
-                        f"cue {_cue_phrase(cue)!r} is claimed by two senses of {t['id']!r}: "
-                        f"{cue_owner[phrase]!r} and {sense['id']!r}", path, line))
+                    errors.append(
+                        TermlintError(
+                            f"cue {_cue_phrase(cue)!r} is claimed by two senses of {t['id']!r}: "
+                            f"{cue_owner[phrase]!r} and {sense['id']!r}",
+                            path,
+                            line,
+                        )
+                    )
                 elif phrase in cue_owner:
-                    errors.append(TermlintError(
-                        f"cue {_cue_phrase(cue)!r} is listed twice in sense {sense['id']!r} "
-                        "(inflections and hyphen/space spellings already match)", path, line))
+                    errors.append(
+                        TermlintError(
+                            f"cue {_cue_phrase(cue)!r} is listed twice in sense {sense['id']!r} "
+                            "(inflections and hyphen/space spellings already match)",
+                            path,
+                            line,
+                        )
+                    )
                 cue_owner[phrase] = sense["id"]
             for j, cite in enumerate(sense.get("sources", [])):
                 if cite["key"] not in sources:
-                    errors.append(TermlintError(
-                        f"unknown source key {cite['key']!r} (not in {SOURCES_FILE})", path,
-                        sl.get("sources", [None] * (j + 1))[j]))
+                    errors.append(
+                        TermlintError(
+                            f"unknown source key {cite['key']!r} (not in {SOURCES_FILE})",
+                            path,
+                            sl.get("sources", [None] * (j + 1))[j],
+                        )
+                    )
             if sense.get("broader") and sense["broader"] not in sense_ids:
-                errors.append(TermlintError(f"broader sense {sense['broader']!r} is not a sense "
-                                            f"of {t['id']!r}", path, sl.get("broader")))
+                errors.append(
+                    TermlintError(
+                        f"broader sense {sense['broader']!r} is not a sense of {t['id']!r}",
+                        path,
+                        sl.get("broader"),
+                    )
+                )
             for j, contrast in enumerate(sense.get("contrasts", [])):
                 if contrast["sense"] not in sense_ids:
-                    errors.append(TermlintError(
-                        f"contrast names {contrast['sense']!r}, which is not a sense of "
-                        f"{t['id']!r}", path, sl.get("contrasts", [None] * (j + 1))[j]))
+                    errors.append(
+                        TermlintError(
+                            f"contrast names {contrast['sense']!r}, which is not a sense of "
+                            f"{t['id']!r}",
+                            path,
+                            sl.get("contrasts", [None] * (j + 1))[j],
+                        )
+                    )
             unknown = set(sense.get("features", {})) - feature_ids
             if unknown:
-                errors.append(TermlintError(
-                    f"sense {sense['id']!r} has features not declared under 'features': "
-                    f"{', '.join(sorted(unknown))}", path, sl.get("features")))
+                errors.append(
+                    TermlintError(
+                        f"sense {sense['id']!r} has features not declared under 'features': "
+                        f"{', '.join(sorted(unknown))}",
+                        path,
+                        sl.get("features"),
+                    )
+                )
         for j, cite in enumerate(t.get("sources", [])):
             if cite["key"] not in sources:
-                errors.append(TermlintError(f"unknown source key {cite['key']!r} (not in "
-                                            f"{SOURCES_FILE})", path, lines["sources"][j]))
+                errors.append(
+                    TermlintError(
+                        f"unknown source key {cite['key']!r} (not in {SOURCES_FILE})",
+                        path,
+                        lines["sources"][j],
+                    )
+                )
         for j, d in enumerate(t.get("definitions", [])):
             line = lines.get("definitions", [None] * (j + 1))[j]
             if d["source"] not in sources:
-                errors.append(TermlintError(f"definition cites unknown source key {d['source']!r} "
-                                            f"(not in {SOURCES_FILE})", path, line))
+                errors.append(
+                    TermlintError(
+                        f"definition cites unknown source key {d['source']!r} "
+                        f"(not in {SOURCES_FILE})",
+                        path,
+                        line,
+                    )
+                )
             if d.get("sense") and d["sense"] not in sense_ids:
-                errors.append(TermlintError(f"definition names {d['sense']!r}, which is not a "
-                                            f"sense of {t['id']!r}", path, line))
+                errors.append(
+                    TermlintError(
+                        f"definition names {d['sense']!r}, which is not a sense of {t['id']!r}",
+                        path,
+                        line,
+                    )
+                )
         for j, cp in enumerate(t.get("counter_positions", [])):
             for cite in cp["sources"]:
                 if cite["key"] not in sources:
                     line = lines.get("counter_positions", [None] * (j + 1))[j]
-                    errors.append(TermlintError(
-                        f"counter-position cites unknown source key {cite['key']!r} (not in "
-                        f"{SOURCES_FILE})", path, line))
+                    errors.append(
+                        TermlintError(
+                            f"counter-position cites unknown source key {cite['key']!r} (not in "
+                            f"{SOURCES_FILE})",
+                            path,
+                            line,
+                        )
+                    )
         for kind, ids in (t.get("relations") or {}).items():
             for j, other in enumerate(ids):
                 if other not in seen_terms:
-                    errors.append(TermlintError(f"{kind} names unknown term {other!r}", path,
-                                                lines["relations"][kind][j]))
+                    errors.append(
+                        TermlintError(
+                            f"{kind} names unknown term {other!r}",
+                            path,
+                            lines["relations"][kind][j],
+                        )
+                    )
     errors.extend(_shared_forms(terms))
     return errors
 
@@ -437,9 +545,13 @@ def _broader_cycles(t: dict, path: str, lines: dict) -> list[TermlintError]:
             sid = broader[sid]
         if sid == start:
             chain = " -> ".join([*seen, start])
-            errors.append(TermlintError(
-                f"sense {start!r} of {t['id']!r} is broader than itself ({chain})", path,
-                lines["senses"].get(start, {}).get("broader")))
+            errors.append(
+                TermlintError(
+                    f"sense {start!r} of {t['id']!r} is broader than itself ({chain})",
+                    path,
+                    lines["senses"].get(start, {}).get("broader"),
+                )
+            )
     return errors
 
 
@@ -455,57 +567,97 @@ def _shared_forms(terms: list[dict]) -> list[TermlintError]:
             key = " ".join(form.lower().split())
             other = owner.get(key)
             if other is not None and other["id"] != t["id"]:
-                errors.append(TermlintError(
-                    f"form {form!r} of {t['id']!r} is already a form of {other['id']!r} "
-                    f"(in {other['_path']}); a form can belong to one term only", t["_path"],
-                    t["_lines"]["id"]))
+                errors.append(
+                    TermlintError(
+                        f"form {form!r} of {t['id']!r} is already a form of {other['id']!r} "
+                        f"(in {other['_path']}); a form can belong to one term only",
+                        t["_path"],
+                        t["_lines"]["id"],
+                    )
+                )
             owner.setdefault(key, t)
     return errors
 
 
 def _build(raw: dict, digest: str) -> Glossary:
     sources = {
-        key: Source(key=key, authors=list(s["authors"]), title=s["title"], year=s.get("year"),
-                    url=s["url"], venue=s.get("venue", ""), urls=list(s.get("urls", [])),
-                    sections=list(s.get("sections", [])), note=s.get("note", ""))
+        key: Source(
+            key=key,
+            authors=list(s["authors"]),
+            title=s["title"],
+            year=s.get("year"),
+            url=s["url"],
+            venue=s.get("venue", ""),
+            urls=list(s.get("urls", [])),
+            sections=list(s.get("sections", [])),
+            note=s.get("note", ""),
+        )
         for key, s in raw["sources"].items()
     }
     terms = {}
     for t in raw["terms"]:
         senses = [
             Sense(
-                id=s["id"], label=s["label"], definition=s["definition"].strip(), term_id=t["id"],
-                ai=s.get("ai", True), broader=s.get("broader"), agent=s.get("agent"),
+                id=s["id"],
+                label=s["label"],
+                definition=s["definition"].strip(),
+                term_id=t["id"],
+                ai=s.get("ai", True),
+                broader=s.get("broader"),
+                agent=s.get("agent"),
                 features=dict(s.get("features", {})),
-                cues=[Cue(c, 1.0) if isinstance(c, str) else Cue(c["phrase"], c.get("weight", 1.0))
-                      for c in s.get("cues", [])],
+                cues=[
+                    Cue(c, 1.0) if isinstance(c, str) else Cue(c["phrase"], c.get("weight", 1.0))
+                    for c in s.get("cues", [])
+                ],
                 clarifications=list(s.get("clarifications", [])),
                 clear_examples=list(s.get("examples", {}).get("clear", [])),
-                unclear_examples=[(u["text"], u["rewrite"])
-                                  for u in s.get("examples", {}).get("unclear", [])],
+                unclear_examples=[
+                    (u["text"], u["rewrite"]) for u in s.get("examples", {}).get("unclear", [])
+                ],
                 contrasts=[(c["sense"], c["text"]) for c in s.get("contrasts", [])],
-                sources=[Citation(c["key"], c.get("section", ""), c.get("note", ""))
-                         for c in s.get("sources", [])],
+                sources=[
+                    Citation(c["key"], c.get("section", ""), c.get("note", ""))
+                    for c in s.get("sources", [])
+                ],
                 notes=list(s.get("notes", [])),
             )
             for s in t["senses"]
         ]
         terms[t["id"]] = Term(
-            id=t["id"], term=t["term"], summary=t["summary"], forms=list(t["forms"]),
-            senses=senses, path=t.get("_path", ""), verb_forms=list(t.get("verb_forms", [])),
+            id=t["id"],
+            term=t["term"],
+            summary=t["summary"],
+            forms=list(t["forms"]),
+            senses=senses,
+            path=t.get("_path", ""),
+            verb_forms=list(t.get("verb_forms", [])),
             exclusions=list(t.get("exclusions", [])),
             requires_ai_context=t.get("requires_ai_context", False),
-            features=list(t.get("features", [])), relations=dict(t.get("relations", {})),
+            features=list(t.get("features", [])),
+            relations=dict(t.get("relations", {})),
             confusions=list(t.get("confusions", [])),
-            sources=[Citation(c["key"], c.get("section", ""), c.get("note", ""))
-                     for c in t.get("sources", [])],
+            sources=[
+                Citation(c["key"], c.get("section", ""), c.get("note", ""))
+                for c in t.get("sources", [])
+            ],
             history=t.get("history", "").strip(),
-            definitions=[SourceDefinition(d["source"], d["text"].strip(), d.get("section", ""),
-                                          d.get("sense", "")) for d in t.get("definitions", [])],
-            counter_positions=[CounterPosition(
-                cp["position"].strip(),
-                tuple(Citation(c["key"], c.get("section", ""), c.get("note", ""))
-                      for c in cp["sources"]), cp.get("reply", "").strip())
-                for cp in t.get("counter_positions", [])],
+            definitions=[
+                SourceDefinition(
+                    d["source"], d["text"].strip(), d.get("section", ""), d.get("sense", "")
+                )
+                for d in t.get("definitions", [])
+            ],
+            counter_positions=[
+                CounterPosition(
+                    cp["position"].strip(),
+                    tuple(
+                        Citation(c["key"], c.get("section", ""), c.get("note", ""))
+                        for c in cp["sources"]
+                    ),
+                    cp.get("reply", "").strip(),
+                )
+                for cp in t.get("counter_positions", [])
+            ],
         )
     return Glossary(terms=dict(sorted(terms.items())), sources=sources, fingerprint=digest)

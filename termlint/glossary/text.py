@@ -31,8 +31,12 @@ def render_term(term: Term, glossary: Glossary, width: int = 100) -> str:
             out.append("  Clarify as: " + " | ".join(sense.clarifications[:2]))
         if sense.cues:
             cues = ", ".join(c.phrase for c in sense.cues[:10])
-            out += textwrap.wrap("Cues: " + cues + (" …" if len(sense.cues) > 10 else ""),
-                                 width=width, initial_indent="  ", subsequent_indent="    ")
+            out += textwrap.wrap(
+                "Cues: " + cues + (" …" if len(sense.cues) > 10 else ""),
+                width=width,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
         out.append("")
     if term.features and term.multi_sense:
         out.append("Side by side")
@@ -47,8 +51,9 @@ def render_term(term: Term, glossary: Glossary, width: int = 100) -> str:
     if term.confusions:
         out.append("Common confusions")
         for c in term.confusions:
-            out += textwrap.wrap(" ".join(c.split()), width=width, initial_indent="  - ",
-                                 subsequent_indent="    ")
+            out += textwrap.wrap(
+                " ".join(c.split()), width=width, initial_indent="  - ", subsequent_indent="    "
+            )
         out.append("")
     keys = []
     for cite in [*term.sources, *(c for s in term.senses for c in s.sources)]:
@@ -60,7 +65,9 @@ def render_term(term: Term, glossary: Glossary, width: int = 100) -> str:
             src = glossary.sources.get(key)
             if src:
                 year = f" ({src.year})" if src.year else ""
-                out.append(f"  [{key}] {', '.join(src.authors[:3])}"
-                           f"{' et al.' if len(src.authors) > 3 else ''}{year}. {src.title}. "
-                           f"{src.url}")
+                out.append(
+                    f"  [{key}] {', '.join(src.authors[:3])}"
+                    f"{' et al.' if len(src.authors) > 3 else ''}{year}. {src.title}. "
+                    f"{src.url}"
+                )
     return "\n".join(out).rstrip() + "\n"

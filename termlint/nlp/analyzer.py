@@ -47,11 +47,21 @@ def lexicon() -> dict[str, list[str]]:
     def parse():
         import yaml
 
-        return yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader",
-                                                                   yaml.SafeLoader))
+        return yaml.load(
+            path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
 
-    return cached_raw("lexicon", [path], parse, valid=lambda raw: isinstance(raw, dict) and all(
-        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in raw.values()))[0]
+    return cached_raw(
+        "lexicon",
+        [path],
+        parse,
+        valid=lambda raw: (
+            isinstance(raw, dict)
+            and all(
+                isinstance(v, list) and all(isinstance(w, str) for w in v) for v in raw.values()
+            )
+        ),
+    )[0]
 
 
 #: The tokenizer's rules, written for what termlint matches: words, with punctuation split
@@ -81,6 +91,7 @@ def import_spacy() -> None:
         return
     if not SKIP_SPACY_CLI:
         import spacy
+
         return
     stand_ins = _cli_stand_ins()
     for name, module in stand_ins.items():
@@ -130,9 +141,14 @@ def make_tokenizer(word_stem=stem):
     from spacy.vocab import Vocab
 
     vocab = Vocab(lex_attr_getters={LOWER: str.lower, NORM: word_stem})
-    return Tokenizer(vocab, rules={}, prefix_search=_PREFIX.search,
-                     suffix_search=_SUFFIX.search, infix_finditer=_INFIX.finditer,
-                     url_match=URL_MATCH)
+    return Tokenizer(
+        vocab,
+        rules={},
+        prefix_search=_PREFIX.search,
+        suffix_search=_SUFFIX.search,
+        infix_finditer=_INFIX.finditer,
+        url_match=URL_MATCH,
+    )
 
 
 class Analyzer:
@@ -154,21 +170,24 @@ class Analyzer:
                     self.term_matcher.add(key, docs)
             if term.exclusions:
                 key = self._key(("exclusion", term.id))
-                self.term_matcher.add(key, [make(v) for e in term.exclusions
-                                            for v in phrase_variants(e)])
+                self.term_matcher.add(
+                    key, [make(v) for e in term.exclusions for v in phrase_variants(e)]
+                )
             for sense in term.senses:
                 for cue in sense.cues:
-                    key = self._key(("cue", term.id, sense.id, cue.phrase,
-                                     float(cue.weight)))
+                    key = self._key(("cue", term.id, sense.id, cue.phrase, float(cue.weight)))
                     self.norm_matcher.add(key, [make(v) for v in phrase_variants(cue.phrase)])
         lex = lexicon()
-        for kind, words in (("ai", lex["ai_agents"] + lex["ai_topics"]),
-                            ("human", lex["human_agents"])):
+        for kind, words in (
+            ("ai", lex["ai_agents"] + lex["ai_topics"]),
+            ("human", lex["human_agents"]),
+        ):
             key = self._key(("context", kind))
             self.norm_matcher.add(key, [make(v) for w in words for v in phrase_variants(str(w))])
         # Pronouns match as written: their stems collide with other words ("here" → "her").
-        self.term_matcher.add(self._key(("context", "pronoun")),
-                              [make(str(w)) for w in lex["human_pronouns"]])
+        self.term_matcher.add(
+            self._key(("context", "pronoun")), [make(str(w)) for w in lex["human_pronouns"]]
+        )
 
     def _key(self, meaning: tuple) -> str:
         name = "|".join(map(str, meaning))
@@ -177,10 +196,14 @@ class Analyzer:
 
     def analyze(self, texts: list[str]) -> list[BlockAnalysis]:
         """Analyse prose blocks in one batch; returns plain data, one per text."""
-        docs = self.tokenizer.pipe([_break_long_chunks(t) if len(t) <= LONG_TEXT else ""
-                              for t in texts], batch_size=BATCH_SIZE)
-        return [self._analyze_doc(doc, text) if len(text) <= LONG_TEXT else
-                self._analyze_long(text) for doc, text in zip(docs, texts, strict=True)]
+        docs = self.tokenizer.pipe(
+            [_break_long_chunks(t) if len(t) <= LONG_TEXT else "" for t in texts],
+            batch_size=BATCH_SIZE,
+        )
+        return [
+            self._analyze_doc(doc, text) if len(text) <= LONG_TEXT else self._analyze_long(text)
+            for doc, text in zip(docs, texts, strict=True)
+        ]
 
     def _analyze_doc(self, doc, text: str) -> BlockAnalysis:
         result = BlockAnalysis()
@@ -204,15 +227,17 @@ class Analyzer:
             token_base += len(doc)
         return _finish(result)
 
-    def _collect(self, doc, result: BlockAnalysis, starts: list[int], base: int = 0,
-                 token_base: int = 0) -> None:
+    def _collect(
+        self, doc, result: BlockAnalysis, starts: list[int], base: int = 0, token_base: int = 0
+    ) -> None:
         """Add one Doc's matches to ``result``; the Doc's text starts at ``base``."""
         for match_id, start, end in self.term_matcher(doc):
             meaning = self.keys[match_id]
             start_char = base + doc[start].idx
             if meaning[0] == "context":  # a pronoun
-                result.pronoun_tokens.append((token_base + start,
-                                              sentence_index(starts, start_char)))
+                result.pronoun_tokens.append(
+                    (token_base + start, sentence_index(starts, start_char))
+                )
                 continue
             end_char = base + doc[end - 1].idx + len(doc[end - 1])
             if meaning[0] == "exclusion":
@@ -220,22 +245,46 @@ class Analyzer:
                 continue
             left = tuple(doc[i].lower_ for i in range(max(0, start - 4), start))
             right = tuple(doc[i].lower_ for i in range(end, min(len(doc), end + 4)))
-            result.terms.append(TermHit(meaning[1], meaning[2], start_char, end_char,
-                                        token_base + start, token_base + end,
-                                        sentence_index(starts, start_char), left, right))
+            result.terms.append(
+                TermHit(
+                    meaning[1],
+                    meaning[2],
+                    start_char,
+                    end_char,
+                    token_base + start,
+                    token_base + end,
+                    sentence_index(starts, start_char),
+                    left,
+                    right,
+                )
+            )
         for match_id, start, end in self.norm_matcher(doc):
             meaning = self.keys[match_id]
             start_char = base + doc[start].idx
             sentence = sentence_index(starts, start_char)
             if meaning[0] == "context":
-                target = {"ai": result.ai_tokens, "human": result.human_tokens,
-                          "pronoun": result.pronoun_tokens}[meaning[1]]
+                target = {
+                    "ai": result.ai_tokens,
+                    "human": result.human_tokens,
+                    "pronoun": result.pronoun_tokens,
+                }[meaning[1]]
                 target.append((token_base + start, sentence))
                 continue
             _, term_id, sense_id, phrase, weight = meaning
             end_char = base + doc[end - 1].idx + len(doc[end - 1])
-            result.cues.append(CueHit(term_id, sense_id, phrase, weight, start_char, end_char,
-                                      token_base + start, token_base + end, sentence))
+            result.cues.append(
+                CueHit(
+                    term_id,
+                    sense_id,
+                    phrase,
+                    weight,
+                    start_char,
+                    end_char,
+                    token_base + start,
+                    token_base + end,
+                    sentence,
+                )
+            )
 
 
 #: Longer prose is analysed in pieces (spaCy's own limit is a million characters).

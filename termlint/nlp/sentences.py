@@ -12,8 +12,10 @@ import bisect
 import re
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[*_]*[A-Z0-9])")
-_ABBREVIATIONS = frozenset("""e.g i.e et al etc vs cf fig figs eq eqs sec dr mr mrs ms prof
-st no vol pp ch approx resp ca incl esp viz al jr sr""".split())
+_ABBREVIATIONS = frozenset(
+    """e.g i.e et al etc vs cf fig figs eq eqs sec dr mr mrs ms prof
+st no vol pp ch approx resp ca incl esp viz al jr sr""".split()
+)
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -26,9 +28,10 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         # further back made a paragraph of tab-separated sentences quadratic.
         low = max(0, m.start() - 32)
         space = max(text.rfind(" ", low, m.start()), text.rfind("(", low, m.start()))
-        word = text[space + 1 if space >= 0 else low:m.start()].lower().rstrip(".")
-        if m.group().startswith(".") and (word in _ABBREVIATIONS or
-                                          (len(word) == 1 and word.isalpha())):
+        word = text[space + 1 if space >= 0 else low : m.start()].lower().rstrip(".")
+        if m.group().startswith(".") and (
+            word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+        ):
             continue  # "e.g. The", "et al. Then", "J. Carlsmith"
         spans.append((start, end))
         start = end

@@ -69,11 +69,14 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     data, _ = cached_raw("config", [path], lambda: _parse(text, path), valid=_plausible)
     root = path.parent.resolve()
     return Config(
-        path=str(path), root=root,
+        path=str(path),
+        root=root,
         glossary_dirs=[(root / p) for p in data.get("glossary", [])],
         rule_dirs=[(root / p) for p in data.get("rules", [])],
-        enable=list(data.get("enable", [])), disable=list(data.get("disable", [])),
-        severity=dict(data.get("severity", {})), exclude=list(data.get("exclude", [])),
+        enable=list(data.get("enable", [])),
+        disable=list(data.get("disable", [])),
+        severity=dict(data.get("severity", {})),
+        exclude=list(data.get("exclude", [])),
         fail_on=data.get("fail_on", "warning"),
         docs_url=data.get("docs_url", DEFAULT_DOCS_URL).rstrip("/"),
         check_blockquotes=data.get("check_blockquotes", False),
@@ -82,9 +85,18 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     )
 
 
-_CONFIG_TYPES = {"glossary": list, "rules": list, "enable": list, "disable": list,
-                 "severity": dict, "exclude": list, "fail_on": str, "docs_url": str,
-                 "check_blockquotes": bool, "rule_options": dict}
+_CONFIG_TYPES = {
+    "glossary": list,
+    "rules": list,
+    "enable": list,
+    "disable": list,
+    "severity": dict,
+    "exclude": list,
+    "fail_on": str,
+    "docs_url": str,
+    "check_blockquotes": bool,
+    "rule_options": dict,
+}
 
 
 def _plausible(data: Any) -> bool:
@@ -98,10 +110,14 @@ def _plausible(data: Any) -> bool:
     for key in ("glossary", "rules", "enable", "disable", "exclude"):
         if not all(isinstance(v, str) for v in data.get(key, [])):
             return False
-    return data.get("fail_on", "warning") in ("error", "warning", "info", "never") and all(
-        isinstance(v, str) and v in ("error", "warning", "info")
-        for v in data.get("severity", {}).values()) and all(
-        isinstance(v, dict) for v in data.get("rule_options", {}).values())
+    return (
+        data.get("fail_on", "warning") in ("error", "warning", "info", "never")
+        and all(
+            isinstance(v, str) and v in ("error", "warning", "info")
+            for v in data.get("severity", {}).values()
+        )
+        and all(isinstance(v, dict) for v in data.get("rule_options", {}).values())
+    )
 
 
 def _parse(text: str, path: Path) -> dict:
@@ -118,8 +134,11 @@ def _parse(text: str, path: Path) -> dict:
         raise TermlintError("configuration must be a mapping of settings", str(path), 1)
     where = _non_json(data)
     if where:  # a TOML date: the validated configuration is cached as JSON
-        raise TermlintError(f"{'/'.join(where)}: dates and times are not allowed here",
-                            str(path), line_for(where[0]) if line_for else None)
+        raise TermlintError(
+            f"{'/'.join(where)}: dates and times are not allowed here",
+            str(path),
+            line_for(where[0]) if line_for else None,
+        )
     errors = validate(data, "config", str(path))
     if line_for is not None:
         for err in errors:
@@ -166,8 +185,9 @@ def _toml_section(text: str, path: str) -> dict:
 
 def _toml_line_finder(text: str):
     lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip().startswith("[tool.termlint")),
-                 0)
+    start = next(
+        (i for i, line in enumerate(lines) if line.strip().startswith("[tool.termlint")), 0
+    )
 
     def line_for(key: str) -> int | None:
         pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")

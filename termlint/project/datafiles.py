@@ -23,6 +23,7 @@ from ..errors import TermlintError
 #: start-up of a run on files with no glossary term (and termlint is never run from a zip).
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
+
 @cache
 def schema(name: str) -> dict:
     """A JSON Schema shipped with the package, by file stem (e.g. ``glossary-term``)."""
@@ -84,8 +85,13 @@ def _json_kind(value: Any) -> str:
     """A value's kind in the schema's words (not the loader's LineDict / LineList)."""
     if isinstance(value, bool):
         return "boolean"
-    for kind, name in ((dict, "object"), (list, "array"), (str, "string"), (int, "integer"),
-                       (float, "number")):
+    for kind, name in (
+        (dict, "object"),
+        (list, "array"),
+        (str, "string"),
+        (int, "integer"),
+        (float, "number"),
+    ):
         if isinstance(value, kind):
             return name
     return "null" if value is None else type(value).__name__
@@ -106,19 +112,25 @@ def bundled_dir(name: str) -> Path:
     checkout = PACKAGE_DIR.parent / name
     if checkout.is_dir():
         return checkout
-    raise TermlintError(f"termlint's bundled {name} folder is missing; reinstall termlint",
-                        str(installed))
+    raise TermlintError(
+        f"termlint's bundled {name} folder is missing; reinstall termlint", str(installed)
+    )
 
 
 #: The file that marks a folder as termlint's cache (https://bford.info/cachedir/): the
 #: pruner only ever deletes inside a folder that holds it, and only names termlint writes.
 CACHE_MARKER = "CACHEDIR.TAG"
-CACHE_MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-                     "# This file is a cache directory tag created by termlint.\n"
-                     "# For information about cache directory tags see https://bford.info/cachedir/\n")
+CACHE_MARKER_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by termlint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
 #: Every name termlint writes at the top of its cache folder.
-OWN_TOP_NAME = re.compile(r"(?:[a-z]+-[0-9a-f]{32}\.json(?:\.\d+\.tmp)?|last-pruned|results|"
-                          + re.escape(CACHE_MARKER) + r")\Z")
+OWN_TOP_NAME = re.compile(
+    r"(?:[a-z]+-[0-9a-f]{32}\.json(?:\.\d+\.tmp)?|last-pruned|results|"
+    + re.escape(CACHE_MARKER)
+    + r")\Z"
+)
 _cache_state: dict[str, bool] = {}
 
 
@@ -176,8 +188,10 @@ def cache_dir() -> Path | None:
         return None
     except OSError as exc:
         _cache_state[key] = False
-        warn(f"{_short(key)}: cache folder unusable ({exc.strerror or exc}); "
-             "running without the cache")
+        warn(
+            f"{_short(key)}: cache folder unusable ({exc.strerror or exc}); "
+            "running without the cache"
+        )
         return None
     _cache_state[key] = True
     return folder
@@ -201,8 +215,10 @@ def _claim(folder: Path) -> None:
             return
         foreign = [p.name for p in folder.iterdir() if not OWN_TOP_NAME.match(p.name)]
         if foreign:
-            raise _Refused(f"cache folder holds files termlint did not write "
-                           f"(such as {_short(foreign[0], 60)!r}) and no {CACHE_MARKER}")
+            raise _Refused(
+                f"cache folder holds files termlint did not write "
+                f"(such as {_short(foreign[0], 60)!r}) and no {CACHE_MARKER}"
+            )
         _check_access(folder)
     elif folder.exists():
         raise _Refused("cache location is not a folder")
@@ -211,8 +227,9 @@ def _claim(folder: Path) -> None:
         if not parent.is_dir():
             default = Path.home() / ".cache" / "termlint"
             if folder != default or not parent.parent.is_dir():
-                raise _Refused(f"the folder above the cache ({_short(str(parent), 80)}) "
-                               "does not exist")
+                raise _Refused(
+                    f"the folder above the cache ({_short(str(parent), 80)}) does not exist"
+                )
             parent.mkdir(mode=0o700)
         folder.mkdir(mode=0o700)
     tmp = folder / f"{CACHE_MARKER}.{os.getpid()}.tmp"
@@ -278,9 +295,13 @@ def fingerprint(kind: str, files: list[Path]) -> str:
     return h.hexdigest()[:32]
 
 
-def cached_raw(kind: str, files: list[Path], produce: Callable[[], Any],
-               use_cache: bool = True, valid: Callable[[Any], bool] | None = None
-               ) -> tuple[Any, str]:
+def cached_raw(
+    kind: str,
+    files: list[Path],
+    produce: Callable[[], Any],
+    use_cache: bool = True,
+    valid: Callable[[Any], bool] | None = None,
+) -> tuple[Any, str]:
     """Validated plain data for ``files``, from the cache when their contents are unchanged.
 
     ``produce`` parses and validates (raising on problems); only its successful, JSON-shaped

@@ -61,8 +61,7 @@ def write_starter(folder: Path, force: bool = False) -> Path:
     """Write the starter configuration; an existing file is kept unless ``force``."""
     path = folder / CONFIG_NAME
     if path.exists() and not force:
-        raise TermlintError(f"{CONFIG_NAME} already exists; use --force to overwrite it",
-                            str(path))
+        raise TermlintError(f"{CONFIG_NAME} already exists; use --force to overwrite it", str(path))
     try:
         path.write_text(STARTER, encoding="utf-8")
     except OSError as exc:

@@ -38,8 +38,8 @@ class _LineLoader(yaml.SafeLoader):
         except Exception as exc:
             tag = node.tag.rsplit(":", 1)[-1]
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read this {tag} value ({type(exc).__name__})",
-                node.start_mark) from None
+                None, None, f"cannot read this {tag} value ({type(exc).__name__})", node.start_mark
+            ) from None
 
 
 class _DataLoader(_LineLoader):
@@ -53,8 +53,11 @@ class _DataLoader(_LineLoader):
         if self.check_event(yaml.events.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, f"aliases (*{event.anchor}) are not allowed in termlint data; "
-                "write the value out", event.start_mark)
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not allowed in termlint data; write the value out",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
 
@@ -71,8 +74,12 @@ class _AliasLoader(_LineLoader):
         node = super().compose_document()
         if node is not None and _expanded_size(node, {}) > MAX_EXPANDED_VALUES:
             raise yaml.composer.ComposerError(
-                None, None, f"its aliases expand to more than {MAX_EXPANDED_VALUES:,} values; "
-                "write the values out", node.start_mark)
+                None,
+                None,
+                f"its aliases expand to more than {MAX_EXPANDED_VALUES:,} values; "
+                "write the values out",
+                node.start_mark,
+            )
         return node
 
 
@@ -130,13 +137,18 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 # refused instead of crashing the cache.
 _DataLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
-    for first, resolvers in _LineLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in _LineLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _refuse_tag(loader: _DataLoader, node: yaml.Node):
     raise yaml.constructor.ConstructorError(
-        None, None, f"{node.tag.rsplit(':', 1)[-1]} values are not allowed in termlint data "
-        "(strings, numbers, true/false, lists and mappings only)", node.start_mark)
+        None,
+        None,
+        f"{node.tag.rsplit(':', 1)[-1]} values are not allowed in termlint data "
+        "(strings, numbers, true/false, lists and mappings only)",
+        node.start_mark,
+    )
 
 
 for _tag in ("timestamp", "binary", "set", "omap", "pairs"):
@@ -152,8 +164,11 @@ def load_yaml(text: str, path: str, line_offset: int = 0, aliases: bool = False)
     try:
         return yaml.load(text, Loader=_AliasLoader if aliases else _DataLoader)
     except RecursionError:
-        raise TermlintError("invalid YAML: nested too deeply to read", path,
-                            line_offset + 1 if line_offset else None) from None
+        raise TermlintError(
+            "invalid YAML: nested too deeply to read",
+            path,
+            line_offset + 1 if line_offset else None,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else None

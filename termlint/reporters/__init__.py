@@ -6,8 +6,12 @@ A reporter is a class with ``file(result)`` and ``finish(summary)``; ``FORMATS``
 from __future__ import annotations
 
 #: ``--format`` names and the module and class of each reporter, imported only when chosen.
-FORMATS = {"text": ("text", "TextReporter"), "json": ("json", "JsonReporter"),
-           "sarif": ("sarif", "SarifReporter"), "github": ("github", "GithubReporter")}
+FORMATS = {
+    "text": ("text", "TextReporter"),
+    "json": ("json", "JsonReporter"),
+    "sarif": ("sarif", "SarifReporter"),
+    "github": ("github", "GithubReporter"),
+}
 
 
 def reporter_class(name: str) -> type:

@@ -28,10 +28,16 @@ class GithubReporter:
             self.stream.write(f"::error {props},title=termlint::{_escape_data(e.message)}\n")
             return
         for d in result.diagnostics:
-            props = ",".join([
-                f"file={_escape_property(d.path)}", f"line={d.line}", f"col={d.column}",
-                f"endLine={d.end_line}", f"endColumn={d.end_column}",
-                f"title={_escape_property('termlint ' + d.rule)}"])
+            props = ",".join(
+                [
+                    f"file={_escape_property(d.path)}",
+                    f"line={d.line}",
+                    f"col={d.column}",
+                    f"endLine={d.end_line}",
+                    f"endColumn={d.end_column}",
+                    f"title={_escape_property('termlint ' + d.rule)}",
+                ]
+            )
             message = d.message
             if d.suggestions:
                 message += "\nTry: " + " | ".join(s.text for s in d.suggestions)

@@ -53,13 +53,16 @@ class JsonReporter:
         array = self._start()
         if result.error is not None:
             e = result.error
-            self.errors.append({"path": e.path or result.path, "line": e.line,
-                                "message": e.message})
+            self.errors.append(
+                {"path": e.path or result.path, "line": e.line, "message": e.message}
+            )
             return
         for d in result.diagnostics:
             array.add(d.to_json())
 
     def finish(self, summary: Summary) -> None:
         self._start().close()
-        self.stream.write(f',\n  "summary": {dumps_at(summary.to_json(), 1)},\n'
-                          f'  "errors": {dumps_at(self.errors, 1)}\n}}\n')
+        self.stream.write(
+            f',\n  "summary": {dumps_at(summary.to_json(), 1)},\n'
+            f'  "errors": {dumps_at(self.errors, 1)}\n}}\n'
+        )

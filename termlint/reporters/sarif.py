@@ -25,8 +25,9 @@ from urllib.parse import quote
 
 from ..model import Summary
 
-SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
-              "sarif-schema-2.1.0.json")
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "termlint/v1"
@@ -104,8 +105,12 @@ def _line_of(source, line: int) -> str | None:
 
 
 def _region(d) -> dict:
-    return {"startLine": d.line, "startColumn": d.column,
-            "endLine": d.end_line, "endColumn": d.end_column}
+    return {
+        "startLine": d.line,
+        "startColumn": d.column,
+        "endLine": d.end_line,
+        "endColumn": d.end_column,
+    }
 
 
 class SarifReporter:
@@ -133,12 +138,19 @@ class SarifReporter:
     def file(self, result) -> None:
         if result.error is not None:
             e = result.error
-            location = {"physicalLocation": {"artifactLocation": {
-                "uri": artifact_uri(e.path or result.path, self.root), "uriBaseId": SRCROOT}}}
+            location = {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": artifact_uri(e.path or result.path, self.root),
+                        "uriBaseId": SRCROOT,
+                    }
+                }
+            }
             if e.line:
                 location["physicalLocation"]["region"] = {"startLine": e.line}
-            self.notifications.append({"level": "error", "message": {"text": e.message},
-                                       "locations": [location]})
+            self.notifications.append(
+                {"level": "error", "message": {"text": e.message}, "locations": [location]}
+            )
             return
         if self.results is None:
             import tempfile
@@ -159,28 +171,47 @@ class SarifReporter:
         artifact = {"uri": uri, "uriBaseId": SRCROOT}
         text = d.message.rstrip()
         if d.suggestions:
-            text += ("" if text.endswith((".", "?", "!")) else ".") + " Try: " + \
-                " | ".join(s.text for s in d.suggestions) + "."
+            text += (
+                ("" if text.endswith((".", "?", "!")) else ".")
+                + " Try: "
+                + " | ".join(s.text for s in d.suggestions)
+                + "."
+            )
         out = {
             "ruleId": d.rule,
             "ruleIndex": self._rule_index(d.rule),
             "level": LEVELS[d.severity],
             "message": {"text": text},
-            "locations": [{"physicalLocation": {"artifactLocation": artifact,
-                                                "region": _region(d)}}],
-            "properties": {"term": d.term, "match": d.match,
-                           "suggestions": [{"sense": s.sense, "text": s.text, "label": s.label}
-                                           for s in d.suggestions]},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": artifact, "region": _region(d)}}
+            ],
+            "properties": {
+                "term": d.term,
+                "match": d.match,
+                "suggestions": [
+                    {"sense": s.sense, "text": s.text, "label": s.label} for s in d.suggestions
+                ],
+            },
             "partialFingerprints": {FINGERPRINT: digest[:32]},
         }
         if d.help:
             out["properties"]["help"] = d.help
         if d.url:
             out["properties"]["url"] = d.url
-        fixes = [{"description": {"text": f"Rewrite as “{s.text}” ({s.sense})"},
-                  "artifactChanges": [{"artifactLocation": dict(artifact), "replacements": [
-                      {"deletedRegion": _region(d), "insertedContent": {"text": s.text}}]}]}
-                 for s in d.suggestions]
+        fixes = [
+            {
+                "description": {"text": f"Rewrite as “{s.text}” ({s.sense})"},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": dict(artifact),
+                        "replacements": [
+                            {"deletedRegion": _region(d), "insertedContent": {"text": s.text}}
+                        ],
+                    }
+                ],
+            }
+            for s in d.suggestions
+        ]
         if fixes:
             out["fixes"] = fixes
         return out
@@ -188,8 +219,12 @@ class SarifReporter:
     def finish(self, summary: Summary) -> None:
         from .. import __version__
 
-        driver = {"name": "termlint", "version": __version__, "semanticVersion": __version__,
-                  "rules": self.rules}
+        driver = {
+            "name": "termlint",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "rules": self.rules,
+        }
         if self.docs_url:
             driver["informationUri"] = self.docs_url
         invocation = {"executionSuccessful": not self.notifications}
@@ -215,4 +250,4 @@ class SarifReporter:
             self.stream.write("]")
         if self.spool is not None:
             self.spool.close()
-        self.stream.write(head[cut + 1:] + "\n")
+        self.stream.write(head[cut + 1 :] + "\n")

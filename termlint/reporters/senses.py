@@ -20,12 +20,22 @@ def occurrence_record(result: FileResult, occ: Occurrence) -> dict:
     line, column = result.source.line_col(occ.start)
     end_line, end_column = result.source.line_col(occ.end)
     return {
-        "path": result.path, "line": line, "column": column, "end_line": end_line,
-        "end_column": end_column, "match": occ.match, "term": occ.term_id,
-        "sense": occ.sense, "confidence": occ.confidence, "status": str(occ.status),
-        "evidence": occ.evidence, "candidates": occ.candidates,
-        "mention": occ.mention, "in_blockquote": occ.in_blockquote,
-        "probabilities": occ.scores, "reasons": occ.reasons,
+        "path": result.path,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "match": occ.match,
+        "term": occ.term_id,
+        "sense": occ.sense,
+        "confidence": occ.confidence,
+        "status": str(occ.status),
+        "evidence": occ.evidence,
+        "candidates": occ.candidates,
+        "mention": occ.mention,
+        "in_blockquote": occ.in_blockquote,
+        "probabilities": occ.scores,
+        "reasons": occ.reasons,
     }
 
 
@@ -39,9 +49,17 @@ def _label(glossary: Glossary, term_id: str, sense_id: str | None) -> str:
     return sense.label if sense else (sense_id or "-")
 
 
-_HOW = {"resolved": "read as", "declared": "declared as", "established": "read as",
-        "defined": "defined as", "linked": "linked to", "inconsistent": "reads as",
-        "colloquial": "everyday use:", "single-sense": "", "mention": "a mention of the word"}
+_HOW = {
+    "resolved": "read as",
+    "declared": "declared as",
+    "established": "read as",
+    "defined": "defined as",
+    "linked": "linked to",
+    "inconsistent": "reads as",
+    "colloquial": "everyday use:",
+    "single-sense": "",
+    "mention": "a mention of the word",
+}
 
 
 def text_lines(record: dict, glossary: Glossary, reasons: int = 4) -> list[str]:
@@ -49,13 +67,16 @@ def text_lines(record: dict, glossary: Glossary, reasons: int = 4) -> list[str]:
     control characters shown escaped, never obeyed)."""
     from .text import visible
 
-    where = visible(f"{record['path']}:{record['line']}:{record['column']}: "
-                    f"'{record['match']}'")
+    where = visible(f"{record['path']}:{record['line']}:{record['column']}: '{record['match']}'")
     status = record["status"]
     if status == "ambiguous":
         shown = [_label(glossary, record["term"], s) for s in record["candidates"][:3]]
-        head = f"{where} — unclear: it could be " + ", ".join(shown[:-1]) + \
-            (" or " if len(shown) > 1 else "") + shown[-1]
+        head = (
+            f"{where} — unclear: it could be "
+            + ", ".join(shown[:-1])
+            + (" or " if len(shown) > 1 else "")
+            + shown[-1]
+        )
     elif status == "mention":
         head = f"{where} — a mention of the word, not a use"
     else:

@@ -67,15 +67,22 @@ class TextReporter:
             return
         if source is not None:
             line = source.line_text(diag.line)
-            length = diag.end_column - diag.column if diag.end_line == diag.line else \
-                len(line) - diag.column + 1
+            length = (
+                diag.end_column - diag.column
+                if diag.end_line == diag.line
+                else len(line) - diag.column + 1
+            )
             gutter = f"{diag.line:>5} | "
             self._echo(f"{gutter}{visible(line)}")
-            self._echo(" " * (len(gutter) - 2) + "| " + self._style(
-                underline(line, diag.column, length), fg=COLOURS.get(diag.severity)))
+            self._echo(
+                " " * (len(gutter) - 2)
+                + "| "
+                + self._style(underline(line, diag.column, length), fg=COLOURS.get(diag.severity))
+            )
         for s in diag.suggestions:
-            self._echo(f"      = {self._style('try', fg='green')}: {visible(s.text)}  "
-                       f"({visible(s.sense)})")
+            self._echo(
+                f"      = {self._style('try', fg='green')}: {visible(s.text)}  ({visible(s.sense)})"
+            )
         if diag.help:
             self._echo(f"      = help: {visible(diag.help)}")
         if diag.url:
@@ -85,11 +92,13 @@ class TextReporter:
     def finish(self, summary: Summary) -> None:
         c = summary.counts
         if summary.diagnostics == 0 and not summary.files_with_errors:
-            self._echo(f"No problems found in {summary.files} file"
-                       f"{'s' if summary.files != 1 else ''}.")
+            self._echo(
+                f"No problems found in {summary.files} file{'s' if summary.files != 1 else ''}."
+            )
             return
-        parts = [f"{c[k]} {k}{'s' if c[k] != 1 else ''}" for k in ("error", "warning", "info")
-                 if c[k]]
+        parts = [
+            f"{c[k]} {k}{'s' if c[k] != 1 else ''}" for k in ("error", "warning", "info") if c[k]
+        ]
         line = f"Found {summary.diagnostics} problem{'s' if summary.diagnostics != 1 else ''}"
         if parts:
             line += f" ({', '.join(parts)})"

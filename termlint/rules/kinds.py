@@ -34,26 +34,41 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _diagnostic(rule: Rule, occ: Occurrence, ctx: CheckContext, message: str,
-                **extra) -> Diagnostic:
+def _diagnostic(
+    rule: Rule, occ: Occurrence, ctx: CheckContext, message: str, **extra
+) -> Diagnostic:
     line, column = ctx.source.line_col(occ.start)
     end_line, end_column = ctx.source.line_col(occ.end)
     return Diagnostic(
-        path=ctx.source.path, start=occ.start, end=occ.end, line=line, column=column,
-        end_line=end_line, end_column=end_column, rule=rule.id, severity=rule.severity,
-        message=message, term=occ.term_id, match=occ.match, code=rule.code,
-        evidence=list(occ.evidence), **extra)
+        path=ctx.source.path,
+        start=occ.start,
+        end=occ.end,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        rule=rule.id,
+        severity=rule.severity,
+        message=message,
+        term=occ.term_id,
+        match=occ.match,
+        code=rule.code,
+        evidence=list(occ.evidence),
+        **extra,
+    )
 
 
-def _suggest(term: Term, senses: list[str], occ: Occurrence, docs_url: str,
-             limit: int = 3) -> list[Suggestion]:
+def _suggest(
+    term: Term, senses: list[str], occ: Occurrence, docs_url: str, limit: int = 3
+) -> list[Suggestion]:
     out = []
     for sense_id in senses[:limit]:
         sense = term.sense(sense_id)
         if sense and sense.clarifications:
             text = sense.suggestions(occ.match, verb=occ.verb)[0]
-            out.append(Suggestion(sense_id, text, sense.label,
-                                  sense_url(docs_url, term.id, sense_id)))
+            out.append(
+                Suggestion(sense_id, text, sense.label, sense_url(docs_url, term.id, sense_id))
+            )
     return out
 
 
@@ -70,13 +85,18 @@ def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
             candidates += f" (or {len(occ.candidates) - len(shown)} more)"
         example = occ.candidates[0] if occ.candidates else term.senses[0].id
         yield _diagnostic(
-            rule, occ, ctx, rule.message.format(match=occ.match, candidates=candidates,
-                                                term=term.id),
+            rule,
+            occ,
+            ctx,
+            rule.message.format(match=occ.match, candidates=candidates, term=term.id),
             suggestions=_suggest(term, occ.candidates, occ, ctx.docs_url),
-            help=(f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
-                  f"or declare the sense once in front matter: "
-                  f"termlint: {{senses: {{{term.id}: {example}}}}}"),
-            url=sense_url(ctx.docs_url, term.id))
+            help=(
+                f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
+                f"or declare the sense once in front matter: "
+                f"termlint: {{senses: {{{term.id}: {example}}}}}"
+            ),
+            url=sense_url(ctx.docs_url, term.id),
+        )
 
 
 def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
@@ -86,15 +106,21 @@ def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckCont
         term = ctx.glossary.terms[occ.term_id]
         established, origin = occ.established or ("", "")
         message = rule.message.format(
-            match=occ.match, found=f"“{_label(term, occ.sense)}”",
-            established=f"“{_label(term, established)}”", origin=origin, term=term.id)
+            match=occ.match,
+            found=f"“{_label(term, occ.sense)}”",
+            established=f"“{_label(term, established)}”",
+            origin=origin,
+            term=term.id,
+        )
         yield _diagnostic(
-            rule, occ, ctx, message,
+            rule,
+            occ,
+            ctx,
+            message,
             suggestions=_suggest(term, [occ.sense], occ, ctx.docs_url),
             help="say that the sense changes here, or use another word for the second sense",
-            url=sense_url(ctx.docs_url, term.id, occ.sense))
-
-
+            url=sense_url(ctx.docs_url, term.id, occ.sense),
+        )
 
 
 def check_undefined(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
@@ -112,15 +138,19 @@ def check_undefined(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
             continue
         first = uses[0]
         yield _diagnostic(
-            rule, first, ctx, rule.message.format(term=term.term, count=len(uses),
-                                                  match=first.match),
-            help=(f"define it once (\"By {first.match.lower()} I mean …\"), link the first use to "
-                  f"its sense, or declare it: termlint: {{senses: {{{term_id}: SENSE}}}}"),
-            url=sense_url(ctx.docs_url, term_id))
+            rule,
+            first,
+            ctx,
+            rule.message.format(term=term.term, count=len(uses), match=first.match),
+            help=(
+                f'define it once ("By {first.match.lower()} I mean …"), link the first use to '
+                f"its sense, or declare it: termlint: {{senses: {{{term_id}: SENSE}}}}"
+            ),
+            url=sense_url(ctx.docs_url, term_id),
+        )
 
 
-def check_unused_suppressions(rule: Rule, suppressions: list, ctx: CheckContext,
-                              active: set[str]):
+def check_unused_suppressions(rule: Rule, suppressions: list, ctx: CheckContext, active: set[str]):
     """Suppression comments that hid nothing; runs after suppressions are applied.
 
     ``active`` holds the ids and codes of the rules that ran: a comment naming a rule that did
@@ -138,11 +168,21 @@ def check_unused_suppressions(rule: Rule, suppressions: list, ctx: CheckContext,
         end_line, end_column = ctx.source.line_col(d.end_offset)
         comment = " ".join([f"termlint-{d.kind}", *d.rules])
         yield Diagnostic(
-            path=ctx.source.path, start=d.offset, end=d.end_offset, line=line, column=column,
-            end_line=end_line, end_column=end_column, rule=rule.id, severity=rule.severity,
-            message=rule.message.format(comment=comment), term="",
-            match=ctx.source.text[d.offset:d.end_offset], code=rule.code,
-            help="delete the comment; if a finding here must stay hidden, name its rule")
+            path=ctx.source.path,
+            start=d.offset,
+            end=d.end_offset,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            rule=rule.id,
+            severity=rule.severity,
+            message=rule.message.format(comment=comment),
+            term="",
+            match=ctx.source.text[d.offset : d.end_offset],
+            code=rule.code,
+            help="delete the comment; if a finding here must stay hidden, name its rule",
+        )
 
 
 KINDS: dict[str, Callable] = {

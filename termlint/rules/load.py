@@ -48,24 +48,45 @@ def load_rules(dirs: list[Path] | None = None, use_cache: bool = True) -> dict[s
     """Load every rule folder (termlint's own by default); problems raise DataErrors."""
     dirs = [bundled_dir("rules")] if dirs is None else list(dirs)
     files = [p for folder in dirs for p in yaml_files(folder)]
-    raw, _ = cached_raw("rules", files, lambda: _load_raw(files), use_cache,
-                        valid=lambda raw: _plausible_rules(raw, len(files)))
+    raw, _ = cached_raw(
+        "rules",
+        files,
+        lambda: _load_raw(files),
+        use_cache,
+        valid=lambda raw: _plausible_rules(raw, len(files)),
+    )
     return {r["id"]: Rule(**r) for r in raw}
 
 
-_RULE_TYPES = {"id": str, "kind": str, "severity": str, "message": str, "doc": dict,
-               "code": str, "terms": list, "options": dict, "path": str}
+_RULE_TYPES = {
+    "id": str,
+    "kind": str,
+    "severity": str,
+    "message": str,
+    "doc": dict,
+    "code": str,
+    "terms": list,
+    "options": dict,
+    "path": str,
+}
 
 
 def _plausible_rules(raw: Any, files: int) -> bool:
     """A cached rule list of the shape :func:`_load_raw` makes: one rule per file."""
     from .kinds import AFTER_SUPPRESSION, KINDS
 
-    return isinstance(raw, list) and len(raw) == files and all(
-        isinstance(r, dict) and set(r) == set(_RULE_TYPES)
-        and all(isinstance(r[k], t) for k, t in _RULE_TYPES.items())
-        and r["severity"] in SEVERITIES and (r["kind"] in KINDS or r["kind"] in AFTER_SUPPRESSION)
-        for r in raw)
+    return (
+        isinstance(raw, list)
+        and len(raw) == files
+        and all(
+            isinstance(r, dict)
+            and set(r) == set(_RULE_TYPES)
+            and all(isinstance(r[k], t) for k, t in _RULE_TYPES.items())
+            and r["severity"] in SEVERITIES
+            and (r["kind"] in KINDS or r["kind"] in AFTER_SUPPRESSION)
+            for r in raw
+        )
+    )
 
 
 def _load_raw(files: list[Path]) -> list[dict]:
@@ -84,20 +105,35 @@ def _load_raw(files: list[Path]) -> list[dict]:
             errors.extend(problems)
             continue
         if data["id"] in rules:
-            errors.append(TermlintError(
-                f"rule id {data['id']!r} is defined twice (also in {rules[data['id']]['path']})",
-                str(path), line_of(data, ["id"])))
+            errors.append(
+                TermlintError(
+                    f"rule id {data['id']!r} is defined twice "
+                    f"(also in {rules[data['id']]['path']})",
+                    str(path),
+                    line_of(data, ["id"]),
+                )
+            )
             continue
         if path.stem not in (data["id"], f"{data.get('code', '')}-{data['id']}"):
-            errors.append(TermlintError(
-                f"rule id {data['id']!r} does not match the file name {path.name!r}",
-                str(path), line_of(data, ["id"])))
+            errors.append(
+                TermlintError(
+                    f"rule id {data['id']!r} does not match the file name {path.name!r}",
+                    str(path),
+                    line_of(data, ["id"]),
+                )
+            )
             continue
         rules[data["id"]] = {
-            "id": data["id"], "kind": data["kind"], "severity": data["severity"],
-            "message": data["message"].strip(), "doc": dict(data["doc"]),
-            "code": data.get("code", ""), "terms": list(data.get("terms", [])),
-            "options": dict(data.get("options", {})), "path": str(path)}
+            "id": data["id"],
+            "kind": data["kind"],
+            "severity": data["severity"],
+            "message": data["message"].strip(),
+            "doc": dict(data["doc"]),
+            "code": data.get("code", ""),
+            "terms": list(data.get("terms", [])),
+            "options": dict(data.get("options", {})),
+            "path": str(path),
+        }
     if errors:
         raise DataErrors(errors)
     return [rules[k] for k in sorted(rules)]
@@ -110,8 +146,9 @@ def rule_doc_markdown(rule: Rule) -> str:
     """
     lines = [f"# {rule.id}" + (f" ({rule.code})" if rule.code else ""), ""]
     applies = ", ".join(rule.terms) if rule.terms else "every multi-sense term"
-    lines.append(f"Default severity: **{rule.severity}**. Kind: `{rule.kind}`. "
-                 f"Applies to: {applies}.")
+    lines.append(
+        f"Default severity: **{rule.severity}**. Kind: `{rule.kind}`. Applies to: {applies}."
+    )
     lines.append("")
     for key, heading in DOC_SECTIONS:
         body = rule.doc.get(key)

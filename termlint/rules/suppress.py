@@ -26,15 +26,17 @@ def suppressions(directives: list[Directive], source_line_of) -> list[Suppressio
             out.append(s)
         elif d.kind == "enable":
             for s in open_ranges:
-                if s.last_line == 10**9 and (not d.rules or not s.directive.rules
-                                             or set(s.directive.rules) & set(d.rules)):
+                if s.last_line == 10**9 and (
+                    not d.rules or not s.directive.rules or set(s.directive.rules) & set(d.rules)
+                ):
                     s.last_line = d.line
             open_ranges = [s for s in open_ranges if s.last_line == 10**9]
     return out
 
 
-def apply_suppressions(diagnostics: list[Diagnostic],
-                       ranges: list[Suppression]) -> list[Diagnostic]:
+def apply_suppressions(
+    diagnostics: list[Diagnostic], ranges: list[Suppression]
+) -> list[Diagnostic]:
     """The diagnostics no suppression hides; every suppression that hides one is marked used.
 
     One sweep over the lines, not every diagnostic against every suppression (100,000

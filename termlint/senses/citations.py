@@ -39,8 +39,9 @@ def link_cues(doc: MarkdownDoc, glossary: Glossary, blocks: list[int]) -> dict[i
         if titles is not None:
             for m in titles.finditer(block.text.lower()):
                 for term_id, sense_id, share, title in by_title[m.group()]:
-                    out[index].append(LinkCue(m.start(), m.end(), term_id, sense_id, share,
-                                              False, title))
+                    out[index].append(
+                        LinkCue(m.start(), m.end(), term_id, sense_id, share, False, title)
+                    )
     return out
 
 
@@ -51,8 +52,10 @@ def _link_targets(start: int, end: int, href: str, glossary: Glossary, urls):
         for term in glossary.terms.values():
             if term.id in path and term.sense(anchor):
                 return [LinkCue(start, end, term.id, anchor, 1.0, True, "the glossary")]
-    return [LinkCue(start, end, term_id, sense_id, share, False, title)
-            for term_id, sense_id, share, title in urls.get(normalize_url(href), ())]
+    return [
+        LinkCue(start, end, term_id, sense_id, share, False, title)
+        for term_id, sense_id, share, title in urls.get(normalize_url(href), ())
+    ]
 
 
 def normalize_url(url: str) -> str:
@@ -60,10 +63,12 @@ def normalize_url(url: str) -> str:
     u = re.sub(r"^https?://", "", u)
     u = re.sub(r"^www\.", "", u)
     u = u.split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    u = re.sub(r"^arxiv\.org/(?:pdf|abs)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$", r"arxiv.org/abs/\1",
-               u)
-    u = re.sub(r"^(?:greaterwrong\.com|alignmentforum\.org|lesswrong\.com)/posts/(\w+).*$",
-               r"lw/\1", u)
+    u = re.sub(
+        r"^arxiv\.org/(?:pdf|abs)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$", r"arxiv.org/abs/\1", u
+    )
+    u = re.sub(
+        r"^(?:greaterwrong\.com|alignmentforum\.org|lesswrong\.com)/posts/(\w+).*$", r"lw/\1", u
+    )
     return u
 
 
@@ -113,8 +118,7 @@ def _title_index(glossary: Glossary):
         title = " ".join(source.title.split()).lower()
         for candidate in {title, title.split(":")[0].strip()}:
             if len(candidate.split()) >= TITLE_MIN_WORDS:
-                by_title.setdefault(candidate, []).append((term_id, sense_id, share,
-                                                           source.title))
+                by_title.setdefault(candidate, []).append((term_id, sense_id, share, source.title))
     if not by_title:
         return None, {}
     pattern = "|".join(re.escape(t) for t in sorted(by_title, key=len, reverse=True))
@@ -163,27 +167,44 @@ _AFTER = [
 _SUBJECT_DEFINITION = re.compile(
     r"^" + _TERM_END + r"\s*,?\s+(?:is|are)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:models?|ais?|systems?|agents?|policy|policies|networks?|mesa-optimizers?|behaviou?r|"
-    r"strategy|cases?)\s+(?:that|which|who|where|in\s+which)\b", re.I)
+    r"strategy|cases?)\s+(?:that|which|who|where|in\s+which)\b",
+    re.I,
+)
 _SUBJECT_BEFORE = re.compile(r"(?:^|[,:;]\s*|\b(?:a|an)\s+|^\s*(?:a|an)\s+)" + _Q + r"$", re.I)
-_USED_FOR_BEFORE = re.compile(r"\b(?:use|uses|using|used|call|calls|calling)\s+"
-                              r"(?:the\s+(?:term|word|label)\s+)?" + _Q + r"$", re.I)
-_USED_FOR_AFTER = re.compile(r"^" + _TERM_END + r"\s+(?:broadly|narrowly|loosely|strictly)?\s*,?"
-                             r"\s*(?:to\s+(?:refer\s+to|mean|denote|describe|name|cover)|for|as\s+"
-                             r"(?:a\s+)?(?:name|label|shorthand)|i\.\s?e\.)\b", re.I)
-_TALK_BEFORE = re.compile(r"\b(?:talk|talks|talking|speak|speaks|speaking|write|writes|writing)"
-                          r"\s+(?:about|of)\s+(?:\*\*|\*)?(?:AI\s+)?" + _Q + r"$", re.I)
-_TALK_AFTER = re.compile(r"^" + _TERM_END + r"(?:\*\*|\*)?\s*,\s*(?:they|we|i|people|"
-                         r"researchers|most\s+people)\s+(?:usually\s+|generally\s+|typically\s+)?"
-                         r"mean\b", re.I)
+_USED_FOR_BEFORE = re.compile(
+    r"\b(?:use|uses|using|used|call|calls|calling)\s+"
+    r"(?:the\s+(?:term|word|label)\s+)?" + _Q + r"$",
+    re.I,
+)
+_USED_FOR_AFTER = re.compile(
+    r"^" + _TERM_END + r"\s+(?:broadly|narrowly|loosely|strictly)?\s*,?"
+    r"\s*(?:to\s+(?:refer\s+to|mean|denote|describe|name|cover)|for|as\s+"
+    r"(?:a\s+)?(?:name|label|shorthand)|i\.\s?e\.)\b",
+    re.I,
+)
+_TALK_BEFORE = re.compile(
+    r"\b(?:talk|talks|talking|speak|speaks|speaking|write|writes|writing)"
+    r"\s+(?:about|of)\s+(?:\*\*|\*)?(?:AI\s+)?" + _Q + r"$",
+    re.I,
+)
+_TALK_AFTER = re.compile(
+    r"^" + _TERM_END + r"(?:\*\*|\*)?\s*,\s*(?:they|we|i|people|"
+    r"researchers|most\s+people)\s+(?:usually\s+|generally\s+|typically\s+)?"
+    r"mean\b",
+    re.I,
+)
 _HEREAFTER = re.compile(r"\b(?:hereafter|henceforth)\b", re.I)
 _BEFORE_RE = [re.compile(p, re.I) for p in _BEFORE]
 _AFTER_RE = [re.compile(p, re.I) for p in _AFTER]
 #: A definition that says it governs the whole document ("in this post I use …", "throughout").
-_DOCUMENT_SCOPE = re.compile(r"\b(?:in\s+this\s+(?:post|paper|essay|piece|memo|report|note|"
-                             r"document|write-?up|sequence|review)|throughout|in\s+what\s+"
-                             r"follows|for\s+the\s+rest\s+of|hereafter|henceforth|i\s+use|we\s+use|"
-                             r"i['’]ll\s+use|we['’]ll\s+use|broadly|by\s+\S+\s+i\s+mean|"
-                             r"by\s+\S+\s+we\s+mean)\b", re.I)
+_DOCUMENT_SCOPE = re.compile(
+    r"\b(?:in\s+this\s+(?:post|paper|essay|piece|memo|report|note|"
+    r"document|write-?up|sequence|review)|throughout|in\s+what\s+"
+    r"follows|for\s+the\s+rest\s+of|hereafter|henceforth|i\s+use|we\s+use|"
+    r"i['’]ll\s+use|we['’]ll\s+use|broadly|by\s+\S+\s+i\s+mean|"
+    r"by\s+\S+\s+we\s+mean)\b",
+    re.I,
+)
 
 
 def is_definitional(sentence: str, rel_start: int, rel_end: int) -> bool:
@@ -200,7 +221,8 @@ def is_definitional(sentence: str, rel_start: int, rel_end: int) -> bool:
     if _TALK_BEFORE.search(before) and _TALK_AFTER.search(after):
         return True
     if re.search(r"\bby\s+" + _Q + r"$", before, re.I) and re.search(
-            r"^" + _TERM_END + r"\s*,?\s*(?:i|we)\s+(?:mean|refer)", after, re.I):
+        r"^" + _TERM_END + r"\s*,?\s*(?:i|we)\s+(?:mean|refer)", after, re.I
+    ):
         return True
     return bool(_HEREAFTER.search(sentence))
 

@@ -30,9 +30,14 @@ def everyday_supported(features_of_everyday: dict[str, float]) -> bool:
     """Whether anything positive says people do it: a person next to the word, a document
     about people, or an everyday cue. In alignment writing a bare use is about AI; the
     everyday reading needs evidence of its own, never just the absence of AI words."""
-    return any(v > 0 and (name.startswith(tuple(f"people.{t}" for t in _PEOPLE_TIERS))
-                          or name.startswith(("qualifier.", "sentence.")))
-               for name, v in features_of_everyday.items())
+    return any(
+        v > 0
+        and (
+            name.startswith(tuple(f"people.{t}" for t in _PEOPLE_TIERS))
+            or name.startswith(("qualifier.", "sentence."))
+        )
+        for name, v in features_of_everyday.items()
+    )
 
 
 def main_senses(term: Term) -> list[str]:
@@ -75,8 +80,13 @@ def _related(term: Term, a: str, b: str) -> bool:
     return a == b or bool(sa and sa.broader == b) or bool(sb and sb.broader == a)
 
 
-def explain(term: Term, sense_id: str, evidence: list[Evidence], feats: list[dict[str, float]],
-            model: SenseModel) -> list[dict]:
+def explain(
+    term: Term,
+    sense_id: str,
+    evidence: list[Evidence],
+    feats: list[dict[str, float]],
+    model: SenseModel,
+) -> list[dict]:
     """What spoke for the sense, strongest first: ``{kind, sense, weight, text}`` records whose
     weight is the learned weight times the evidence's strength (its share of the score)."""
     order = [s.id for s in term.senses] + list(PSEUDO)
@@ -87,8 +97,9 @@ def explain(term: Term, sense_id: str, evidence: list[Evidence], feats: list[dic
     for e in evidence:
         if e.sense == MENTION:
             if sense_id == MENTION:
-                scored.append(_reason(e.kind.value, MENTION,
-                                      weights.get(f"{MENTION}:{e.tier}", 0.0), e.text))
+                scored.append(
+                    _reason(e.kind.value, MENTION, weights.get(f"{MENTION}:{e.tier}", 0.0), e.text)
+                )
             continue
         if not _related(term, e.sense, sense_id):
             continue
@@ -120,10 +131,19 @@ def _explained(occ: Occurrence, reasons: list[dict], fallback: list[str]) -> Non
     occ.evidence = [r["text"] for r in reasons] or fallback
 
 
-def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence: list[Evidence],
-          feats: list[dict[str, float]], model: SenseModel, threshold: float,
-          established: Establishment | None, own_link: str | None = None,
-          defines: bool = False, defines_for_document: bool = False) -> None:
+def apply(
+    occ: Occurrence,
+    term: Term,
+    probs: dict[str, float] | None,
+    evidence: list[Evidence],
+    feats: list[dict[str, float]],
+    model: SenseModel,
+    threshold: float,
+    established: Establishment | None,
+    own_link: str | None = None,
+    defines: bool = False,
+    defines_for_document: bool = False,
+) -> None:
     """Set the occurrence's reading: sense, status, confidence, candidates, evidence."""
     occ.defines = defines
     if occ.mention:
@@ -138,10 +158,12 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
         occ.evidence = [f"linked to the glossary sense {own_link}"]
         return
     assert probs is not None
-    occ.scores = {s: round(p, 3) for s, p in sorted(probs.items(), key=lambda kv: -kv[1])
-                  if s not in PSEUDO}
-    if probs.get(MENTION, 0.0) > max(p for s, p in probs.items() if s != MENTION) and \
-            not (established and established.declared):
+    occ.scores = {
+        s: round(p, 3) for s, p in sorted(probs.items(), key=lambda kv: -kv[1]) if s not in PSEUDO
+    }
+    if probs.get(MENTION, 0.0) > max(p for s, p in probs.items() if s != MENTION) and not (
+        established and established.declared
+    ):
         occ.status, occ.confidence = Status.MENTION, round(probs[MENTION], 2)
         reasons = explain(term, MENTION, evidence, feats, model)
         _explained(occ, reasons, [])
@@ -150,11 +172,18 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
     everyday = [s.id for s in term.senses if not s.ai]
     top = max((s for s in probs if s not in PSEUDO), key=lambda s: probs[s])
     order = [s.id for s in term.senses]
-    if everyday and top in everyday and not (established and established.declared) and \
-            everyday_supported(feats[order.index(top)]):
+    if (
+        everyday
+        and top in everyday
+        and not (established and established.declared)
+        and everyday_supported(feats[order.index(top)])
+    ):
         occ.sense, occ.status, occ.confidence = top, Status.COLLOQUIAL, round(probs[top], 2)
-        _explained(occ, explain(term, top, evidence, feats, model),
-                   ["a person or everyday setting, no AI system in sight"])
+        _explained(
+            occ,
+            explain(term, top, evidence, feats, model),
+            ["a person or everyday setting, no AI system in sight"],
+        )
         return
     sense, mass = best_family(term, probs)
     masses = family_mass(term, probs)
@@ -170,13 +199,20 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
     if established is not None:
         occ.established = (established.sense, established.origin)
         own = sum(m for s, m in masses.items() if _related(term, s, established.sense or ""))
-        rival = max((s for s in masses if not _related(term, s, established.sense or "")),
-                    key=lambda s: masses[s], default=None)
-        if rival is not None and masses[rival] >= model.inconsistent and \
-                own < 1 - model.inconsistent:
-            occ.sense, occ.status = best_family(term, {s: p for s, p in probs.items()
-                                                       if _related(term, s, rival)})[0], \
-                Status.INCONSISTENT
+        rival = max(
+            (s for s in masses if not _related(term, s, established.sense or "")),
+            key=lambda s: masses[s],
+            default=None,
+        )
+        if (
+            rival is not None
+            and masses[rival] >= model.inconsistent
+            and own < 1 - model.inconsistent
+        ):
+            occ.sense, occ.status = (
+                best_family(term, {s: p for s, p in probs.items() if _related(term, s, rival)})[0],
+                Status.INCONSISTENT,
+            )
             occ.confidence = round(masses[rival], 2)
             _explained(occ, explain(term, rival, evidence, feats, model), [])
             occ.evidence.append(f"but the document {established.origin}")
@@ -195,8 +231,11 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
     if mass >= threshold:
         occ.sense, occ.confidence = sense, round(mass, 2)
         occ.status = Status.DEFINED if defines else Status.RESOLVED
-        _explained(occ, explain(term, sense, evidence, feats, model),
-                   [f"read as the sense most uses like this one have (p = {mass:.2f})"])
+        _explained(
+            occ,
+            explain(term, sense, evidence, feats, model),
+            [f"read as the sense most uses like this one have (p = {mass:.2f})"],
+        )
         return
     ranked = sorted(masses, key=lambda s: -masses[s])
     occ.status, occ.confidence = Status.AMBIGUOUS, round(mass, 2)
@@ -205,15 +244,21 @@ def apply(occ: Occurrence, term: Term, probs: dict[str, float] | None, evidence:
     occ.candidates = [s for s in ranked if masses[s] >= 0.1]
     occ.candidates += [s for s in main_senses(term) if s not in occ.candidates]
     split = ", ".join(f"{_label(term, s)} {round(masses[s] * 100)}%" for s in ranked[:3])
-    unclear = round(probs.get(UNCLEAR, 0.0) / (sum(
-        p for s, p in probs.items() if _is_ai(term, s) or s == UNCLEAR) or 1.0) * 100)
-    occ.evidence = [f"no one sense is likely enough to stay quiet ({split}; a reader could "
-                    f"not tell: {unclear}%)"]
+    unclear = round(
+        probs.get(UNCLEAR, 0.0)
+        / (sum(p for s, p in probs.items() if _is_ai(term, s) or s == UNCLEAR) or 1.0)
+        * 100
+    )
+    occ.evidence = [
+        f"no one sense is likely enough to stay quiet ({split}; a reader could "
+        f"not tell: {unclear}%)"
+    ]
     if defines:
         # The author defines it here in words of their own: read as the nearest sense.
         occ.status, occ.sense, occ.candidates = Status.DEFINED, sense, []
-        occ.evidence = ["the author defines the word here, in words that fit no one sense "
-                        f"well ({split})"]
+        occ.evidence = [
+            f"the author defines the word here, in words that fit no one sense well ({split})"
+        ]
 
 
 def _label(term: Term, sense_id: str) -> str:

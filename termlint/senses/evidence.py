@@ -92,8 +92,13 @@ class DocumentView:
     _totals: tuple | None = None  # per term: first-pass sums over uses (see other_uses)
 
     @classmethod
-    def build(cls, doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary,
-              occurrences: list[Occurrence]) -> DocumentView:
+    def build(
+        cls,
+        doc: MarkdownDoc,
+        analyses: list[BlockAnalysis],
+        glossary: Glossary,
+        occurrences: list[Occurrence],
+    ) -> DocumentView:
         view = cls(doc, analyses, glossary, occurrences)
         view.position = {id(o): i for i, o in enumerate(occurrences)}
         view.links = link_cues(doc, glossary, [i for i, a in enumerate(analyses) if a.sentences])
@@ -121,11 +126,16 @@ _CONTRAST_BEFORE = re.compile(
     r"(?:\b(?:or|and)\s+(?:just|merely|simply|only|rather|really|instead)?\s*(?:an?\s+|the\s+)?|"
     r"\brather\s+than\s+|\binstead\s+of\s+|\bunlike\s+|\bas\s+opposed\s+to\s+|\bversus\s+|"
     r"\bvs\.?\s+|\bnot\s+(?:just\s+|merely\s+)?(?:an?\s+|the\s+)?|\bno\s+|\bthan\s+|"
-    r"\bisn['’]t\s+|\baren['’]t\s+|\bwasn['’]t\s+|\bnor\s+)(?:\w+\s+){0,2}$", re.I)
+    r"\bisn['’]t\s+|\baren['’]t\s+|\bwasn['’]t\s+|\bnor\s+)(?:\w+\s+){0,2}$",
+    re.I,
+)
 
 
-_FRONTED_CONTRAST = re.compile(r"^\W*(?:unlike|rather\s+than|instead\s+of|as\s+opposed\s+to|"
-                               r"apart\s+from|not)\b(?:\s+\S+){0,3}\s*$", re.I)
+_FRONTED_CONTRAST = re.compile(
+    r"^\W*(?:unlike|rather\s+than|instead\s+of|as\s+opposed\s+to|"
+    r"apart\s+from|not)\b(?:\s+\S+){0,3}\s*$",
+    re.I,
+)
 
 
 def _in_contrast(block_text: str, sentence_start: int, cue: CueHit, occ: Occurrence) -> bool:
@@ -133,17 +143,23 @@ def _in_contrast(block_text: str, sentence_start: int, cue: CueHit, occ: Occurre
     role-play?", "rather than in-context", "not the worst case"."""
     if occ.text_start <= cue.start < occ.text_end:
         return False
-    lead = block_text[max(sentence_start, cue.start - 40):cue.start]
+    lead = block_text[max(sentence_start, cue.start - 40) : cue.start]
     if not _CONTRAST_BEFORE.search(lead):
         return False
-    fronted = block_text[sentence_start:cue.start]
-    if _FRONTED_CONTRAST.match(fronted) and "," in block_text[cue.start:occ.text_start]:
+    fronted = block_text[sentence_start : cue.start]
+    if _FRONTED_CONTRAST.match(fronted) and "," in block_text[cue.start : occ.text_start]:
         return True  # "Unlike in-context evals, worst-case analysis matters, so … scheming"
     # The contrast marker must lie between the word and the cue, not before both.
     first, second = sorted((occ.text_start, cue.start))
     between = block_text[first:second]
-    return bool(re.search(r"\b(?:or|rather|instead|unlike|opposed|versus|vs|not|no|than|"
-                          r"isn['’]t|aren['’]t|wasn['’]t|nor)\b", between, re.I))
+    return bool(
+        re.search(
+            r"\b(?:or|rather|instead|unlike|opposed|versus|vs|not|no|than|"
+            r"isn['’]t|aren['’]t|wasn['’]t|nor)\b",
+            between,
+            re.I,
+        )
+    )
 
 
 def sentence_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -156,14 +172,32 @@ def sentence_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[E
         d = token_distance(cue, occ)
         t = tier(cue)
         if _in_contrast(text, sent_start, cue, occ):
-            yield Evidence(EvidenceKind.CONTRAST, cue.sense_id, 1.0,
-                           f"'{cue.phrase}' set against the word", t, cue.start)
+            yield Evidence(
+                EvidenceKind.CONTRAST,
+                cue.sense_id,
+                1.0,
+                f"'{cue.phrase}' set against the word",
+                t,
+                cue.start,
+            )
         elif d <= QUALIFIER_DISTANCE:
-            yield Evidence(EvidenceKind.QUALIFIER, cue.sense_id, 1.0,
-                           f"'{cue.phrase}' right next to the word", t, cue.start)
+            yield Evidence(
+                EvidenceKind.QUALIFIER,
+                cue.sense_id,
+                1.0,
+                f"'{cue.phrase}' right next to the word",
+                t,
+                cue.start,
+            )
         else:
-            yield Evidence(EvidenceKind.SENTENCE_CUE, cue.sense_id, max(0.3, 1 - d / 30),
-                           f"'{cue.phrase}' in the sentence", t, cue.start)
+            yield Evidence(
+                EvidenceKind.SENTENCE_CUE,
+                cue.sense_id,
+                max(0.3, 1 - d / 30),
+                f"'{cue.phrase}' in the sentence",
+                t,
+                cue.start,
+            )
 
 
 def agent(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -172,8 +206,9 @@ def agent(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]
     acting = [s.id for s in term.senses if s.agent == occ.agent]
     for sense_id in acting:
         who = "an AI system" if occ.agent == "ai" else "its developers"
-        yield Evidence(EvidenceKind.AGENT, sense_id, 1.0 / len(acting),
-                       f"done by '{occ.agent_word}' ({who})")
+        yield Evidence(
+            EvidenceKind.AGENT, sense_id, 1.0 / len(acting), f"done by '{occ.agent_word}' ({who})"
+        )
 
 
 def citations(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -183,8 +218,9 @@ def citations(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evide
     start, end = analysis.sentences[occ.sentence]
     for link in view.links.get(occ.block, ()):
         if link.term_id == term.id and not link.own_sense and start <= link.start < end:
-            yield Evidence(EvidenceKind.CITATION, link.sense_id, link.share,
-                           f"cites {link.source_title}")
+            yield Evidence(
+                EvidenceKind.CITATION, link.sense_id, link.share, f"cites {link.source_title}"
+            )
 
 
 # -- context providers: paragraph, neighbours, headings, title, the whole document -----------
@@ -194,8 +230,14 @@ def paragraph_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[
     for cue in view.analyses[occ.block].cues:
         if cue.term_id == term.id and cue.sentence != occ.sentence:
             dist = abs(cue.sentence - occ.sentence)
-            yield Evidence(EvidenceKind.PARAGRAPH, cue.sense_id, 1 / (1 + 0.5 * (dist - 1)),
-                           f"'{cue.phrase}' in the paragraph", tier(cue), None)
+            yield Evidence(
+                EvidenceKind.PARAGRAPH,
+                cue.sense_id,
+                1 / (1 + 0.5 * (dist - 1)),
+                f"'{cue.phrase}' in the paragraph",
+                tier(cue),
+                None,
+            )
 
 
 def neighbour_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -206,13 +248,22 @@ def neighbour_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[
     else:
         near, section = (occ.block - 1, occ.block + 1), block.heading_path
     for i in near:
-        if 0 <= i < len(blocks) and blocks[i].kind != "heading" and \
-                blocks[i].heading_path == section:
+        if (
+            0 <= i < len(blocks)
+            and blocks[i].kind != "heading"
+            and blocks[i].heading_path == section
+        ):
             for cue in view.analyses[i].cues:
                 if cue.term_id == term.id:
-                    yield Evidence(EvidenceKind.NEIGHBOUR, cue.sense_id, 1.0,
-                                   f"'{cue.phrase}' in the next paragraph" if i > occ.block
-                                   else f"'{cue.phrase}' in the paragraph before", tier(cue))
+                    yield Evidence(
+                        EvidenceKind.NEIGHBOUR,
+                        cue.sense_id,
+                        1.0,
+                        f"'{cue.phrase}' in the next paragraph"
+                        if i > occ.block
+                        else f"'{cue.phrase}' in the paragraph before",
+                        tier(cue),
+                    )
 
 
 def heading_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -222,15 +273,20 @@ def heading_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Ev
         kind = EvidenceKind.HEADING if depth == 0 else EvidenceKind.TITLE
         for cue in view.analyses[h].cues:
             if cue.term_id == term.id:
-                yield Evidence(kind, cue.sense_id, 1.0,
-                               f"'{cue.phrase}' in the heading \"{_short(blocks[h].text)}\"",
-                               tier(cue))
+                yield Evidence(
+                    kind,
+                    cue.sense_id,
+                    1.0,
+                    f"'{cue.phrase}' in the heading \"{_short(blocks[h].text)}\"",
+                    tier(cue),
+                )
     title = view.doc.title_block
     if title is not None and title not in frame and title != occ.block:
         for cue in view.analyses[title].cues:
             if cue.term_id == term.id:
-                yield Evidence(EvidenceKind.TITLE, cue.sense_id, 1.0,
-                               f"'{cue.phrase}' in the title", tier(cue))
+                yield Evidence(
+                    EvidenceKind.TITLE, cue.sense_id, 1.0, f"'{cue.phrase}' in the title", tier(cue)
+                )
 
 
 def framing(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -246,8 +302,12 @@ def framing(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidenc
     for sense_id, value in mass.items():
         if value > 0:
             share = value / total
-            yield Evidence(EvidenceKind.FRAMING, sense_id, share,
-                           f"the document's framing ({round(share * 100)}% of its cues)")
+            yield Evidence(
+                EvidenceKind.FRAMING,
+                sense_id,
+                share,
+                f"the document's framing ({round(share * 100)}% of its cues)",
+            )
 
 
 def people(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -260,41 +320,63 @@ def people(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence
     same = occ.sentence
     human = [abs(tok - occ.token) for tok, s in analysis.human_tokens if s == same]
     ai = [abs(tok - occ.token) for tok, s in analysis.ai_tokens if s == same]
-    pronoun = [occ.token - tok for tok, s in analysis.pronoun_tokens
-               if s == same and 0 < occ.token - tok <= 3]
+    pronoun = [
+        occ.token - tok
+        for tok, s in analysis.pronoun_tokens
+        if s == same and 0 < occ.token - tok <= 3
+    ]
     if human:
-        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1 / (1 + min(human) / 4),
-                       "a person or everyday setting in the sentence", "person")
+        yield Evidence(
+            EvidenceKind.PEOPLE,
+            sense_id,
+            1 / (1 + min(human) / 4),
+            "a person or everyday setting in the sentence",
+            "person",
+        )
     if pronoun:
-        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "he/she right before the word",
-                       "pronoun")
+        yield Evidence(
+            EvidenceKind.PEOPLE, sense_id, 1.0, "he/she right before the word", "pronoun"
+        )
     if ai:
-        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1 / (1 + min(ai) / 4),
-                       "an AI system in the sentence", "ai-near")
+        yield Evidence(
+            EvidenceKind.PEOPLE,
+            sense_id,
+            1 / (1 + min(ai) / 4),
+            "an AI system in the sentence",
+            "ai-near",
+        )
     if view.ai_in_doc == 0:
-        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "no AI system in the document",
-                       "no-ai-doc")
+        yield Evidence(
+            EvidenceKind.PEOPLE, sense_id, 1.0, "no AI system in the document", "no-ai-doc"
+        )
     if view.human_in_doc and view.ai_in_doc == 0:
-        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "a document about people",
-                       "people-doc")
+        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "a document about people", "people-doc")
     if human and (not ai or min(ai) > min(human) + 2) and min(human) <= 8:
         # a person is the nearest agent: "the office schemer", "a widow scheming to marry"
-        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "a person is the one doing it",
-                       "everyday-rule")
+        yield Evidence(
+            EvidenceKind.PEOPLE, sense_id, 1.0, "a person is the one doing it", "everyday-rule"
+        )
     if pronoun and (not human or min(pronoun) < min(human)):
-        yield Evidence(EvidenceKind.PEOPLE, sense_id, 1.0, "a person is the one doing it",
-                       "everyday-rule")
+        yield Evidence(
+            EvidenceKind.PEOPLE, sense_id, 1.0, "a person is the one doing it", "everyday-rule"
+        )
 
 
 MENTION = "mention"  # the pseudo-sense mention-shape evidence speaks for
 _OPEN = "\"“‘'«*_"
 _CLOSE = "\"”’'»*_"
-_WORD_NOUN_BEFORE = re.compile(r"\b(?:word|term|label|phrase|name|notion|concept|expression|"
-                               r"called|calls|call|dubbed|coined|say|saying|says|writes?|"
-                               r"use[sd]?|using|mean[st]?|by)\s*[\"“‘'*_]*$", re.I)
-_ABOUT_WORDS_AFTER = re.compile(r"^[\"”’'*_]*\s*(?:is|are|was|has|gets|got)?\s*(?:used|means?|"
-                                r"meant|refers?|denotes?|covers?|names?|stands?|ambiguous|"
-                                r"overloaded|a\s+(?:word|term|label))\b", re.I)
+_WORD_NOUN_BEFORE = re.compile(
+    r"\b(?:word|term|label|phrase|name|notion|concept|expression|"
+    r"called|calls|call|dubbed|coined|say|saying|says|writes?|"
+    r"use[sd]?|using|mean[st]?|by)\s*[\"“‘'*_]*$",
+    re.I,
+)
+_ABOUT_WORDS_AFTER = re.compile(
+    r"^[\"”’'*_]*\s*(?:is|are|was|has|gets|got)?\s*(?:used|means?|"
+    r"meant|refers?|denotes?|covers?|names?|stands?|ambiguous|"
+    r"overloaded|a\s+(?:word|term|label))\b",
+    re.I,
+)
 
 
 def mention_shape(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -302,23 +384,39 @@ def mention_shape(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[E
     from .occurrences import _WORD_TALK
 
     text = view.doc.blocks[occ.block].text
-    before, after = text[max(0, occ.text_start - 40):occ.text_start], text[occ.text_end:
-                                                                           occ.text_end + 40]
+    before, after = (
+        text[max(0, occ.text_start - 40) : occ.text_start],
+        text[occ.text_end : occ.text_end + 40],
+    )
     if before[-1:] and before[-1] in _OPEN and after[:1] and after[0] in _CLOSE:
-        yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0, "the word is in quotes",
-                       "quoted")
+        yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0, "the word is in quotes", "quoted")
     if _WORD_NOUN_BEFORE.search(before):
-        yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0,
-                       "a word about words right before it", "word-before")
+        yield Evidence(
+            EvidenceKind.MENTION_SHAPE,
+            MENTION,
+            1.0,
+            "a word about words right before it",
+            "word-before",
+        )
     if _ABOUT_WORDS_AFTER.search(after):
-        yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0,
-                       "what it means or how it is used follows", "about-after")
+        yield Evidence(
+            EvidenceKind.MENTION_SHAPE,
+            MENTION,
+            1.0,
+            "what it means or how it is used follows",
+            "about-after",
+        )
     analysis = view.analyses[occ.block]
     if analysis.sentences:
         start, end = analysis.sentences[occ.sentence]
         if _WORD_TALK.search(text, start, end):
-            yield Evidence(EvidenceKind.MENTION_SHAPE, MENTION, 1.0,
-                           "the sentence is about words or meanings", "word-talk")
+            yield Evidence(
+                EvidenceKind.MENTION_SHAPE,
+                MENTION,
+                1.0,
+                "the sentence is about words or meanings",
+                "word-talk",
+            )
 
 
 # -- document-reading providers: the first-pass reading of the other uses ---------------------
@@ -354,9 +452,13 @@ def other_uses(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evid
     for sense_id, value in sums.get(term.id, {}).items():
         share = (value - (own.get(sense_id, 0.0) if own else 0.0)) / n
         if share >= 0.05:
-            yield Evidence(EvidenceKind.OTHER_USES, sense_id, share,
-                           f"the document's other uses read so ({round(share * 100)}%)",
-                           "many" if n >= 3 else "few")
+            yield Evidence(
+                EvidenceKind.OTHER_USES,
+                sense_id,
+                share,
+                f"the document's other uses read so ({round(share * 100)}%)",
+                "many" if n >= 3 else "few",
+            )
 
 
 def definitions(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -368,26 +470,42 @@ def definitions(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evi
         if i == me or other.term_id != term.id or i not in view.first_pass:
             continue
         before = other.start < occ.start
-        where = "before" if before else ("after-document" if i in view.document_scope
-                                         else "after")
+        where = "before" if before else ("after-document" if i in view.document_scope else "after")
         line = view.doc.source.line_col(other.start)[0]
         for sense_id, p in view.first_pass[i].items():
             if p >= 0.05:
-                yield Evidence(EvidenceKind.DEFINITION, sense_id, p,
-                               f"defined in the document's own words on line {line}", where,
-                               other.start)
+                yield Evidence(
+                    EvidenceKind.DEFINITION,
+                    sense_id,
+                    p,
+                    f"defined in the document's own words on line {line}",
+                    where,
+                    other.start,
+                )
 
 
 LOCAL_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (
-    sentence_cues, agent, citations, mention_shape)
+    sentence_cues,
+    agent,
+    citations,
+    mention_shape,
+)
 CONTEXT_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (
-    paragraph_cues, neighbour_cues, heading_cues, framing, people)
+    paragraph_cues,
+    neighbour_cues,
+    heading_cues,
+    framing,
+    people,
+)
 DOCUMENT_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Evidence]], ...] = (
-    other_uses, definitions)
+    other_uses,
+    definitions,
+)
 
 
-def gather(view: DocumentView, occ: Occurrence, term: Term,
-           with_document: bool = True) -> list[Evidence]:
+def gather(
+    view: DocumentView, occ: Occurrence, term: Term, with_document: bool = True
+) -> list[Evidence]:
     providers = LOCAL_PROVIDERS + CONTEXT_PROVIDERS
     if with_document:
         providers += DOCUMENT_PROVIDERS

@@ -31,12 +31,14 @@ if TYPE_CHECKING:
 NEAR_WORDS = 4
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
-_STOP = frozenset("""a an the of to in on for and or but is are was were be been being it its this
+_STOP = frozenset(
+    """a an the of to in on for and or but is are was were be been being it its this
 that these those as at by with from into than then so such not no do does did has have had
 we i you he she they them our their his her my your me us will would can could may might must
 should shall there here what which who whom whose when where why how if while also just more
 most very much many some any all each every other another one two same own about over under
-after before between through during s t""".split())
+after before between through during s t""".split()
+)
 
 
 #: The outcome "a careful reader could not tell": a candidate like the senses, so that how
@@ -83,8 +85,12 @@ def _add(word: str, into: set[str]) -> None:
     into.add(stem(w))
 
 
-def build(term: Term, evidence: Iterable[Evidence], words: tuple[set[str], set[str]],
-          with_words: bool = True) -> list[dict[str, float]]:
+def build(
+    term: Term,
+    evidence: Iterable[Evidence],
+    words: tuple[set[str], set[str]],
+    with_words: bool = True,
+) -> list[dict[str, float]]:
     """One feature dict per candidate sense of the term, in :func:`candidates` order."""
     evidence = list(evidence)
     near, rest = words
@@ -118,8 +124,9 @@ def build(term: Term, evidence: Iterable[Evidence], words: tuple[set[str], set[s
     return out
 
 
-def _unclear_features(term: Term, evidence: list[Evidence], near: set[str], rest: set[str],
-                      with_words: bool) -> dict[str, float]:
+def _unclear_features(
+    term: Term, evidence: list[Evidence], near: set[str], rest: set[str], with_words: bool
+) -> dict[str, float]:
     """What makes a use unclear: how much evidence there is, and how it is spread."""
     feats: dict[str, float] = {f"bias@{UNCLEAR}": 1.0, f"bias@{UNCLEAR}:{term.id}": 1.0}
     per_sense: dict[str, float] = {}
@@ -147,8 +154,9 @@ def _unclear_features(term: Term, evidence: list[Evidence], near: set[str], rest
     return feats
 
 
-def _mention_features(term: Term, evidence: list[Evidence], near: set[str], rest: set[str],
-                      with_words: bool) -> dict[str, float]:
+def _mention_features(
+    term: Term, evidence: list[Evidence], near: set[str], rest: set[str], with_words: bool
+) -> dict[str, float]:
     feats: dict[str, float] = {f"bias@{MENTION}": 1.0, f"bias@{MENTION}:{term.id}": 1.0}
     for e in evidence:
         if e.sense == MENTION:

@@ -101,9 +101,14 @@ class _Design:
         return e / z[self.group_of_row]
 
 
-def fit(examples: Sequence[Example], l2: float = 1.0, iterations: int = 400,
-        learning_rate: float = 0.05, min_count: int = 2,
-        unpenalised_prefixes: tuple[str, ...] = ()) -> Fitted:
+def fit(
+    examples: Sequence[Example],
+    l2: float = 1.0,
+    iterations: int = 400,
+    learning_rate: float = 0.05,
+    min_count: int = 2,
+    unpenalised_prefixes: tuple[str, ...] = (),
+) -> Fitted:
     """Fit weights on examples; features seen in fewer than ``min_count`` examples are dropped."""
     counts: dict[str, int] = {}
     for ex in examples:
@@ -125,8 +130,12 @@ def fit(examples: Sequence[Example], l2: float = 1.0, iterations: int = 400,
     for step in range(1, iterations + 1):
         p = design.probabilities(design.scores(w))
         residual = (p - design.targets) * design.row_weights
-        grad = np.bincount(design.cols, weights=design.vals * residual[design.rows],
-                           minlength=len(names)) / total_weight
+        grad = (
+            np.bincount(
+                design.cols, weights=design.vals * residual[design.rows], minlength=len(names)
+            )
+            / total_weight
+        )
         grad += penalty * w / total_weight
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad
@@ -143,8 +152,9 @@ def log_loss(model: Fitted, examples: Sequence[Example]) -> float:
     weight = 0.0
     for ex in examples:
         p = model.probabilities(ex.features)
-        total -= ex.weight * sum(t * math.log(max(q, 1e-12))
-                                 for t, q in zip(ex.target, p, strict=True))
+        total -= ex.weight * sum(
+            t * math.log(max(q, 1e-12)) for t, q in zip(ex.target, p, strict=True)
+        )
         weight += ex.weight
     return total / weight if weight else 0.0
 
@@ -160,8 +170,9 @@ def folds(examples: Sequence[Example], k: int, seed: int = 0) -> list[list[int]]
     return out
 
 
-def cross_validated_scores(examples: Sequence[Example], fold_of: dict[str, int],
-                           models: Sequence[Fitted]) -> list[list[float]]:
+def cross_validated_scores(
+    examples: Sequence[Example], fold_of: dict[str, int], models: Sequence[Fitted]
+) -> list[list[float]]:
     """Out-of-fold raw scores: each example scored by the model that did not see its document."""
     return [models[fold_of[ex.group]].scores(ex.features) for ex in examples]
 

@@ -57,8 +57,9 @@ def _lex() -> _Lexicon:
 _LEX: _Lexicon | None = None
 
 
-def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
-                     glossary: Glossary) -> list[Occurrence]:
+def find_occurrences(
+    doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary
+) -> list[Occurrence]:
     """Turn term matches into occurrences, dropping non-term uses."""
     found = []
     ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
@@ -78,14 +79,31 @@ def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
             start = block.source_offset(hit.start)
             end = block.source_offset(hit.end - 1) + 1
             occ = Occurrence(
-                term_id=hit.term_id, match=doc.source.text[start:end], start=start, end=end,
-                block=block.index, sentence=hit.sentence, token=hit.token,
-                in_blockquote=block.in_quote, in_heading=block.kind == "heading",
-                verb=hit.kind == "verb", text_start=hit.start, text_end=hit.end)
-            occ.mention = is_mention(hit) or (
-                previous is not None and previous.mention
-                and _listed_after(block.text, previous.text_end, hit.start)) or (
-                _quoted(hit) and _talks_about_words(block.text, analysis.sentences[hit.sentence]))
+                term_id=hit.term_id,
+                match=doc.source.text[start:end],
+                start=start,
+                end=end,
+                block=block.index,
+                sentence=hit.sentence,
+                token=hit.token,
+                in_blockquote=block.in_quote,
+                in_heading=block.kind == "heading",
+                verb=hit.kind == "verb",
+                text_start=hit.start,
+                text_end=hit.end,
+            )
+            occ.mention = (
+                is_mention(hit)
+                or (
+                    previous is not None
+                    and previous.mention
+                    and _listed_after(block.text, previous.text_end, hit.start)
+                )
+                or (
+                    _quoted(hit)
+                    and _talks_about_words(block.text, analysis.sentences[hit.sentence])
+                )
+            )
             if any(s.agent for s in term.senses):
                 occ.agent, occ.agent_word = agent_of(hit, occ.match)
             found.append(occ)
@@ -96,15 +114,22 @@ def find_occurrences(doc: MarkdownDoc, analyses: list[BlockAnalysis],
 _QUOTED_LIST_GAP = re.compile(r"""["”'’]\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)["“'‘]$""")
 
 
-_WORD_TALK = re.compile(r"\b(?:word|words|term|terms|label|labels|name|names|phrase|jargon|"
-                        r"definition|definitions|define|defines|defined|undefined|qualifier|"
-                        r"qualifiers|qualification|meaning|meanings|means|meant|"
-                        r"synonym|synonyms|spelling|spelled|translation|overloaded)\b", re.I)
+_WORD_TALK = re.compile(
+    r"\b(?:word|words|term|terms|label|labels|name|names|phrase|jargon|"
+    r"definition|definitions|define|defines|defined|undefined|qualifier|"
+    r"qualifiers|qualification|meaning|meanings|means|meant|"
+    r"synonym|synonyms|spelling|spelled|translation|overloaded)\b",
+    re.I,
+)
 
 
 def _quoted(hit: TermHit) -> bool:
-    return bool(hit.left) and hit.left[-1] in OPEN_QUOTES and bool(hit.right) and \
-        hit.right[0] in CLOSE_QUOTES
+    return (
+        bool(hit.left)
+        and hit.left[-1] in OPEN_QUOTES
+        and bool(hit.right)
+        and hit.right[0] in CLOSE_QUOTES
+    )
 
 
 def _talks_about_words(text: str, sentence: tuple[int, int]) -> bool:
@@ -133,8 +158,9 @@ def _is_verb_use(hit: TermHit, text: str) -> bool:
     if prev in lex.determiners:
         return False
     if prev in ("that", "which", "who"):  # "organisms that scheme", not "that scheme failed"
-        return len(hit.left) >= 2 and (_is_ai_agent(hit.left[-2], lex)
-                                       or _looks_plural(hit.left[-2]))
+        return len(hit.left) >= 2 and (
+            _is_ai_agent(hit.left[-2], lex) or _looks_plural(hit.left[-2])
+        )
     if prev in lex.verb_preceders or prev in ("has", "have", "had"):
         return True
     return _is_ai_agent(prev, lex)
@@ -164,8 +190,11 @@ def is_mention(hit: TermHit) -> bool:
     if quoted:
         if bare_left and bare_left[-1] in lex.mention_lead_verbs:
             return True
-        if len(bare_left) >= 2 and bare_left[-1] == "by" and bare_left[-2] in (
-                "mean", "means", "meant", "meaning"):
+        if (
+            len(bare_left) >= 2
+            and bare_left[-1] == "by"
+            and bare_left[-2] in ("mean", "means", "meant", "meaning")
+        ):
             return True  # what people mean by "scheming"
         after = right[1:]
         for phrase in lex.mention_verbs:

@@ -37,8 +37,14 @@ if TYPE_CHECKING:
 class DocumentResolver:
     """Resolves every occurrence of one document."""
 
-    def __init__(self, doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary,
-                 model: SenseModel | None = None, strictness: str = "normal"):
+    def __init__(
+        self,
+        doc: MarkdownDoc,
+        analyses: list[BlockAnalysis],
+        glossary: Glossary,
+        model: SenseModel | None = None,
+        strictness: str = "normal",
+    ):
         self.doc = doc
         self.analyses = analyses
         self.glossary = glossary
@@ -56,43 +62,58 @@ class DocumentResolver:
         if settings is not None:
             line = self.doc.front_matter_line
             if not isinstance(settings, dict) or not isinstance(settings.get("senses", {}), dict):
-                raise TermlintError("front matter 'termlint' must look like "
-                                    "termlint: {senses: {TERM: SENSE}}", path, line)
+                raise TermlintError(
+                    "front matter 'termlint' must look like termlint: {senses: {TERM: SENSE}}",
+                    path,
+                    line,
+                )
             unknown = set(settings) - {"senses"}
             if unknown:
-                raise TermlintError(f"unknown key under 'termlint' in front matter: "
-                                    f"{', '.join(sorted(map(str, unknown)))} (known: senses)",
-                                    path, line)
+                raise TermlintError(
+                    f"unknown key under 'termlint' in front matter: "
+                    f"{', '.join(sorted(map(str, unknown)))} (known: senses)",
+                    path,
+                    line,
+                )
             for term_id, sense_id in (settings.get("senses") or {}).items():
                 self._check_sense(term_id, sense_id, line)
-                declared[term_id] = Establishment(sense_id, "declared in front matter", 0, line,
-                                                  declared=True)
+                declared[term_id] = Establishment(
+                    sense_id, "declared in front matter", 0, line, declared=True
+                )
         for d in self.doc.directives:
             if d.kind == "sense" and not d.error:
                 for term_id, sense_id in d.senses.items():
                     self._check_sense(term_id, sense_id, d.line)
-                    declared.setdefault(term_id, Establishment(
-                        sense_id, f"declared by a termlint-sense comment on line {d.line}",
-                        d.offset, d.line, declared=True))
+                    declared.setdefault(
+                        term_id,
+                        Establishment(
+                            sense_id,
+                            f"declared by a termlint-sense comment on line {d.line}",
+                            d.offset,
+                            d.line,
+                            declared=True,
+                        ),
+                    )
         return declared
 
     def _check_sense(self, term_id, sense_id, line) -> None:
         path = self.doc.source.path
         term = self.glossary.terms.get(str(term_id))
         if term is None:
-            raise TermlintError(f"declares a sense for unknown term {str(term_id)[:80]!r}",
-                                path, line)
+            raise TermlintError(
+                f"declares a sense for unknown term {str(term_id)[:80]!r}", path, line
+            )
         if term.sense(str(sense_id)) is None:
             known = ", ".join(s.id for s in term.senses)
-            raise TermlintError(f"unknown sense {str(sense_id)[:80]!r} for {term_id!r} "
-                                f"(known: {known})", path, line)
+            raise TermlintError(
+                f"unknown sense {str(sense_id)[:80]!r} for {term_id!r} (known: {known})", path, line
+            )
 
     # reading -------------------------------------------------------------------------------
 
     def read(self, occurrences: list[Occurrence]) -> tuple[DocumentView, dict[int, list]]:
         """The two passes: per occurrence index, (term, evidence, probabilities by sense)."""
-        view, readable, words = prepare_view(self.doc, self.analyses, self.glossary,
-                                             occurrences)
+        view, readable, words = prepare_view(self.doc, self.analyses, self.glossary, occurrences)
         first: dict[int, list] = {}
         for i in readable:
             occ = occurrences[i]
@@ -108,8 +129,12 @@ class DocumentResolver:
             evidence = gather(view, occ, term, with_document=True)
             feats = features.build(term, evidence, words[i])
             probs = self.model.stage2.probabilities(feats)
-            readings[i] = [term, evidence, dict(zip(features.candidates(term), probs,
-                                                    strict=True)), feats]
+            readings[i] = [
+                term,
+                evidence,
+                dict(zip(features.candidates(term), probs, strict=True)),
+                feats,
+            ]
         return view, readings
 
     def resolve(self, occurrences: list[Occurrence]) -> list[Occurrence]:
@@ -127,8 +152,9 @@ class DocumentResolver:
             link = self._own_link(view, occ, term)
             if link and term.id not in established:
                 line = self.doc.source.line_col(occ.start)[0]
-                established[term.id] = Establishment(link, f"linked to the glossary sense on "
-                                                     f"line {line}", occ.start, line)
+                established[term.id] = Establishment(
+                    link, f"linked to the glossary sense on line {line}", occ.start, line
+                )
                 by_term.pop(term.id, None)
         for term_id, defs in by_term.items():
             term = self.glossary.terms[term_id]
@@ -141,44 +167,67 @@ class DocumentResolver:
             line = self.doc.source.line_col(occ.start)[0]
             scope_start = 0 if first in view.document_scope else occ.start
             own_words = mass < self.threshold
-            origin = (f"defined in the document's own words on line {line}" if own_words
-                      else f"defined on line {line}")
-            established[term_id] = Establishment(sense, origin, scope_start, line,
-                                                 own_words=own_words)
+            origin = (
+                f"defined in the document's own words on line {line}"
+                if own_words
+                else f"defined on line {line}"
+            )
+            established[term_id] = Establishment(
+                sense, origin, scope_start, line, own_words=own_words
+            )
             defined_at[term_id] = first
         for i, occ in enumerate(occurrences):
             term = self.glossary.terms[occ.term_id]
             reading = readings.get(i)
             est = established.get(term.id)
-            applies = est is not None and (est.declared or est.offset <= occ.start
-                                           or occ.in_heading)
-            decide.apply(occ, term, reading[2] if reading else None,
-                         reading[1] if reading else [], reading[3] if reading else [],
-                         self.model, self.threshold, est if applies else None,
-                         own_link=self._own_link(view, occ, term),
-                         defines=i in view.definitional,
-                         defines_for_document=defined_at.get(term.id) == i)
+            applies = est is not None and (
+                est.declared or est.offset <= occ.start or occ.in_heading
+            )
+            decide.apply(
+                occ,
+                term,
+                reading[2] if reading else None,
+                reading[1] if reading else [],
+                reading[3] if reading else [],
+                self.model,
+                self.threshold,
+                est if applies else None,
+                own_link=self._own_link(view, occ, term),
+                defines=i in view.definitional,
+                defines_for_document=defined_at.get(term.id) == i,
+            )
         return occurrences
 
     # helpers -------------------------------------------------------------------------------
 
     def _own_link(self, view: DocumentView, occ: Occurrence, term: Term) -> str | None:
         for link in view.links.get(occ.block, ()):
-            if link.term_id == term.id and link.own_sense and link.start <= occ.text_start \
-                    and occ.text_end <= link.end:
+            if (
+                link.term_id == term.id
+                and link.own_sense
+                and link.start <= occ.text_start
+                and occ.text_end <= link.end
+            ):
                 return link.sense_id
         return None
 
 
-
 #: An author fixing the meaning (a stipulation), not reporting how others use the word:
 #: "We use 'schemer' to refer to …" against "The word 'schemer' is used for several things".
-_STIPULATES = re.compile(r"\b(?:i|we|us|our|my|here|hereafter|henceforth|this\s+(?:post|paper|"
-                         r"essay|piece|memo|report|note|section|document))\b", re.I)
+_STIPULATES = re.compile(
+    r"\b(?:i|we|us|our|my|here|hereafter|henceforth|this\s+(?:post|paper|"
+    r"essay|piece|memo|report|note|section|document))\b",
+    re.I,
+)
 
 
-def prepare_view(doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary,
-                 occurrences: list[Occurrence], with_mentions: bool = False):
+def prepare_view(
+    doc: MarkdownDoc,
+    analyses: list[BlockAnalysis],
+    glossary: Glossary,
+    occurrences: list[Occurrence],
+    with_mentions: bool = False,
+):
     """The document view, the indexes of the uses to read, and the words around each.
 
     A definitional sentence marks its use as defining (and, with words like "in this post",
@@ -195,7 +244,8 @@ def prepare_view(doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glos
         sentence = doc.blocks[occ.block].text[start:end]
         rel = occ.text_start - start
         if is_definitional(sentence, rel, rel + occ.text_end - occ.text_start) and (
-                not occ.mention or _STIPULATES.search(sentence)):
+            not occ.mention or _STIPULATES.search(sentence)
+        ):
             occ.mention = False
             view.definitional.add(i)
             if governs_document(sentence):
@@ -206,6 +256,7 @@ def prepare_view(doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glos
     words = {}
     for i in readable:
         occ = occurrences[i]
-        words[i] = features.sentence_words(doc.blocks[occ.block].text,
-                                           analyses[occ.block].sentences[occ.sentence], occ)
+        words[i] = features.sentence_words(
+            doc.blocks[occ.block].text, analyses[occ.block].sentences[occ.sentence], occ
+        )
     return view, readable, words

@@ -88,11 +88,19 @@ def prepare(items, project, exclude: frozenset[str] = frozenset()) -> list[Prepa
         if read is None:
             continue
         doc, analyses, occurrences = read
-        view, readable, words = prepare_view(doc, analyses, project.glossary, occurrences,
-                                             with_mentions=True)
+        view, readable, words = prepare_view(
+            doc, analyses, project.glossary, occurrences, with_mentions=True
+        )
         view.exclude = exclude
-        pd = PreparedDocument(item.id, item.split, view, readable, words,
-                              words_count=len(item.text.split()), kind=item.kind)
+        pd = PreparedDocument(
+            item.id,
+            item.split,
+            view,
+            readable,
+            words,
+            words_count=len(item.text.split()),
+            kind=item.kind,
+        )
         for occ_index, label in align(item, occurrences):
             if occ_index in readable and label not in ("none", "unscored"):
                 pd.labelled.append(LabelledUse(occ_index, label))
@@ -122,10 +130,10 @@ def examples(docs: list[PreparedDocument], stage: int) -> list[Example]:
             if target is None:
                 continue
             ev = _evidence(d.view, occ, term, with_document=stage == 2)
-            feats = features.build(term, ev, d.words[use.occ_index], with_words=_with_words(
-                d.view))
-            out.append(Example(features.candidates(term), feats, target, 1.0, d.id, use.label,
-                               term.id))
+            feats = features.build(term, ev, d.words[use.occ_index], with_words=_with_words(d.view))
+            out.append(
+                Example(features.candidates(term), feats, target, 1.0, d.id, use.label, term.id)
+            )
     return out
 
 
@@ -138,13 +146,15 @@ def fill_first_pass(docs: list[PreparedDocument], model_for_doc) -> None:
             occ = d.view.occurrences[i]
             term = d.view.glossary.terms[occ.term_id]
             ev = _evidence(d.view, occ, term, with_document=False)
-            probs = model.probabilities(features.build(term, ev, d.words[i],
-                                                       with_words=_with_words(d.view)))
+            probs = model.probabilities(
+                features.build(term, ev, d.words[i], with_words=_with_words(d.view))
+            )
             d.view.first_pass[i] = dict(zip(features.candidates(term), probs, strict=True))
 
 
-def train(train_docs: list[PreparedDocument], l2: float = L2, log=print) -> tuple[Fitted, Fitted,
-                                                                                  list]:
+def train(
+    train_docs: list[PreparedDocument], l2: float = L2, log=print
+) -> tuple[Fitted, Fitted, list]:
     """Both passes; returns (stage1, stage2, out-of-fold stage-2 probabilities per example)."""
     from .learn import folds
 
@@ -157,8 +167,9 @@ def train(train_docs: list[PreparedDocument], l2: float = L2, log=print) -> tupl
     fold_of = {doc_ids[i]: k for k, members in enumerate(groups) for i in members}
     fold_models = []
     for k in range(FOLDS):
-        fold_models.append(fit([e for e in ex1 if fold_of.get(e.group) != k], l2=l2,
-                               iterations=ITERATIONS))
+        fold_models.append(
+            fit([e for e in ex1 if fold_of.get(e.group) != k], l2=l2, iterations=ITERATIONS)
+        )
     oof1 = cross_validated_scores(ex1, fold_of, fold_models)
     t1 = fit_temperature(ex1, oof1)
     stage1 = fit(ex1, l2=l2, iterations=ITERATIONS)
@@ -167,15 +178,19 @@ def train(train_docs: list[PreparedDocument], l2: float = L2, log=print) -> tupl
         m.temperature = t1
     fill_first_pass(train_docs, lambda d: fold_models[fold_of[d.id]])
     ex2 = examples(train_docs, 2)
-    fold_models2 = [fit([e for e in ex2 if fold_of.get(e.group) != k], l2=l2,
-                        iterations=ITERATIONS) for k in range(FOLDS)]
+    fold_models2 = [
+        fit([e for e in ex2 if fold_of.get(e.group) != k], l2=l2, iterations=ITERATIONS)
+        for k in range(FOLDS)
+    ]
     oof2 = cross_validated_scores(ex2, fold_of, fold_models2)
     t2 = fit_temperature(ex2, oof2)
     stage2 = fit(ex2, l2=l2, iterations=ITERATIONS)
     stage2.temperature = t2
     oof_probs = [softmax([x / t2 for x in s]) for s in oof2]
-    log(f"  stage 2: {len(ex2)} examples; temperatures {t1:.2f} / {t2:.2f}; "
-        f"{time.time() - t0:.0f} s")
+    log(
+        f"  stage 2: {len(ex2)} examples; temperatures {t1:.2f} / {t2:.2f}; "
+        f"{time.time() - t0:.0f} s"
+    )
     return stage1, stage2, list(zip(ex2, oof_probs, strict=True))
 
 
@@ -194,8 +209,11 @@ def score(rows, glossary, threshold: float) -> dict:
         top = max((s for s in p if s not in features.PSEUDO), key=lambda s: p[s])
         if sense is not None:
             pass
-        elif everyday and top in everyday and decide.everyday_supported(
-                ex.features[ex.candidates.index(top)]):
+        elif (
+            everyday
+            and top in everyday
+            and decide.everyday_supported(ex.features[ex.candidates.index(top)])
+        ):
             sense, flagged = top, False
         else:
             sense, mass = decide.best_family(term, p)
@@ -217,16 +235,31 @@ def score(rows, glossary, threshold: float) -> dict:
             continue
         clear += 1
         t["clear"] += 1
-        ok = not flagged and decide._related(term, sense, gold) and (
-            sense == gold or term.sense(gold).broader == sense or term.sense(sense).broader == gold)
+        ok = (
+            not flagged
+            and decide._related(term, sense, gold)
+            and (
+                sense == gold
+                or term.sense(gold).broader == sense
+                or term.sense(sense).broader == gold
+            )
+        )
         right += ok
         t["right"] += ok
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
-    return {"precision": precision, "recall": recall,
-            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-            "sense_accuracy": right / clear if clear else 1.0, "tp": tp, "fp": fp, "fn": fn,
-            "clear": clear, "right": right, "per_term": {k: dict(v) for k, v in per_term.items()}}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "sense_accuracy": right / clear if clear else 1.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "clear": clear,
+        "right": right,
+        "per_term": {k: dict(v) for k, v in per_term.items()},
+    }
 
 
 #: Per strictness: the precision a threshold should reach on dev, and the F-beta to fall back
@@ -248,8 +281,9 @@ def choose_thresholds(rows, glossary) -> dict[str, float]:
     out = {}
     for name, (target, beta) in STRICTNESS_TARGETS.items():
         ok = [(s["recall"], -t, t) for t, s in scored if s["precision"] >= target and s["tp"]]
-        out[name] = max(ok)[2] if ok else max(scored, key=lambda ts: (f_beta(ts[1], beta),
-                                                                       -ts[0]))[0]
+        out[name] = (
+            max(ok)[2] if ok else max(scored, key=lambda ts: (f_beta(ts[1], beta), -ts[0]))[0]
+        )
     out["strict"] = max(out["strict"], out["normal"])
     out["relaxed"] = min(out["relaxed"], out["normal"])
     return out
@@ -274,9 +308,14 @@ def calibration(rows, glossary, bins: int = 5) -> list[tuple[str, int, float, fl
     for b in range(bins):
         rows_b = table.get(b, [])
         if rows_b:
-            out.append((f"{b / bins:.1f}–{(b + 1) / bins:.1f}", len(rows_b),
-                        sum(m for m, _ in rows_b) / len(rows_b),
-                        sum(ok for _, ok in rows_b) / len(rows_b)))
+            out.append(
+                (
+                    f"{b / bins:.1f}–{(b + 1) / bins:.1f}",
+                    len(rows_b),
+                    sum(m for m, _ in rows_b) / len(rows_b),
+                    sum(ok for _, ok in rows_b) / len(rows_b),
+                )
+            )
     return out
 
 
@@ -284,8 +323,9 @@ def build(project, log=print, exclude: frozenset[str] = frozenset()) -> tuple[Se
     from ..evaluation.corpus import glossary_examples, load_corpus, load_v1
 
     t0 = time.time()
-    train_items = load_corpus(splits=("train",)) + [it for split in V1_TRAIN
-                                                     for it in load_v1(split)]
+    train_items = load_corpus(splits=("train",)) + [
+        it for split in V1_TRAIN for it in load_v1(split)
+    ]
     train_items += glossary_examples(project.glossary)
     dev_items = load_corpus(splits=("dev",))
     log(f"reading {len(train_items)} training and {len(dev_items)} dev texts")
@@ -300,28 +340,42 @@ def build(project, log=print, exclude: frozenset[str] = frozenset()) -> tuple[Se
     # Thresholds are chosen on dev; without dev data (a new checkout's first build), on the
     # out-of-fold training readings.
     model.thresholds = choose_thresholds(dev_rows or oof, project.glossary)
-    model.meta = {"seed": SEED, "folds": FOLDS, "l2": L2, "iterations": ITERATIONS,
-                  "train_uses": len(oof), "dev_uses": len(dev_rows),
-                  "excluded_kinds": sorted(exclude)}
+    model.meta = {
+        "seed": SEED,
+        "folds": FOLDS,
+        "l2": L2,
+        "iterations": ITERATIONS,
+        "train_uses": len(oof),
+        "dev_uses": len(dev_rows),
+        "excluded_kinds": sorted(exclude),
+    }
     model.meta["thresholds_chosen_on"] = "dev" if dev_rows else "cross-validation"
-    report = {"cv": score(oof, project.glossary, model.thresholds["normal"]),
-              "dev": score(dev_rows, project.glossary, model.thresholds["normal"]),
-              "calibration_cv": calibration(oof, project.glossary),
-              "calibration_dev": calibration(dev_rows, project.glossary),
-              "curve": [(t, score(dev_rows or oof, project.glossary, t))
-                        for t in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)],
-              "seconds": round(time.time() - t0)}
+    report = {
+        "cv": score(oof, project.glossary, model.thresholds["normal"]),
+        "dev": score(dev_rows, project.glossary, model.thresholds["normal"]),
+        "calibration_cv": calibration(oof, project.glossary),
+        "calibration_dev": calibration(dev_rows, project.glossary),
+        "curve": [
+            (t, score(dev_rows or oof, project.glossary, t)) for t in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+        ],
+        "seconds": round(time.time() - t0),
+    }
     return model, report
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m termlint.senses.train",
-                                     description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m termlint.senses.train", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild in memory and compare with the shipped model")
-    parser.add_argument("--ablate", action="store_true",
-                        help="also rebuild without each kind of evidence and report the change")
+    parser.add_argument(
+        "--check", action="store_true", help="rebuild in memory and compare with the shipped model"
+    )
+    parser.add_argument(
+        "--ablate",
+        action="store_true",
+        help="also rebuild without each kind of evidence and report the change",
+    )
     args = parser.parse_args(argv)
     from ..pipeline import load_project
 
@@ -332,20 +386,24 @@ def main(argv: list[str] | None = None) -> int:
         for kind in [k.value for k in EvidenceKind] + ["words"]:
             _, r = build(project, log=lambda *a: None, exclude=frozenset({kind}))
             cv, dev = r["cv"], r["dev"]
-            print(f"without {kind:12}: cv F1 {cv['f1']:.3f} sense {cv['sense_accuracy']:.3f} | "
-                  f"dev F1 {dev['f1']:.3f} sense {dev['sense_accuracy']:.3f}")
+            print(
+                f"without {kind:12}: cv F1 {cv['f1']:.3f} sense {cv['sense_accuracy']:.3f} | "
+                f"dev F1 {dev['f1']:.3f} sense {dev['sense_accuracy']:.3f}"
+            )
     if args.check:
         from .weights import load_model
 
         shipped = load_model(args.out)
         differences = compare(shipped, model)
-        print("the shipped model is reproduced" if not differences else
-              "the rebuilt model differs from the shipped one:\n  " + "\n  ".join(
-                  differences[:10]))
+        print(
+            "the shipped model is reproduced"
+            if not differences
+            else "the rebuilt model differs from the shipped one:\n  "
+            + "\n  ".join(differences[:10])
+        )
         return 0 if not differences else 1
     write_model(model, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB, digest "
-          f"{model.digest()[:12]})")
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB, digest {model.digest()[:12]})")
     return 0
 
 
@@ -368,15 +426,21 @@ def compare(a: SenseModel, b: SenseModel, tolerance: float = 1e-3) -> list[str]:
 def _print_report(report: dict) -> None:
     for name in ("cv", "dev"):
         s = report[name]
-        print(f"{name:4}: precision {s['precision']:.3f} recall {s['recall']:.3f} "
-              f"F1 {s['f1']:.3f} sense accuracy {s['sense_accuracy']:.3f} "
-              f"({s['tp']} tp, {s['fp']} fp, {s['fn']} fn, {s['right']}/{s['clear']} clear)")
+        print(
+            f"{name:4}: precision {s['precision']:.3f} recall {s['recall']:.3f} "
+            f"F1 {s['f1']:.3f} sense accuracy {s['sense_accuracy']:.3f} "
+            f"({s['tp']} tp, {s['fp']} fp, {s['fn']} fn, {s['right']}/{s['clear']} clear)"
+        )
     for name in ("calibration_cv", "calibration_dev"):
-        print(f"{name}: " + "; ".join(f"{b}: n={n} p̂={p:.2f} right={r:.2f}"
-                                       for b, n, p, r in report[name]))
+        print(
+            f"{name}: "
+            + "; ".join(f"{b}: n={n} p̂={p:.2f} right={r:.2f}" for b, n, p, r in report[name])
+        )
     for t, s in report["curve"]:
-        print(f"  threshold {t:.2f}: precision {s['precision']:.3f} recall {s['recall']:.3f} "
-              f"F1 {s['f1']:.3f} sense accuracy {s['sense_accuracy']:.3f}")
+        print(
+            f"  threshold {t:.2f}: precision {s['precision']:.3f} recall {s['recall']:.3f} "
+            f"F1 {s['f1']:.3f} sense accuracy {s['sense_accuracy']:.3f}"
+        )
     print(f"built in {report['seconds']} s")
 
 

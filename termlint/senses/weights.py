@@ -28,16 +28,18 @@ class SenseModel:
     stage1: Fitted
     stage2: Fitted
     #: Flag a use when its best sense family has less probability than this, per strictness.
-    thresholds: dict[str, float] = field(default_factory=lambda: {"strict": 0.8, "normal": 0.65,
-                                                                  "relaxed": 0.5})
+    thresholds: dict[str, float] = field(
+        default_factory=lambda: {"strict": 0.8, "normal": 0.65, "relaxed": 0.5}
+    )
     #: A use reads as another sense than the document set when that sense has this much.
     inconsistent: float = 0.85
     meta: dict = field(default_factory=dict)
 
     def threshold(self, strictness: str) -> float:
         if strictness not in self.thresholds:
-            raise TermlintError(f"unknown strictness {strictness!r} (known: "
-                                f"{', '.join(STRICTNESS)})")
+            raise TermlintError(
+                f"unknown strictness {strictness!r} (known: {', '.join(STRICTNESS)})"
+            )
         return self.thresholds[strictness]
 
     def to_json(self) -> dict:
@@ -46,10 +48,14 @@ class SenseModel:
             "meta": self.meta,
             "thresholds": self.thresholds,
             "inconsistent": self.inconsistent,
-            "stage1": {"temperature": self.stage1.temperature,
-                       "weights": dict(sorted(self.stage1.weights.items()))},
-            "stage2": {"temperature": self.stage2.temperature,
-                       "weights": dict(sorted(self.stage2.weights.items()))},
+            "stage1": {
+                "temperature": self.stage1.temperature,
+                "weights": dict(sorted(self.stage1.weights.items())),
+            },
+            "stage2": {
+                "temperature": self.stage2.temperature,
+                "weights": dict(sorted(self.stage2.weights.items())),
+            },
         }
 
     @classmethod
@@ -59,7 +65,8 @@ class SenseModel:
             stage2=Fitted(dict(data["stage2"]["weights"]), float(data["stage2"]["temperature"])),
             thresholds={k: float(v) for k, v in data["thresholds"].items()},
             inconsistent=float(data["inconsistent"]),
-            meta=dict(data.get("meta", {})))
+            meta=dict(data.get("meta", {})),
+        )
 
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()
@@ -78,8 +85,13 @@ def load_model(path: Path = MODEL_PATH) -> SenseModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         return SenseModel.from_json(data)
     except FileNotFoundError:
-        raise TermlintError("the sense model is missing; rebuild it with "
-                            "`python -m termlint.senses.train`", str(path)) from None
+        raise TermlintError(
+            "the sense model is missing; rebuild it with `python -m termlint.senses.train`",
+            str(path),
+        ) from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise TermlintError(f"the sense model is unreadable ({exc}); rebuild it with "
-                            "`python -m termlint.senses.train`", str(path)) from None
+        raise TermlintError(
+            f"the sense model is unreadable ({exc}); rebuild it with "
+            "`python -m termlint.senses.train`",
+            str(path),
+        ) from None

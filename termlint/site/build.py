@@ -82,19 +82,27 @@ def check_ids(glossary: Glossary, rules: dict[str, Rule]) -> None:
     for term in glossary.terms.values():
         where = term.path or f"glossary term {term.id!r}"
         if not SLUG.match(term.id):
-            raise TermlintError(f"term id {term.id!r} is not a safe slug "
-                                f"(lowercase letters, digits and single hyphens)", where)
+            raise TermlintError(
+                f"term id {term.id!r} is not a safe slug "
+                f"(lowercase letters, digits and single hyphens)",
+                where,
+            )
         if term.id in RESERVED_PAGES:
-            raise TermlintError(f"term id {term.id!r} is reserved for the site's own "
-                                f"{term.id}.html page", where)
+            raise TermlintError(
+                f"term id {term.id!r} is reserved for the site's own {term.id}.html page", where
+            )
         for sense in term.senses:
             if not SLUG.match(sense.id):
-                raise TermlintError(f"sense id {sense.id!r} of term {term.id!r} is not a safe "
-                                    f"slug (lowercase letters, digits and single hyphens)", where)
+                raise TermlintError(
+                    f"sense id {sense.id!r} of term {term.id!r} is not a safe "
+                    f"slug (lowercase letters, digits and single hyphens)",
+                    where,
+                )
     for key in glossary.sources:
         if not SOURCE_KEY.match(key):
-            raise TermlintError(f"source key {key!r} may hold only letters, digits and _.:-",
-                                "sources.yaml")
+            raise TermlintError(
+                f"source key {key!r} may hold only letters, digits and _.:-", "sources.yaml"
+            )
     for rule in rules.values():
         if not SLUG.match(rule.id):
             raise TermlintError(f"rule id {rule.id!r} is not a safe slug", rule.path or None)
@@ -151,11 +159,32 @@ def short_citation(glossary: Glossary, key: str) -> str:
     return f"{who} {source.year}" if source.year else who
 
 
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "du", "da", "di", "del", "la", "le",
-                        "ter", "ten"})
-_ORGANISATION = frozenset({"research", "institute", "lab", "labs", "team", "foundation",
-                           "university", "group", "project", "contributors", "staff", "editors",
-                           "council", "committee", "centre", "center", "society", "inc", "ltd"})
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "du", "da", "di", "del", "la", "le", "ter", "ten"}
+)
+_ORGANISATION = frozenset(
+    {
+        "research",
+        "institute",
+        "lab",
+        "labs",
+        "team",
+        "foundation",
+        "university",
+        "group",
+        "project",
+        "contributors",
+        "staff",
+        "editors",
+        "council",
+        "committee",
+        "centre",
+        "center",
+        "society",
+        "inc",
+        "ltd",
+    }
+)
 
 
 def _surname(name: str) -> str:
@@ -197,26 +226,35 @@ def search_index(glossary: Glossary, rules: dict[str, Rule] | None = None) -> di
     """Everything the search box needs, in a stable order: terms, their senses, and rules."""
     terms = []
     for term in sorted(glossary.terms.values(), key=_term_sort_key):
-        senses = [{
-            "id": s.id,
-            "label": s.label,
-            "url": f"{term.id}.html#{s.id}",
-            "text": search_text(s.id, s.label, s.definition, *(c.phrase for c in s.cues)),
-        } for s in term.senses]
-        terms.append({
-            "id": term.id,
-            "term": term.term,
-            "url": f"{term.id}.html",
-            "names": search_text(term.id, term.term, *term.forms, *term.verb_forms),
-            "text": search_text(term.summary),
-            "senses": senses,
-        })
-    rule_rows = [{
-        "id": rule.id,
-        "url": f"rules/{rule.id}.html",
-        "text": search_text(rule.id, rule.code or "", str(rule.doc.get("what", "")),
-                            *rule.terms),
-    } for rule in (rules[k] for k in sorted(rules or {}))]
+        senses = [
+            {
+                "id": s.id,
+                "label": s.label,
+                "url": f"{term.id}.html#{s.id}",
+                "text": search_text(s.id, s.label, s.definition, *(c.phrase for c in s.cues)),
+            }
+            for s in term.senses
+        ]
+        terms.append(
+            {
+                "id": term.id,
+                "term": term.term,
+                "url": f"{term.id}.html",
+                "names": search_text(term.id, term.term, *term.forms, *term.verb_forms),
+                "text": search_text(term.summary),
+                "senses": senses,
+            }
+        )
+    rule_rows = [
+        {
+            "id": rule.id,
+            "url": f"rules/{rule.id}.html",
+            "text": search_text(
+                rule.id, rule.code or "", str(rule.doc.get("what", "")), *rule.terms
+            ),
+        }
+        for rule in (rules[k] for k in sorted(rules or {}))
+    ]
     return {"version": 1, "terms": terms, "rules": rule_rows}
 
 
@@ -226,6 +264,7 @@ def _rule_markdown(rule: Rule, glossary: Glossary) -> str:
     ``glossary:ID`` links to the term page, ``source:KEY`` to the bibliography, and a bare URL to
     itself; anything else stays as written.
     """
+
     def link(ref: str) -> str:
         kind, _, value = ref.partition(":")
         if kind == "glossary" and value in glossary.terms:
@@ -265,10 +304,12 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_block, mdi=markdown_inline, value=feature_value,
-                       safe_url=is_safe_url)
-    env.globals.update(split_label=split_label, clarification=clarification_html,
-                       version=__version__)
+    env.filters.update(
+        md=markdown_block, mdi=markdown_inline, value=feature_value, safe_url=is_safe_url
+    )
+    env.globals.update(
+        split_label=split_label, clarification=clarification_html, version=__version__
+    )
     return env
 
 
@@ -282,18 +323,43 @@ def comparison_rows(term: Term) -> list[dict[str, Any]]:
     rows = []
     for f in term.features:
         cells = [feature_value(s.features.get(f["id"])) for s in term.senses]
-        rows.append({"label": f["label"], "help": f.get("help", ""),
-                     "cells": [(c, f"v-{c}" if c in ("yes", "no") else "v-text") for c in cells]})
+        rows.append(
+            {
+                "label": f["label"],
+                "help": f.get("help", ""),
+                "cells": [(c, f"v-{c}" if c in ("yes", "no") else "v-text") for c in cells],
+            }
+        )
     if any(s.broader for s in term.senses):
-        rows.append({"label": "A narrower case of", "help": "", "cells": [
-            (split_label(by_id[s.broader].label)[0] if s.broader in by_id else "—", "v-text")
-            for s in term.senses]})
+        rows.append(
+            {
+                "label": "A narrower case of",
+                "help": "",
+                "cells": [
+                    (
+                        split_label(by_id[s.broader].label)[0] if s.broader in by_id else "—",
+                        "v-text",
+                    )
+                    for s in term.senses
+                ],
+            }
+        )
     if any(not s.ai for s in term.senses):
-        rows.append({"label": "About AI systems", "help": "", "cells": [
-            ("yes", "v-yes") if s.ai else ("no", "v-no") for s in term.senses]})
+        rows.append(
+            {
+                "label": "About AI systems",
+                "help": "",
+                "cells": [("yes", "v-yes") if s.ai else ("no", "v-no") for s in term.senses],
+            }
+        )
     if not term.features:
-        rows.append({"label": "Definition", "help": "", "cells": [
-            (markdown_inline(s.definition), "v-text") for s in term.senses]})
+        rows.append(
+            {
+                "label": "Definition",
+                "help": "",
+                "cells": [(markdown_inline(s.definition), "v-text") for s in term.senses],
+            }
+        )
     return rows
 
 
@@ -321,8 +387,9 @@ def _citations_by_source(glossary: Glossary) -> dict[str, list[dict[str, str]]]:
     return cited
 
 
-def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
-               base_url: str = "") -> list[Path]:
+def build_site(
+    glossary: Glossary, rules: dict[str, Rule], out_dir: Path, base_url: str = ""
+) -> list[Path]:
     """Write the glossary site into ``out_dir`` and return the files written, sorted.
 
     Args:
@@ -344,42 +411,75 @@ def build_site(glossary: Glossary, rules: dict[str, Rule], out_dir: Path,
         if isinstance(c, dict):
             c = Citation(c["key"], c.get("section", ""), c.get("note", ""))
         source = glossary.sources.get(c.key)
-        return {"url": f"{root}sources.html#{c.key}", "label": short_citation(glossary, c.key),
-                "title": source.title if source else "", "section": c.section, "note": c.note}
+        return {
+            "url": f"{root}sources.html#{c.key}",
+            "label": short_citation(glossary, c.key),
+            "title": source.title if source else "",
+            "section": c.section,
+            "note": c.note,
+        }
 
     def term_link(term_id: str) -> dict[str, str] | None:
         other = glossary.terms.get(term_id)
         return {"url": f"{term_id}.html", "label": other.term} if other else None
 
-    common = {"base": base, "terms": terms, "rules": rule_list, "cite": cite,
-              "term_link": term_link}
+    common = {
+        "base": base,
+        "terms": terms,
+        "rules": rule_list,
+        "cite": cite,
+        "term_link": term_link,
+    }
     pages: dict[str, str] = {}
     index = search_index(glossary, rules)
     letters: dict[str, list[Term]] = {}
     for term in terms:
         letters.setdefault(_letter(term), []).append(term)
-    groups = [{"letter": k, "anchor": "_letter-" + (k.lower() if k != "#" else "other"),
-               "terms": v} for k, v in letters.items()]
+    groups = [
+        {"letter": k, "anchor": "_letter-" + (k.lower() if k != "#" else "other"), "terms": v}
+        for k, v in letters.items()
+    ]
     pages["index.html"] = env.get_template("index.html").render(
-        common, root="", page="index.html", title="Glossary", groups=groups,
-        index_json=_json_for_script(index))
+        common,
+        root="",
+        page="index.html",
+        title="Glossary",
+        groups=groups,
+        index_json=_json_for_script(index),
+    )
     for term in terms:
         pages[f"{term.id}.html"] = env.get_template("term.html").render(
-            common, root="", page=f"{term.id}.html", title=term.term, term=term,
-            narrower=_narrower(term), rows=comparison_rows(term),
+            common,
+            root="",
+            page=f"{term.id}.html",
+            title=term.term,
+            term=term,
+            narrower=_narrower(term),
+            rows=comparison_rows(term),
             senses_by_id={s.id: s for s in term.senses},
             match=term.forms[0] if term.forms else term.term,
             long_page=term.multi_sense or len(term.confusions) + len(term.definitions) > 2,
-            term_rules=[r for r in rule_list if r.applies_to(term.id)])
+            term_rules=[r for r in rule_list if r.applies_to(term.id)],
+        )
     for rule in rule_list:
         pages[f"rules/{rule.id}.html"] = env.get_template("rule.html").render(
-            common, root="../", page=f"rules/{rule.id}.html", title=f"Rule {rule.id}",
-            rule=rule, body=markdown_block(_rule_markdown(rule, glossary)),
-            rule_terms=[t for t in terms if t.id in rule.terms])
+            common,
+            root="../",
+            page=f"rules/{rule.id}.html",
+            title=f"Rule {rule.id}",
+            rule=rule,
+            body=markdown_block(_rule_markdown(rule, glossary)),
+            rule_terms=[t for t in terms if t.id in rule.terms],
+        )
     sources = [glossary.sources[k] for k in sorted(glossary.sources)]
     pages["sources.html"] = env.get_template("sources.html").render(
-        common, root="", page="sources.html", title="Sources", sources=sources,
-        cited=_citations_by_source(glossary))
+        common,
+        root="",
+        page="sources.html",
+        title="Sources",
+        sources=sources,
+        cited=_citations_by_source(glossary),
+    )
     pages[INDEX_FILE] = json.dumps(index, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
     static = resources.files("termlint.site").joinpath("templates", "glossary_site")
     for name in ASSETS:
@@ -415,8 +515,10 @@ def write_pages(out_dir: Path, pages: dict[str, str]) -> list[Path]:
             for folder in list(reversed(path.relative_to(out_dir).parents))[1:]:
                 sub = out_dir / folder
                 if sub.is_symlink():
-                    raise fail("a symbolic link is where a folder of the site goes; "
-                               "not written through", sub)
+                    raise fail(
+                        "a symbolic link is where a folder of the site goes; not written through",
+                        sub,
+                    )
                 if sub.exists() and not sub.is_dir():
                     raise fail("a file is where a folder of the site goes", sub)
             if path.is_dir() and not path.is_symlink():

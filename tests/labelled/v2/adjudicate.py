@@ -24,7 +24,7 @@ def _marked(text: str, uses: list[dict]) -> str:
     for k, use in enumerate(uses):
         at = use["at"]
         parts.append(text[last:at])
-        parts.append(f"[[{k + 1}: {text[at:at + len(use['match'])]}]]")
+        parts.append(f"[[{k + 1}: {text[at : at + len(use['match'])]}]]")
         last = at + len(use["match"])
     parts.append(text[last:])
     return "".join(parts)
@@ -34,15 +34,31 @@ def make(paths: list[str], out: str) -> None:
     items = []
     for p in paths:
         for item in corpus.load(Path(p))["items"]:
-            disputes = [(k, u) for k, u in enumerate(item["uses"])
-                        if "b" in u and "gold" not in u and corpus.gold(u) is None]
+            disputes = [
+                (k, u)
+                for k, u in enumerate(item["uses"])
+                if "b" in u and "gold" not in u and corpus.gold(u) is None
+            ]
             if disputes:
-                items.append({"file": str(p), "id": item["id"],
-                              "text": _marked(item["text"], item["uses"]),
-                              "disputes": [{"n": k + 1, "term": u["term"], "match": u["match"],
-                                            "reader_1": u["a"], "reader_2": u["b"],
-                                            "gold": "TODO", "why": "TODO"}
-                                           for k, u in disputes]})
+                items.append(
+                    {
+                        "file": str(p),
+                        "id": item["id"],
+                        "text": _marked(item["text"], item["uses"]),
+                        "disputes": [
+                            {
+                                "n": k + 1,
+                                "term": u["term"],
+                                "match": u["match"],
+                                "reader_1": u["a"],
+                                "reader_2": u["b"],
+                                "gold": "TODO",
+                                "why": "TODO",
+                            }
+                            for k, u in disputes
+                        ],
+                    }
+                )
     corpus.dump({"items": items}, Path(out), keep=True)
     print(len(items), "items,", sum(len(i["disputes"]) for i in items), "disputes")
 
@@ -61,8 +77,10 @@ def apply(sheet: str) -> None:
             for dispute in item["disputes"]:
                 use = index[item["id"]]["uses"][dispute["n"] - 1]
                 if dispute["gold"] not in corpus.labels_for(use["term"]) | {"disputed"}:
-                    raise SystemExit(f"{sheet}: {item['id']} use {dispute['n']}: unknown "
-                                     f"label {dispute['gold']!r}")
+                    raise SystemExit(
+                        f"{sheet}: {item['id']} use {dispute['n']}: unknown "
+                        f"label {dispute['gold']!r}"
+                    )
                 use["gold"] = dispute["gold"]
                 use["why"] = str(dispute["why"])[:200]
         corpus.dump(loaded, path)

@@ -25,29 +25,72 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 TERMS = {
-    "scheming": ["scheming", "schemer", "schemers", "schemer's", "schemers'", "scheme",
-                 "schemes", "schemed"],
-    "alignment-faking": ["alignment faking", "alignment faker", "alignment fakers",
-                         "fake alignment", "fakes alignment", "faking alignment",
-                         "faked alignment"],
-    "deceptive-alignment": ["deceptive alignment", "deceptively aligned",
-                            "deceptive instrumental alignment"],
-    "sandbagging": ["sandbagging", "sandbagged", "sandbag", "sandbags", "sandbagger",
-                    "sandbaggers"],
+    "scheming": [
+        "scheming",
+        "schemer",
+        "schemers",
+        "schemer's",
+        "schemers'",
+        "scheme",
+        "schemes",
+        "schemed",
+    ],
+    "alignment-faking": [
+        "alignment faking",
+        "alignment faker",
+        "alignment fakers",
+        "fake alignment",
+        "fakes alignment",
+        "faking alignment",
+        "faked alignment",
+    ],
+    "deceptive-alignment": [
+        "deceptive alignment",
+        "deceptively aligned",
+        "deceptive instrumental alignment",
+    ],
+    "sandbagging": [
+        "sandbagging",
+        "sandbagged",
+        "sandbag",
+        "sandbags",
+        "sandbagger",
+        "sandbaggers",
+    ],
 }
 SENSES = {
-    "scheming": ["power-motivated-training-gamer", "goal-guarding-schemer", "worst-case-model",
-                 "worst-case-assumption", "misaligned-power-seeker", "visible-cot-gaming",
-                 "roleplay", "in-context-scheming", "covert-pursuit", "loose-ai", "colloquial"],
-    "alignment-faking": ["misrepresenting-alignment", "selective-compliance",
-                         "oversight-conditional"],
+    "scheming": [
+        "power-motivated-training-gamer",
+        "goal-guarding-schemer",
+        "worst-case-model",
+        "worst-case-assumption",
+        "misaligned-power-seeker",
+        "visible-cot-gaming",
+        "roleplay",
+        "in-context-scheming",
+        "covert-pursuit",
+        "loose-ai",
+        "colloquial",
+    ],
+    "alignment-faking": [
+        "misrepresenting-alignment",
+        "selective-compliance",
+        "oversight-conditional",
+    ],
     "deceptive-alignment": ["mesa-optimizer-lineage", "scheming-synonym"],
-    "sandbagging": ["ai-strategic-underperformance", "research-sabotage", "training-sandbagging",
-                    "developer-sandbagging", "colloquial"],
+    "sandbagging": [
+        "ai-strategic-underperformance",
+        "research-sabotage",
+        "training-sandbagging",
+        "developer-sandbagging",
+        "colloquial",
+    ],
 }
 #: Narrower senses: a reader who names the broader one agrees with one who names the narrower.
-BROADER = {"goal-guarding-schemer": "power-motivated-training-gamer",
-           "worst-case-assumption": "worst-case-model"}
+BROADER = {
+    "goal-guarding-schemer": "power-motivated-training-gamer",
+    "worst-case-assumption": "worst-case-model",
+}
 OTHER_LABELS = ["ambiguous", "mention", "none"]
 KINDS = {"document", "passage"}
 
@@ -106,9 +149,11 @@ def check_file(path: Path, write: bool = True, seen_ids: set[str] | None = None)
         found = list(FORMS.finditer(text))
         if len(found) != len(uses):
             listed = [u.get("match") for u in uses]
-            problems.append(f"{where}: the text has {len(found)} term forms "
-                            f"{[m.group() for m in found]} but {len(uses)} uses are listed "
-                            f"{listed}; list every form in order (label `none` for non-uses)")
+            problems.append(
+                f"{where}: the text has {len(found)} term forms "
+                f"{[m.group() for m in found]} but {len(uses)} uses are listed "
+                f"{listed}; list every form in order (label `none` for non-uses)"
+            )
             continue
         if item.get("kind") == "document":
             words = len(text.split())
@@ -119,10 +164,15 @@ def check_file(path: Path, write: bool = True, seen_ids: set[str] | None = None)
                 problems.append(f"{where}: a use is not a mapping")
                 continue
             surface = m.group()
-            if str(use.get("match", "")).lower().split() != surface.lower().replace("-", " ") \
-                    .split() and str(use.get("match", "")).lower() != surface.lower():
-                problems.append(f"{where}: use {use.get('match')!r} does not line up with the "
-                                f"text's next form {surface!r} at offset {m.start()}")
+            if (
+                str(use.get("match", "")).lower().split()
+                != surface.lower().replace("-", " ").split()
+                and str(use.get("match", "")).lower() != surface.lower()
+            ):
+                problems.append(
+                    f"{where}: use {use.get('match')!r} does not line up with the "
+                    f"text's next form {surface!r} at offset {m.start()}"
+                )
                 continue
             term = use.get("term")
             if term not in TERMS:
@@ -133,8 +183,10 @@ def check_file(path: Path, write: bool = True, seen_ids: set[str] | None = None)
             for reader in ("a", "b", "gold"):
                 allowed = labels_for(term) | ({"disputed"} if reader == "gold" else set())
                 if reader in use and use[reader] not in allowed:
-                    problems.append(f"{where}: label {reader}={use[reader]!r} is not one of "
-                                    f"{sorted(labels_for(term))}")
+                    problems.append(
+                        f"{where}: label {reader}={use[reader]!r} is not one of "
+                        f"{sorted(labels_for(term))}"
+                    )
             if "a" not in use:
                 problems.append(f"{where}: use {surface!r} has no label `a`")
             use["match"] = surface
@@ -157,8 +209,10 @@ def dump(data: dict, path: Path, keep: bool = False) -> None:
         if isinstance(item.get("text"), str) and not item["text"].endswith("\n"):
             item["text"] += "\n"
         item["text"] = "\n".join(line.rstrip() for line in item["text"].split("\n"))
-        item["uses"] = [{k: u[k] for k in ("term", "match", "at", "a", "b", "gold", "why")
-                         if k in u} for u in item.get("uses", [])]
+        item["uses"] = [
+            {k: u[k] for k in ("term", "match", "at", "a", "b", "gold", "why") if k in u}
+            for u in item.get("uses", [])
+        ]
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         yaml.dump(data, fh, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
@@ -203,13 +257,20 @@ def blank(path: Path, out: Path) -> None:
         for k, u in enumerate(item.get("uses", [])):
             at = u["at"]
             marked.append(text[last:at])
-            marked.append(f"[[{k + 1}: {text[at:at + len(u['match'])]}]]")
+            marked.append(f"[[{k + 1}: {text[at : at + len(u['match'])]}]]")
             last = at + len(u["match"])
         marked.append(text[last:])
-        items.append({"id": item["id"], "kind": item["kind"], "text": "".join(marked),
-                      "uses": [{"n": k + 1, "term": u["term"], "match": u["match"],
-                                "label": "TODO"}
-                               for k, u in enumerate(item.get("uses", []))]})
+        items.append(
+            {
+                "id": item["id"],
+                "kind": item["kind"],
+                "text": "".join(marked),
+                "uses": [
+                    {"n": k + 1, "term": u["term"], "match": u["match"], "label": "TODO"}
+                    for k, u in enumerate(item.get("uses", []))
+                ],
+            }
+        )
     dump({"source": path.name, "items": items}, out, keep=True)
 
 
@@ -224,13 +285,16 @@ def merge(path: Path, reader: Path) -> list[str]:
             problems.append(f"{reader}: no labels for item {item['id']}")
             continue
         if len(r["uses"]) != len(item["uses"]):
-            problems.append(f"{reader}: item {item['id']} has {len(r['uses'])} uses, "
-                            f"expected {len(item['uses'])}")
+            problems.append(
+                f"{reader}: item {item['id']} has {len(r['uses'])} uses, "
+                f"expected {len(item['uses'])}"
+            )
             continue
         for use, ruse in zip(item["uses"], r["uses"], strict=True):
             if ruse["label"] not in labels_for(use["term"]):
-                problems.append(f"{reader}: item {item['id']} use {ruse['n']}: label "
-                                f"{ruse['label']!r} unknown")
+                problems.append(
+                    f"{reader}: item {item['id']} use {ruse['n']}: label {ruse['label']!r} unknown"
+                )
                 continue
             use["b"] = ruse["label"]
     if not problems:
@@ -284,9 +348,11 @@ def stats(paths: list[Path]) -> None:
         print(f"  {key[0]:8} {key[1]:20} {key[2]:32} {n}")
     if pairs:
         raw = sum(a == b for a, b in pairs) / len(pairs)
-        print(f"readers: {len(pairs)} uses with two labels; raw agreement {raw:.3f}; "
-              f"kappa {kappa(pairs):.3f}; clarity kappa "
-              f"{kappa([(a == 'ambiguous', b == 'ambiguous') for a, b in pairs]):.3f}")
+        print(
+            f"readers: {len(pairs)} uses with two labels; raw agreement {raw:.3f}; "
+            f"kappa {kappa(pairs):.3f}; clarity kappa "
+            f"{kappa([(a == 'ambiguous', b == 'ambiguous') for a, b in pairs]):.3f}"
+        )
 
 
 def card(paths: list[Path]) -> str:
@@ -308,20 +374,24 @@ def card(paths: list[Path]) -> str:
                 if "b" in use:
                     pairs.setdefault(split, []).append((use["a"], use["b"]))
     splits = sorted({s for c in per.values() for s, _ in c})
-    out = ["| term | label | " + " | ".join(splits) + " | all |",
-           "|---|---|" + "---:|" * (len(splits) + 1)]
+    out = [
+        "| term | label | " + " | ".join(splits) + " | all |",
+        "|---|---|" + "---:|" * (len(splits) + 1),
+    ]
     for term in sorted(per):
         for label in sorted({lab for _, lab in per[term]}):
             row = [per[term][(s, label)] for s in splits]
             out.append(f"| {term} | {label} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
-    totals = [sum(c[(s, lab)] for c in per.values() for (s2, lab) in c if s2 == s)
-              for s in splits]
+    totals = [sum(c[(s, lab)] for c in per.values() for (s2, lab) in c if s2 == s) for s in splits]
     out.append("| **all** | | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |")
     in_docs = [docs[(s, "document")] for s in splits]
-    out.append("| in whole documents | | " + " | ".join(map(str, in_docs)) +
-               f" | {sum(in_docs)} |")
-    out += ["", "| split | uses with two labels | raw agreement | Cohen's kappa (label) | "
-            "kappa (clear vs ambiguous) |", "|---|---:|---:|---:|---:|"]
+    out.append("| in whole documents | | " + " | ".join(map(str, in_docs)) + f" | {sum(in_docs)} |")
+    out += [
+        "",
+        "| split | uses with two labels | raw agreement | Cohen's kappa (label) | "
+        "kappa (clear vs ambiguous) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for split in splits:
         pr = pairs.get(split, [])
         if pr:
@@ -362,12 +432,18 @@ def main(argv: list[str]) -> int:
         print("\n".join(problems) or "merged")
         return 1 if problems else 0
     if cmd == "card":
-        print(card([Path(p) for p in args] or sorted(
-            p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers")))
+        print(
+            card(
+                [Path(p) for p in args]
+                or sorted(p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers")
+            )
+        )
         return 0
     if cmd == "stats":
-        stats([Path(p) for p in args] or sorted(
-            p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers"))
+        stats(
+            [Path(p) for p in args]
+            or sorted(p for p in HERE.glob("*/*.yaml") if p.parent.name != "readers")
+        )
         return 0
     print(f"unknown command {cmd!r}\n{__doc__}")
     return 2
