@@ -143,35 +143,51 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
         return result
     _doc, occurrences, ranges = analysis
     result.occurrences = occurrences
-    diagnostics: list[Diagnostic] = []
-    for rule in project.active_rules:
-        if rule.kind in AFTER_SUPPRESSION:
-            continue
-        ctx = CheckContext(
-            source,
-            project.glossary,
-            project.config.docs_url,
-            project.config.check_blockquotes,
-            rule.options,
-        )
-        diagnostics.extend(KINDS[rule.kind](rule, occurrences, ctx))
+    try:
+        diagnostics = _run_rules(source, project, occurrences, ranges)
+    except TermlintError as exc:
+        result.error = exc
+        return result
+    result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
+    result.unused_suppressions = [s for s in ranges if not s.used]
+    return result
+
+
+def _run_rules(source: SourceText, project: Project, occurrences, ranges) -> list[Diagnostic]:
+    """Every active rule's diagnostics for one document, suppressions applied.
+
+    A rule that fails (a bug, or rule data no load-time check catches) raises a TermlintError
+    naming the rule, so the file reports it and the other files are still checked.
+    """
     from .rules.suppress import apply_suppressions
 
+    def context(rule: Rule) -> CheckContext:
+        config = project.config
+        return CheckContext(
+            source, project.glossary, config.docs_url, config.check_blockquotes, rule.options
+        )
+
+    def run(rule: Rule, check, *args) -> list[Diagnostic]:
+        try:
+            return list(check(rule, *args))
+        except Exception as exc:
+            where = f", defined in {rule.path}" if rule.path else ""
+            raise TermlintError(
+                f"rule {rule.id!r} failed on this file ({type(exc).__name__}: {exc}){where}",
+                source.path,
+            ) from exc
+
+    diagnostics: list[Diagnostic] = []
+    for rule in project.active_rules:
+        if rule.kind not in AFTER_SUPPRESSION:
+            diagnostics.extend(run(rule, KINDS[rule.kind], occurrences, context(rule)))
     diagnostics = apply_suppressions(diagnostics, ranges)
     active = {name for r in project.active_rules for name in (r.id, r.code) if name}
     for rule in project.active_rules:
         if rule.kind in AFTER_SUPPRESSION:
-            ctx = CheckContext(
-                source,
-                project.glossary,
-                project.config.docs_url,
-                project.config.check_blockquotes,
-                rule.options,
-            )
-            diagnostics.extend(AFTER_SUPPRESSION[rule.kind](rule, ranges, ctx, active))
-    result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
-    result.unused_suppressions = [s for s in ranges if not s.used]
-    return result
+            check = AFTER_SUPPRESSION[rule.kind]
+            diagnostics.extend(run(rule, check, ranges, context(rule), active))
+    return diagnostics
 
 
 def read_document(source: SourceText, project: Project):

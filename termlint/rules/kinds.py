@@ -185,6 +185,22 @@ def check_unused_suppressions(rule: Rule, suppressions: list, ctx: CheckContext,
         )
 
 
+#: The fields each kind passes to its rule's ``message.format``, with a sample value of the type
+#: it passes: a rule's message is checked against these when the rule is loaded
+#: (:func:`termlint.rules.load.check_message`). Keep in step with the ``.format`` calls above.
+MESSAGE_FIELDS: dict[str, dict[str, object]] = {
+    "ambiguous": {"match": "scheming", "candidates": "a, b or c", "term": "scheming"},
+    "inconsistent": {
+        "match": "scheming",
+        "found": "“A”",
+        "established": "“B”",
+        "origin": "front matter",
+        "term": "scheming",
+    },
+    "undefined": {"term": "scheming", "count": 3, "match": "scheming"},
+    "unused-suppression": {"comment": "termlint-disable-next-line ambiguous-term"},
+}
+
 KINDS: dict[str, Callable] = {
     "ambiguous": check_ambiguous,
     "inconsistent": check_inconsistent,

@@ -6,11 +6,12 @@ terms it applies to. Users add rules in their own folders with the same format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataErrors, TermlintError
+from ..errors import DataErrors, TermlintError, quote
 from ..project.datafiles import bundled_dir, cached_raw, read_yaml_file, validate, yaml_files
 
 SEVERITIES = ("info", "warning", "error")
@@ -104,6 +105,10 @@ def _load_raw(files: list[Path]) -> list[dict]:
         if problems:
             errors.extend(problems)
             continue
+        problem = check_message(data["message"].strip(), data["kind"])
+        if problem:
+            errors.append(TermlintError(problem, str(path), line_of(data, ["message"])))
+            continue
         if data["id"] in rules:
             errors.append(
                 TermlintError(
@@ -137,6 +142,40 @@ def _load_raw(files: list[Path]) -> list[dict]:
     if errors:
         raise DataErrors(errors)
     return [rules[k] for k in sorted(rules)]
+
+
+def check_message(message: str, kind: str) -> str | None:
+    """Why ``message`` cannot be a template for a rule of ``kind``, or None if it can.
+
+    Every placeholder must be a field the kind fills (``MESSAGE_FIELDS``), and the template
+    must format with values of the types the kind passes, so a rule never fails when it fires.
+    """
+    from string import Formatter
+
+    from .kinds import MESSAGE_FIELDS
+
+    fields = MESSAGE_FIELDS.get(kind)
+    if fields is None:  # the schema has already refused an unknown kind
+        return None
+    known = ", ".join("{" + f + "}" for f in sorted(fields)) or "none"
+    try:
+        names = [name for _, name, _, _ in Formatter().parse(message) if name is not None]
+    except ValueError as exc:
+        return f"message: not a valid template ({exc}); write a literal brace as {{{{ or }}}}"
+    for name in names:
+        if name not in fields:
+            shown = "{" + name + "}"
+            if re.split(r"[.\[]", name, maxsplit=1)[0] in fields:
+                return f"message: placeholder {quote(shown)} takes no attribute or index"
+            return (
+                f"message: unknown placeholder {quote(shown)} for a rule of kind {kind!r} "
+                f"(its placeholders: {known})"
+            )
+    try:
+        message.format(**fields)
+    except Exception as exc:  # a bad format spec or conversion: {count:q}, {match!z}
+        return f"message: cannot be formatted ({type(exc).__name__}: {exc})"
+    return None
 
 
 def rule_doc_markdown(rule: Rule) -> str:
