@@ -110,3 +110,15 @@ def test_the_checker_refuses_a_use_out_of_place(tmp_path):
     )
     problems = _tool().check_file(bad, write=False)
     assert problems and "1 term forms" in problems[0]
+
+
+def test_the_corpus_tool_knows_the_glossarys_senses_and_forms():
+    """corpus.py stands alone (writers and readers run it without termlint), so it carries its
+    own copy of the sense ids and forms: this keeps the copy and the glossary the same."""
+    tool = _tool()
+    for term_id, senses in tool.SENSES.items():
+        assert set(senses) == {s.id for s in GLOSSARY.terms[term_id].senses}, term_id
+    for term_id, forms in tool.TERMS.items():
+        term = GLOSSARY.terms[term_id]
+        glossary_forms = {f.lower() for f in [*term.forms, *term.verb_forms]}
+        assert glossary_forms <= {f.lower() for f in forms}, term_id
