@@ -112,6 +112,12 @@ def main():
 )
 @click.option("-q", "--quiet", is_flag=True, help="One line per problem, no source excerpt.")
 @click.option(
+    "--per-use",
+    is_flag=True,
+    help="One finding per unclear use, not one per term and document that lists the "
+    "other uses (the configuration's `group: use` does the same).",
+)
+@click.option(
     "--strictness",
     type=click.Choice(["strict", "normal", "relaxed"]),
     help="How sure a reading must be before a use counts as clear (default: the "
@@ -146,6 +152,7 @@ def check(
     fail_on,
     color,
     quiet,
+    per_use,
     jobs,
     strictness,
     changed_since,
@@ -157,6 +164,8 @@ def check(
 
     A use is flagged when termlint's reading of it is not sure enough: --strictness strict
     flags more of the borderline uses, relaxed fewer (careful readers differ here).
+    Repeated unclear uses of a term are one finding, at the first use, that lists the
+    others and suggests declaring the sense once; --per-use reports every use.
 
     \b
     Examples:
@@ -165,6 +174,7 @@ def check(
       cat draft.md | termlint check -
       termlint check . --fail-on info --strictness strict
       termlint check --changed-since origin/main --format github
+      termlint check draft.md --per-use   one finding per unclear use
     """
     from .files.discovery import iter_paths
     from .files.progress import Progress
@@ -174,6 +184,12 @@ def check(
     from .rules.load import severity_rank
 
     project = _with_strictness(_project(config_path, no_cache), strictness)
+    if per_use:
+        import dataclasses
+
+        project = dataclasses.replace(
+            project, config=dataclasses.replace(project.config, group="use")
+        )
     if changed_since is not None:
         from .files.changed import changed_paths
 

@@ -243,6 +243,31 @@ class Suggestion:
     text: str
     label: str = ""
     url: str = ""  # the sense's anchor in the glossary site
+    #: "rewrite": ``text`` replaces the flagged words; "declare": ``text`` is a
+    #: ``termlint-sense`` comment that settles every use of the term (put it before the first)
+    kind: str = "rewrite"
+
+
+@dataclass
+class Related:
+    """Another use a grouped finding stands for (see :mod:`termlint.rules.group`)."""
+
+    start: int  # character offsets into the source text
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    match: str
+
+    def to_json(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "match": self.match,
+        }
 
 
 @dataclass
@@ -264,10 +289,15 @@ class Diagnostic:
     url: str = ""
     code: str = ""
     evidence: list[str] = field(default_factory=list)
+    #: the other uses this finding stands for, when repeated uses are grouped (in order)
+    related: list[Related] = field(default_factory=list)
+    #: the message as a writer reads it (senses by label); ``message`` names them by id
+    text_message: str = ""
 
     def to_json(self) -> dict:
         data = asdict(self)
-        del data["start"], data["end"]
+        del data["start"], data["end"], data["text_message"]
+        data["related"] = [r.to_json() for r in self.related]
         return data
 
     @property

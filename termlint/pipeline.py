@@ -103,9 +103,11 @@ def default_project() -> Project:
     return _DEFAULT_PROJECT
 
 
-def lint_text(text: str, path: str = "<text>", project: Project | None = None) -> FileResult:
-    """Lint a Markdown string."""
-    return lint_source(SourceText(path=path, text=text.lstrip("\ufeff")), project)
+def lint_text(
+    text: str, path: str = "<text>", project: Project | None = None, group: str | None = None
+) -> FileResult:
+    """Lint a Markdown string (``group`` as in :func:`lint_source`)."""
+    return lint_source(SourceText(path=path, text=text.lstrip("\ufeff")), project, group)
 
 
 def lint_bytes(data: bytes, path: str, project: Project | None = None) -> FileResult:
@@ -116,8 +118,15 @@ def lint_bytes(data: bytes, path: str, project: Project | None = None) -> FileRe
     return lint_source(source, project)
 
 
-def lint_source(source: SourceText, project: Project | None = None) -> FileResult:
-    """Lint one decoded document; input problems come back as ``FileResult.error``."""
+def lint_source(
+    source: SourceText, project: Project | None = None, group: str | None = None
+) -> FileResult:
+    """Lint one decoded document; input problems come back as ``FileResult.error``.
+
+    ``group`` ("document", "section" or "use"; default: the configuration's ``group``) says
+    how repeated flags of a term are reported (:mod:`termlint.rules.group`): "use" gives one
+    diagnostic per use, as the editor and ``termlint fix`` want.
+    """
     project = project or default_project()
     result = FileResult(source.path, source=source)
     try:
@@ -141,16 +150,35 @@ def lint_source(source: SourceText, project: Project | None = None) -> FileResul
         return result
     if analysis is None:
         return result
-    _doc, occurrences, ranges = analysis
+    doc, occurrences, ranges = analysis
     result.occurrences = occurrences
     try:
         diagnostics = _run_rules(source, project, occurrences, ranges)
     except TermlintError as exc:
         result.error = exc
         return result
+    group = group or project.config.group
+    if group != "use" and diagnostics:
+        from .rules.group import group_findings
+
+        kinds = {r.id: r.kind for r in project.rules.values()}
+        diagnostics = group_findings(
+            diagnostics, kinds, occurrences, project.glossary, group, _sections(doc, occurrences)
+        )
     result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
     result.unused_suppressions = [s for s in ranges if not s.used]
     return result
+
+
+def _sections(doc, occurrences):
+    """``section_of(offset)``: the heading path of the block of the use at an offset."""
+    blocks = {o.start: o.block for o in occurrences}
+
+    def section_of(offset: int):
+        block = blocks.get(offset)
+        return doc.blocks[block].heading_path if doc is not None and block is not None else ()
+
+    return section_of
 
 
 def _run_rules(source: SourceText, project: Project, occurrences, ranges) -> list[Diagnostic]:

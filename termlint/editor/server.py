@@ -3,7 +3,12 @@
 Diagnostics come from :func:`termlint.pipeline.lint_source` — the call ``termlint check``
 makes — with the project (configuration, glossary, rules) found as the command finds it: the
 nearest ``.termlint.yaml`` or ``pyproject.toml`` with ``[tool.termlint]`` at or above the
-document's folder. Rule ids, severities, suppressions and messages are therefore the same.
+document's folder. Rule ids, severities, suppressions and messages are therefore the same,
+with one difference: the editor gets one diagnostic per unclear use (``group="use"``), where
+``termlint check`` folds repeated uses of a term into one finding. In an editor each use
+should carry its own squiggle and its own quick fixes (a rewrite of that use, or the
+declaration that settles all of them); ``relatedInformation`` would show the other uses only
+in a problems panel, which not every client has.
 
 Linting runs in one worker thread, so hovers and code actions are answered while a long
 document is checked; edits are debounced (``initializationOptions.debounce``, in seconds).
@@ -183,7 +188,7 @@ class TermlintServer(LanguageServer):
             return Linted(version, text, FileResult(path, source=source), positions, project)
         from ..pipeline import lint_source
 
-        result = lint_source(source, project)
+        result = lint_source(source, project, group="use")  # see the module docstring
         notes = []
         if not self.spacy_reported and "spacy" in sys.modules:
             self.spacy_reported = True

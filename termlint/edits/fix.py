@@ -488,7 +488,7 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
     """
     from ..pipeline import lint_source
 
-    result = lint_source(source, project)
+    result = lint_source(source, project, group="use")  # fixes are made per use
     if result.error is not None:
         raise result.error
     occurrences = {(o.start, o.end): o for o in result.occurrences}
@@ -546,7 +546,7 @@ def _unsettled(
     edited = SourceText(
         path=source.path, text=new_text, had_bom=source.had_bom, newline=source.newline
     )
-    result = lint_source(edited, project)
+    result = lint_source(edited, project, group="use")
     if result.error is not None:
         raise FixError(
             f"the edit would make the document unreadable ({result.error.message}); nothing changed"

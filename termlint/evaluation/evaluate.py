@@ -168,7 +168,7 @@ def evaluate(items: list[dict], project) -> Scores:
     scores = Scores()
     terms = {e["term"] for item in items for e in item.get("expect") or []}
     for item in items:
-        result = lint_text(item["text"], f"{item['_file']}#{item['id']}", project)
+        result = lint_text(item["text"], f"{item['_file']}#{item['id']}", project, group="use")
         if result.error is not None:
             scores.errors.append(f"{item['id']}: {result.error}")
             continue
@@ -209,7 +209,7 @@ def evaluate_corpus(items, project) -> Scores:
 
     scores = Scores()
     for item in items:
-        result = lint_text(item.text, f"{item.file}#{item.id}", project)
+        result = lint_text(item.text, f"{item.file}#{item.id}", project, group="use")
         if result.error is not None:
             scores.errors.append(f"{item.id}: {result.error}")
             continue

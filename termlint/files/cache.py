@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import TermlintError
-from ..model import Diagnostic, FileResult, Suggestion
+from ..model import Diagnostic, FileResult, Related, Suggestion
 from ..project.datafiles import read_cache_entry, write_cache_entry
 from .source import decode
 
@@ -193,6 +193,7 @@ def _result_to_json(result: FileResult) -> dict:
         item = _shallow(d)
         del item["path"]
         item["suggestions"] = [_shallow(s) for s in d.suggestions]
+        item["related"] = [_shallow(r) for r in d.related]
         diagnostics.append(item)
     occurrences = [_shallow(o) for o in result.occurrences]
     return {"diagnostics": diagnostics, "occurrences": occurrences}
@@ -213,6 +214,7 @@ def _result_from_json(raw: dict, source) -> FileResult:
     diagnostics = []
     for item in raw["diagnostics"]:
         item["suggestions"] = [Suggestion(**s) for s in item["suggestions"]]
+        item["related"] = [Related(**r) for r in item.get("related", [])]
         diagnostics.append(Diagnostic(path=source.path, **item))
     names = {f.name for f in fields(Occurrence)}
     occurrences = []
@@ -225,7 +227,7 @@ def _result_from_json(raw: dict, source) -> FileResult:
 
 
 _SEVERITIES = ("error", "warning", "info")
-_DIAGNOSTIC_TEXT = ("rule", "message", "term", "match", "help", "url", "code")
+_DIAGNOSTIC_TEXT = ("rule", "message", "term", "match", "help", "url", "code", "text_message")
 
 
 def _plausible(raw, source) -> bool:
@@ -266,6 +268,15 @@ def _plausible(raw, source) -> bool:
         ):
             return False
         if not isinstance(d.get("evidence", []), list):
+            return False
+        related = d.get("related", [])
+        if not isinstance(related, list) or not all(
+            isinstance(r, dict)
+            and whole(r.get("line"), 1, lines)
+            and whole(r.get("start"), 0, size)
+            and whole(r.get("end"), r["start"], size)
+            for r in related
+        ):
             return False
     for o in raw["occurrences"]:
         if (

@@ -33,6 +33,7 @@ class Config:
     docs_url: str = DEFAULT_DOCS_URL
     check_blockquotes: bool = False
     strictness: str = "normal"  # strict | normal | relaxed: how sure a reading must be
+    group: str = "document"  # document | section | use: how repeated flags of a term are shown
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -81,6 +82,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         docs_url=data.get("docs_url", DEFAULT_DOCS_URL).rstrip("/"),
         check_blockquotes=data.get("check_blockquotes", False),
         strictness=data.get("strictness", "normal"),
+        group=data.get("group", "document"),
         rule_options={k: dict(v) for k, v in data.get("rule_options", {}).items()},
     )
 
@@ -95,6 +97,8 @@ _CONFIG_TYPES = {
     "fail_on": str,
     "docs_url": str,
     "check_blockquotes": bool,
+    "strictness": str,
+    "group": str,
     "rule_options": dict,
 }
 
@@ -112,6 +116,7 @@ def _plausible(data: Any) -> bool:
             return False
     return (
         data.get("fail_on", "warning") in ("error", "warning", "info", "never")
+        and data.get("group", "document") in ("document", "section", "use")
         and all(
             isinstance(v, str) and v in ("error", "warning", "info")
             for v in data.get("severity", {}).values()

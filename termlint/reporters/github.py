@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Summary
+from ..rules.group import suggestion_text, uses_note
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -38,9 +39,12 @@ class GithubReporter:
                     f"title={_escape_property('termlint ' + d.rule)}",
                 ]
             )
-            message = d.message
+            message = d.text_message or d.message  # read by people in a pull request
+            note = uses_note(d)
+            if note:
+                message += f" ({note})"
             if d.suggestions:
-                message += "\nTry: " + " | ".join(s.text for s in d.suggestions)
+                message += "\nTry: " + " | ".join(suggestion_text(s) for s in d.suggestions)
             self.stream.write(f"::{LEVELS[d.severity]} {props}::{_escape_data(message)}\n")
 
     def finish(self, summary: Summary) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..model import Summary
+from ..rules.group import suggestion_text, uses_note
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -170,11 +171,14 @@ class SarifReporter:
         digest = hashlib.sha256(f"{key}\0{nth}".encode("utf-8", "surrogatepass")).hexdigest()
         artifact = {"uri": uri, "uriBaseId": SRCROOT}
         text = d.message.rstrip()
+        note = uses_note(d)
+        if note:
+            text += f" ({note})"
         if d.suggestions:
             text += (
                 ("" if text.endswith((".", "?", "!")) else ".")
                 + " Try: "
-                + " | ".join(s.text for s in d.suggestions)
+                + " | ".join(suggestion_text(s) for s in d.suggestions)
                 + "."
             )
         out = {
@@ -189,11 +193,21 @@ class SarifReporter:
                 "term": d.term,
                 "match": d.match,
                 "suggestions": [
-                    {"sense": s.sense, "text": s.text, "label": s.label} for s in d.suggestions
+                    {"sense": s.sense, "text": s.text, "label": s.label, "kind": s.kind}
+                    for s in d.suggestions
                 ],
             },
             "partialFingerprints": {FINGERPRINT: digest[:32]},
         }
+        if d.related:
+            out["relatedLocations"] = [
+                {
+                    "id": i,
+                    "physicalLocation": {"artifactLocation": dict(artifact), "region": _region(r)},
+                    "message": {"text": f"another unclear use of `{r.match}`"},
+                }
+                for i, r in enumerate(d.related, 1)
+            ]
         if d.help:
             out["properties"]["help"] = d.help
         if d.url:
@@ -211,6 +225,7 @@ class SarifReporter:
                 ],
             }
             for s in d.suggestions
+            if s.kind == "rewrite"  # a declaration goes before the first use, not over it
         ]
         if fixes:
             out["fixes"] = fixes

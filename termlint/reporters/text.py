@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 import click
@@ -22,6 +23,79 @@ def visible(text: str) -> str:
     return text.translate(_CONTROLS) if not text.isprintable() else text
 
 
+def char_width(ch: str) -> int:
+    """Display columns of one character: 0 for combining and format marks, 2 for East Asian
+    wide and full-width characters, the length of its escape for a control character."""
+    code = ord(ch)
+    if code in _CONTROLS:
+        return len(_CONTROLS[code])
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def display_width(text: str) -> int:
+    return sum(char_width(ch) for ch in text)
+
+
+#: How many display columns of a long line the excerpt shows around the flagged words.
+EXCERPT_WIDTH = 100
+ELLIPSIS = "…"
+
+
+def window(line: str, column: int, length: int, width: int = EXCERPT_WIDTH):
+    """The part of ``line`` to show around the flagged words, as ``(text, column, length)``
+    of that part (``text`` with "…" where it was cut; ``column`` 1-based, in characters).
+
+    A line no wider than ``width`` columns is shown whole. Otherwise the words and about as
+    much context on each side as fits, cut at a space when one is near, never between a
+    character and the marks combined with it.
+    """
+    if display_width(line) <= width:
+        return line, column, length
+    start = column - 1
+    end = min(len(line), start + max(1, length))
+    budget = width - display_width(line[start:end])
+    left, right = start, end
+    # Grow both ways, a column at a time on each side, until the budget is spent.
+    while budget > 0 and (left > 0 or right < len(line)):
+        grew = False
+        if left > 0 and budget > 0:
+            w = char_width(line[left - 1])
+            if w <= budget:
+                left -= 1
+                budget -= w
+                grew = True
+        if right < len(line) and budget > 0:
+            w = char_width(line[right])
+            if w <= budget:
+                right += 1
+                budget -= w
+                grew = True
+        if not grew:
+            break
+    while right < len(line) and char_width(line[right]) == 0:
+        right += 1  # keep the marks that belong to the last character shown
+    while 0 < left < start and char_width(line[left]) == 0:
+        left += 1  # never start on a mark whose base character is cut off
+    if left > 0:
+        space = line.find(" ", left, max(left, start - 1))
+        if space != -1 and space - left <= 12:
+            left = space + 1
+    if right < len(line):
+        space = line.rfind(" ", min(right, end + 1), right)
+        if space != -1 and right - space <= 12:
+            right = space
+    text = line[left:right]
+    shift = 0
+    if left > 0:
+        text = ELLIPSIS + text
+        shift = 1
+    if right < len(line):
+        text += ELLIPSIS
+    return text, column - left + shift, min(length, right - start)
+
+
 def underline(line: str, column: int, length: int) -> str:
     """Spaces up to ``column`` (tabs kept, wide characters doubled), then carets."""
     pad = []
@@ -37,10 +111,18 @@ def underline(line: str, column: int, length: int) -> str:
     return "".join(pad) + "^" * max(1, length)
 
 
+def use_color(color: bool | None) -> bool | None:
+    """``--color``/``--no-color`` when given; else no colour if ``NO_COLOR`` is set to
+    anything but the empty string (https://no-color.org); else None (only on a terminal)."""
+    if color is None and os.environ.get("NO_COLOR"):
+        return False
+    return color
+
+
 class TextReporter:
     def __init__(self, stream, color: bool | None = None, project=None, quiet: bool = False):
         self.stream = stream
-        self.color = color
+        self.color = use_color(color)
         self.quiet = quiet
 
     def _echo(self, text: str = "", err: bool = False) -> None:
@@ -60,9 +142,15 @@ class TextReporter:
             self.diagnostic(diag, result.source)
 
     def diagnostic(self, diag: Diagnostic, source) -> None:
+        from ..rules.group import uses_note
+
         where = self._style(f"{visible(diag.path)}:{diag.line}:{diag.column}:", bold=True)
         level = self._style(diag.severity, fg=COLOURS.get(diag.severity), bold=True)
-        self._echo(f"{where} {level} [{diag.rule}] {visible(diag.message)}")
+        message = diag.text_message or diag.message
+        note = uses_note(diag)
+        if note:
+            message += f" ({note})" if self.quiet else ""
+        self._echo(f"{where} {level} [{diag.rule}] {visible(message)}")
         if self.quiet:
             return
         if source is not None:
@@ -72,16 +160,27 @@ class TextReporter:
                 if diag.end_line == diag.line
                 else len(line) - diag.column + 1
             )
+            shown, column, length = window(line, diag.column, length)
             gutter = f"{diag.line:>5} | "
-            self._echo(f"{gutter}{visible(line)}")
+            self._echo(f"{gutter}{visible(shown)}")
             self._echo(
                 " " * (len(gutter) - 2)
                 + "| "
-                + self._style(underline(line, diag.column, length), fg=COLOURS.get(diag.severity))
+                + self._style(underline(shown, column, length), fg=COLOURS.get(diag.severity))
             )
+        if note:
+            self._echo(f"      = {visible(note)}")
         for s in diag.suggestions:
+            if s.kind == "declare":
+                self._echo(
+                    f"      = {self._style('try first', fg='green')}: declare the sense once, "
+                    f"before the first use: {visible(s.text)}  (“{visible(s.label or s.sense)}”"
+                    "; or the sense you mean)"
+                )
+                continue
             self._echo(
-                f"      = {self._style('try', fg='green')}: {visible(s.text)}  ({visible(s.sense)})"
+                f"      = {self._style('try', fg='green')}: {visible(s.text)}  "
+                f"(“{visible(s.label or s.sense)}”)"
             )
         if diag.help:
             self._echo(f"      = help: {visible(diag.help)}")

@@ -34,6 +34,14 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def _candidates(names: list[str], shown: int = 4) -> str:
+    """The first ``shown`` names joined ("a, b or c"), and how many more there are."""
+    text = _join(names[:shown])
+    if len(names) > shown:
+        text += f" (or {len(names) - shown} more)"
+    return text
+
+
 def _diagnostic(
     rule: Rule, occ: Occurrence, ctx: CheckContext, message: str, **extra
 ) -> Diagnostic:
@@ -79,16 +87,18 @@ def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
         if occ.in_blockquote and not ctx.check_blockquotes:
             continue
         term = ctx.glossary.terms[occ.term_id]
-        shown = occ.candidates[:4]
-        candidates = _join(shown)
-        if len(occ.candidates) > len(shown):
-            candidates += f" (or {len(occ.candidates) - len(shown)} more)"
         example = occ.candidates[0] if occ.candidates else term.senses[0].id
+        labels = [f"“{_label(term, c)}”" for c in occ.candidates]
         yield _diagnostic(
             rule,
             occ,
             ctx,
-            rule.message.format(match=occ.match, candidates=candidates, term=term.id),
+            rule.message.format(
+                match=occ.match, candidates=_candidates(occ.candidates), term=term.id
+            ),
+            text_message=rule.message.format(
+                match=occ.match, candidates=_candidates(labels, shown=3), term=term.id
+            ),
             suggestions=_suggest(term, occ.candidates, occ, ctx.docs_url),
             help=(
                 f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
@@ -123,6 +133,10 @@ def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckCont
         )
 
 
+#: Readings that leave a use's sense open: where a definition would help the reader.
+_UNSETTLED = (Status.AMBIGUOUS, Status.UNRESOLVED, Status.INCONSISTENT)
+
+
 def check_undefined(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
     min_uses = int(ctx.options.get("min_uses", 3))
     by_term: dict[str, list[Occurrence]] = {}
@@ -134,8 +148,10 @@ def check_undefined(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
         term = ctx.glossary.terms[term_id]
         if not term.multi_sense or not rule.applies_to(term_id) or len(uses) < min_uses:
             continue
-        if any(o.status in SETTLED or o.established for o in uses):
-            continue
+        if any(o.status in SETTLED or o.established or o.defines for o in uses):
+            continue  # the author said it: as the resolver reads definitions and declarations
+        if not any(o.status in _UNSETTLED for o in uses):
+            continue  # every use was read clearly (as after ``termlint fix``)
         first = uses[0]
         yield _diagnostic(
             rule,

@@ -1,0 +1,118 @@
+"""One finding per unsettled term: repeated flags of a term folded into the first.
+
+A draft that never says which sense of *scheming* it means gets the same flag at every use;
+fifteen identical warnings bury the one thing to do, which is to say the sense once. So the
+findings of the grouping kinds (``ambiguous``) are grouped by rule and term, per document or
+per section: the first use carries the finding, the others are listed as its ``related``
+uses, and the first suggestion becomes the declaration that settles them all.
+
+This runs after the suppression comments are applied: a use whose flag a comment hides is not
+listed, and when the first use is hidden the group starts at the next. ``group="use"`` keeps
+one finding per use (``--per-use``, the editor and ``termlint fix``, which work per use).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Diagnostic, Related, Suggestion
+
+if TYPE_CHECKING:
+    from ..glossary.entries import Glossary
+    from ..model import Occurrence
+
+#: The rule kinds whose repeated findings are grouped.
+GROUPED_KINDS = frozenset({"ambiguous"})
+#: How findings are grouped: the configuration's ``group`` and ``--per-use``.
+GROUPINGS = ("document", "section", "use")
+
+
+def group_findings(
+    diagnostics: list[Diagnostic],
+    kinds: dict[str, str],
+    occurrences: list[Occurrence],
+    glossary: Glossary,
+    group: str = "document",
+    section_of=None,
+) -> list[Diagnostic]:
+    """The diagnostics with the repeats of each (rule, term[, section]) folded into the first.
+
+    ``kinds`` maps a rule id to its kind; ``section_of(offset)`` names the section an offset
+    lies in (only for ``group="section"``). Other rules' diagnostics pass through unchanged.
+    """
+    if group == "use":
+        return diagnostics
+    groups: dict[tuple, list[Diagnostic]] = {}
+    out: list[Diagnostic] = []
+    for d in sorted(diagnostics, key=lambda d: (d.start, d.rule)):
+        if kinds.get(d.rule) not in GROUPED_KINDS:
+            out.append(d)
+            continue
+        key = (d.rule, d.term, section_of(d.start) if group == "section" and section_of else None)
+        if key in groups:
+            groups[key].append(d)
+        else:
+            groups[key] = [d]
+            out.append(d)
+    by_start = {o.start: o for o in occurrences}
+    for members in groups.values():
+        if len(members) > 1:
+            _fold(members, by_start.get(members[0].start), glossary)
+    return out
+
+
+def _fold(members: list[Diagnostic], occ: Occurrence | None, glossary: Glossary) -> None:
+    first, rest = members[0], members[1:]
+    first.related = [
+        Related(d.start, d.end, d.line, d.column, d.end_line, d.end_column, d.match) for d in rest
+    ]
+    term = glossary.terms.get(first.term)
+    if term is None:
+        return
+    senses = (occ.candidates if occ is not None else []) or [s.sense for s in first.suggestions]
+    sense_id = senses[0] if senses else term.senses[0].id
+    sense = term.sense(sense_id)
+    declare = Suggestion(
+        sense_id,
+        f"<!-- termlint-sense {term.id}={sense_id} -->",
+        sense.label if sense else sense_id,
+        first.suggestions[0].url if first.suggestions else first.url,
+        kind="declare",
+    )
+    first.suggestions = [declare, *first.suggestions]
+    count = len(members)
+    first.help = (
+        f"`{term.id}` is unclear at {count} uses here: say once which sense you mean, before "
+        f"the first use (a termlint-sense comment as above, with the sense you mean; or front "
+        f"matter termlint: {{senses: {{{term.id}: SENSE}}}}; or `termlint fix --how declare`), "
+        "or qualify each use"
+    )
+
+
+def flagged_starts(diagnostics: list[Diagnostic], rule: str) -> set[int]:
+    """The start offset of every use a rule's findings flag, grouped ones included."""
+    out = set()
+    for d in diagnostics:
+        if d.rule == rule:
+            out.add(d.start)
+            out.update(r.start for r in d.related)
+    return out
+
+
+def uses_note(d: Diagnostic, limit: int = 12) -> str:
+    """ "and 14 more uses: lines 3, 5 (2 uses), 9 …" for a grouped finding; "" for a lone one."""
+    if not d.related:
+        return ""
+    counts: dict[int, int] = {}
+    for r in d.related:
+        counts[r.line] = counts.get(r.line, 0) + 1
+    lines = [f"{line} ({n} uses)" if n > 1 else str(line) for line, n in counts.items()]
+    shown = ", ".join(lines[:limit]) + (" …" if len(lines) > limit else "")
+    n = len(d.related)
+    word = "lines" if len(counts) > 1 else "line"
+    return f"and {n} more use{'s' if n != 1 else ''}: {word} {shown}"
+
+
+def suggestion_text(s: Suggestion) -> str:
+    """A suggestion in one line of plain text: the rewrite, or what to declare."""
+    return f"declare the sense once: {s.text}" if s.kind == "declare" else s.text
