@@ -565,7 +565,13 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     "--diff",
     "show_diff",
     is_flag=True,
-    help="Print the changes as a unified diff and write nothing.",
+    help="Print the changes as a unified diff and write nothing; a long changed line "
+    "is shown once, word by word ([-old-]{+new+}).",
+)
+@click.option(
+    "--line-diff",
+    is_flag=True,
+    help="With --diff: print long changed lines whole too (a patch git apply takes).",
 )
 @click.option(
     "--interactive/--no-interactive",
@@ -579,7 +585,9 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     help="Apply the exclude patterns to files named on the command line too.",
 )
 @project_options
-def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, no_cache):
+def fix(
+    paths, senses, how, show_diff, line_diff, interactive, force_exclude, config_path, no_cache
+):
     """Settle ambiguous uses: you pick the sense, termlint edits the document.
 
     Files are rewritten atomically, keeping encoding, byte-order mark, line endings and
@@ -665,7 +673,10 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
         for note in plan.notes:
             click.echo(f"note: {note}", err=True)
         if show_diff:
-            click.echo(unified_diff(source.path, plan.old_text, plan.new_text), nl=False)
+            click.echo(
+                unified_diff(source.path, plan.old_text, plan.new_text, words=not line_diff),
+                nl=False,
+            )
         elif path is None:
             sys.stdout.buffer.write(encode(source, plan.new_text))
         elif plan.changed:

@@ -576,17 +576,23 @@ def _split_lines(text: str) -> list[str]:
     return [line for line in re.split(r"(?<=\n)", text) if line]
 
 
-def unified_diff(path: str, old: str, new: str) -> str:
-    """A unified diff of two versions of a document, as ``git diff`` would print it."""
+def unified_diff(path: str, old: str, new: str, words: bool = False) -> str:
+    """A unified diff of two versions of a document, as ``git diff`` would print it; with
+    ``words``, long changed lines are shown once, word by word (:mod:`.worddiff`)."""
     name = Path(path)
     if name.is_absolute():
         with contextlib.suppress(ValueError):
             name = name.relative_to(Path.cwd())
     name = name.as_posix().lstrip("/")
     out = []
-    for line in difflib.unified_diff(
-        _split_lines(old), _split_lines(new), f"a/{name}", f"b/{name}"
-    ):
+    lines = list(
+        difflib.unified_diff(_split_lines(old), _split_lines(new), f"a/{name}", f"b/{name}")
+    )
+    if words:
+        from .worddiff import words_in_hunks
+
+        lines = words_in_hunks(lines)
+    for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 

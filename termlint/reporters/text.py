@@ -173,9 +173,8 @@ class TextReporter:
         for s in diag.suggestions:
             if s.kind == "declare":
                 self._echo(
-                    f"      = {self._style('try first', fg='green')}: declare the sense once, "
-                    f"before the first use: {visible(s.text)}  (“{visible(s.label or s.sense)}”"
-                    "; or the sense you mean)"
+                    f"      = {self._style('try first', fg='green')}: {visible(s.text)}  "
+                    "(declares the sense for every use after it: put in the one you mean)"
                 )
                 continue
             self._echo(

@@ -37,8 +37,9 @@ def group_findings(
 ) -> list[Diagnostic]:
     """The diagnostics with the repeats of each (rule, term[, section]) folded into the first.
 
-    ``kinds`` maps a rule id to its kind; ``section_of(offset)`` names the section an offset
-    lies in (only for ``group="section"``). Other rules' diagnostics pass through unchanged.
+        ``kinds`` maps a rule id to its kind; ``section_of(offset)`` names the section an offset
+        lies in (only for ``group="section"``). Other rules' diagnostics pass through unchanged,
+    but for ``undefined-term``'s, which a grouped finding of the same term makes redundant.
     """
     if group == "use":
         return diagnostics
@@ -55,9 +56,14 @@ def group_findings(
             groups[key] = [d]
             out.append(d)
     by_start = {o.start: o for o in occurrences}
+    folded = set()
     for members in groups.values():
         if len(members) > 1:
             _fold(members, by_start.get(members[0].start), glossary)
+            folded.add(members[0].term)
+    if group == "document" and folded:
+        # "Used 8 times, never defined" says again what the grouped finding says: drop it.
+        out = [d for d in out if not (kinds.get(d.rule) == "undefined" and d.term in folded)]
     return out
 
 
@@ -80,12 +86,11 @@ def _fold(members: list[Diagnostic], occ: Occurrence | None, glossary: Glossary)
         kind="declare",
     )
     first.suggestions = [declare, *first.suggestions]
-    count = len(members)
     first.help = (
-        f"`{term.id}` is unclear at {count} uses here: say once which sense you mean, before "
-        f"the first use (a termlint-sense comment as above, with the sense you mean; or front "
-        f"matter termlint: {{senses: {{{term.id}: SENSE}}}}; or `termlint fix --how declare`), "
-        "or qualify each use"
+        f"`{term.id}` is unclear at {len(members)} uses here: say once which sense you mean, "
+        "before the first use (the comment above with your sense, front matter "
+        f"termlint: {{senses: {{{term.id}: SENSE}}}}, or termlint fix --how declare "
+        f"--sense {term.id}=SENSE), or qualify each use"
     )
 
 
