@@ -91,7 +91,10 @@ def test_fail_on(run, tmp_path):
     assert run("check", "bad.md", "--fail-on", "never").exit_code == 0
     undefined = "AI scheming, AI scheming, AI scheming.\n"
     write(tmp_path, "info.md", "By scheming, I mean nothing in particular.\n\n" + undefined)
-    write(tmp_path, "u.md", "In-context scheming in AI evals. " * 3 + "\n")
+    # Only an info finding: a suppression comment that hides nothing (unused-suppression).
+    stale = "<!-- termlint-disable-next-line ambiguous-term -- old quote -->\n"
+    write(tmp_path, "u.md", stale + "In-context scheming in AI evals. " * 3 + "\n")
+    assert "info [unused-suppression]" in run("check", "u.md").output
     assert run("check", "u.md", "--fail-on", "info").exit_code == 1
     assert run("check", "u.md").exit_code == 0  # info does not fail by default
 
@@ -322,14 +325,15 @@ def test_the_command_flushes_everything_before_its_quick_exit(tmp_path, fmt):
     write(tmp_path, "draft.md", AMBIGUOUS * 40)
     write(tmp_path, ".termlint.yaml", "{}\n")
     out = subprocess.run(
-        [sys.executable, "-m", "termlint", "check", "draft.md", "--format", fmt, "--no-color"],
+        [sys.executable, "-m", "termlint", "check", "draft.md", "--format", fmt, "--no-color"]
+        + ["--per-use"],  # forty findings: a long output
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=False,
     )
     inside = CliRunner().invoke(
-        main, ["check", str(tmp_path / "draft.md"), "--format", fmt, "--no-color"]
+        main, ["check", str(tmp_path / "draft.md"), "--format", fmt, "--no-color", "--per-use"]
     )
     assert out.returncode == inside.exit_code == 1
     assert out.stdout.replace(str(tmp_path) + os.sep, "") == inside.stdout.replace(

@@ -56,8 +56,10 @@ def render(text: str) -> str:
 
 
 def lint(text: str, project):
-    """Lint as check does: decoded from bytes, so CRLF documents keep their line endings."""
-    return lint_source(decode(text.encode("utf-8"), "draft.md"), project)
+    """Lint as the editor does (one finding per use), decoded from bytes like check."""
+    return lint_source(
+        decode(text.encode("utf-8"), "draft.md"), project, group="use"
+    )  # as the editor
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -66,7 +66,7 @@ def fix(path, *extra, sense="scheming=worst-case-model"):
 def ambiguous(path) -> list[dict]:
     import json
 
-    out = termlint("check", str(path), "--format", "json", "--fail-on", "never")
+    out = termlint("check", str(path), "--format", "json", "--fail-on", "never", "--per-use")
     return [d for d in json.loads(out.stdout)["diagnostics"] if d["rule"] == "ambiguous-term"]
 
 

@@ -44,7 +44,8 @@ def test_parallel_output_is_identical_and_in_order(corpus):
     assert serial == parallel
     data = json.loads(serial[1])
     paths = [d["path"] for d in data["diagnostics"]]
-    assert paths == sorted(paths) and len(set(paths)) >= 8
+    # The six files with an unclear use (the others read clearly, so undefined-term is quiet).
+    assert paths == sorted(paths) and len(set(paths)) >= 6
     assert serial[0] == 2  # the broken file is reported, the others still checked
     assert any("bad.md" in e["path"] for e in data["errors"])
 

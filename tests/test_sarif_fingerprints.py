@@ -65,9 +65,9 @@ def by_fingerprint(results: list[dict]) -> dict[str, tuple]:
 def test_fingerprints_survive_lines_moving_and_other_edits(tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text(BEFORE, encoding="utf-8")
-    before = by_fingerprint(sarif(tmp_path, "draft.md"))
+    before = by_fingerprint(sarif(tmp_path, "--per-use", "draft.md"))
     draft.write_text(AFTER, encoding="utf-8")
-    after = by_fingerprint(sarif(tmp_path, "draft.md"))
+    after = by_fingerprint(sarif(tmp_path, "--per-use", "draft.md"))
     old = [(rule, match) for rule, match, *_ in before.values() if rule == "ambiguous-term"]
     assert old == [
         ("ambiguous-term", "scheming"),
@@ -85,9 +85,22 @@ def test_fingerprints_survive_lines_moving_and_other_edits(tmp_path):
     assert [(v[1], v[2]) for v in new] == [("scheming", 12)]
 
 
+def test_a_grouped_finding_keeps_its_fingerprint_when_lines_move(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text(BEFORE, encoding="utf-8")
+    [before] = [r for r in sarif(tmp_path, "draft.md") if r["ruleId"] == "ambiguous-term"]
+    draft.write_text(AFTER, encoding="utf-8")
+    [after] = [r for r in sarif(tmp_path, "draft.md") if r["ruleId"] == "ambiguous-term"]
+    # One alert for the term, anchored at its first unclear use, whatever moved around it.
+    assert before["partialFingerprints"] == after["partialFingerprints"]
+    region = after["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], len(before["relatedLocations"])) == (10, 2)
+    assert len(after["relatedLocations"]) == 3
+
+
 def test_identical_uses_get_distinct_fingerprints(tmp_path):
     (tmp_path / "a.md").write_text(BEFORE, encoding="utf-8")
-    results = sarif(tmp_path, "a.md")
+    results = sarif(tmp_path, "--per-use", "a.md")
     fingerprints = [r["partialFingerprints"][KEY] for r in results]
     assert len(set(fingerprints)) == len(fingerprints)
     assert all(len(fp) == 32 for fp in fingerprints)
