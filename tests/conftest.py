@@ -33,11 +33,12 @@ def project(_private_cache):
 
 @pytest.fixture(scope="session")
 def lint(project):
-    """lint(text) -> FileResult, with termlint's own glossary and rules."""
+    """lint(text) -> FileResult, with termlint's own glossary and rules (``group="use"``:
+    one finding per use, as ``--per-use``)."""
     from termlint.pipeline import lint_text
 
-    def run(text: str, path: str = "doc.md"):
-        result = lint_text(text, path, project)
+    def run(text: str, path: str = "doc.md", group: str | None = None):
+        result = lint_text(text, path, project, group)
         assert result.error is None, str(result.error)
         return result
 

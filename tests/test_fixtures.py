@@ -7,7 +7,8 @@ comment naming the rules expected on it::
     Some line. <!-- expect: inconsistent-sense, undefined-term -->
 
 A line without a marker must be clean. The test lints every fixture with termlint's own
-glossary and rules and requires the set of (line, rule) findings to equal the markers exactly.
+glossary and rules, one finding per use (``--per-use``), and requires the set of (line, rule)
+findings to equal the markers exactly.
 
 termlint reads only ``<!-- termlint-… -->`` comments as directives; any other HTML comment is
 skipped like the rest of inline HTML, so the markers cannot change what is found (checked below
@@ -37,7 +38,8 @@ def expected(text: str) -> set[tuple[int, str]]:
 
 
 def found(lint, text: str, name: str) -> set[tuple[int, str]]:
-    return {(d.line, d.rule) for d in lint(text, name).diagnostics}
+    # Per use: a marker names what each line gets on its own (grouping: test_grouping.py).
+    return {(d.line, d.rule) for d in lint(text, name, group="use").diagnostics}
 
 
 def fixture_paths() -> list[Path]:

@@ -86,7 +86,7 @@ def test_every_field_a_kind_declares_is_filled_when_it_fires(run, tmp_path, kind
     message = "MINE " + " | ".join("{" + f + "}" for f in MESSAGE_FIELDS[kind])
     user_rule(tmp_path, message, kind)
     write(tmp_path, "doc.md", document)
-    out = run("check", "--no-color", "--no-cache", "--jobs", "1", "doc.md")
+    out = run("check", "--no-color", "--no-cache", "--jobs", "1", "--per-use", "doc.md")
     assert out.exit_code == 1, out.output
     assert "[my-rule] MINE " in out.output, out.output
     assert "{" not in out.output.split("[my-rule] MINE ", 1)[1].split("\n", 1)[0]

@@ -12,7 +12,8 @@ RULES = load_rules(use_cache=False)
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_documented_example_fires_and_better_version_does_not(rule_id, lint):
     rule = RULES[rule_id]
-    bad = lint(rule.doc["example"], "example.md")
+    # Per use: undefined-term's finding is otherwise folded into ambiguous-term's group.
+    bad = lint(rule.doc["example"], "example.md", group="use")
     assert rule_id in {d.rule for d in bad.diagnostics}, f"{rule_id}: example did not fire"
     good = lint(rule.doc["use_instead"], "use_instead.md")
     assert rule_id not in {d.rule for d in good.diagnostics}, (
@@ -32,7 +33,7 @@ def test_every_rule_is_documented(rule_id):
 
 
 def rules_fired(lint, text):
-    return [d.rule for d in lint(text).diagnostics]
+    return [d.rule for d in lint(text, group="use").diagnostics]  # per use: nothing folded
 
 
 # ambiguous-term ----------------------------------------------------------------------------
@@ -112,9 +113,13 @@ def test_definition_then_switch_is_inconsistent(lint):
 
 
 def test_undefined_term_fires_once_at_first_use(lint):
-    r = lint("AI scheming is a risk. AI models scheme. AI schemers hide.\n\nMore AI scheming.\n")
+    text = "AI scheming is a risk. AI models scheme. AI schemers hide.\n\nMore AI scheming.\n"
+    r = lint(text, group="use")
     found = [d for d in r.diagnostics if d.rule == "undefined-term"]
     assert len(found) == 1 and found[0].line == 1 and found[0].column == 4
+    # By default the grouped ambiguous-term finding of the term says it instead.
+    grouped = lint(text).diagnostics
+    assert [(d.rule, d.line, len(d.related)) for d in grouped] == [("ambiguous-term", 1, 3)]
 
 
 @pytest.mark.parametrize(
