@@ -244,7 +244,7 @@ class Suggestion:
     label: str = ""
     url: str = ""  # the sense's anchor in the glossary site
     #: "rewrite": ``text`` replaces the flagged words; "declare": ``text`` is a
-    #: ``termlint-sense`` comment that settles every use of the term (put it before the first)
+    #: ``termlint-sense`` comment that settles every use of the term (anywhere in the document)
     kind: str = "rewrite"
 
 

@@ -55,8 +55,9 @@ def test_repeated_uses_are_one_finding_at_the_first(project):
 
 def test_the_declaration_it_suggests_settles_every_use(project):
     [d] = ambiguous(lint_text(DRAFT, "draft.md", project))
-    declared = d.suggestions[0].text + "\n\n" + DRAFT
-    assert ambiguous(lint_text(declared, "draft.md", project, group="use")) == []
+    comment = d.suggestions[0].text
+    for declared in (comment + "\n\n" + DRAFT, DRAFT + "\n" + comment + "\n"):  # anywhere
+        assert ambiguous(lint_text(declared, "draft.md", project, group="use")) == []
 
 
 def test_a_single_unclear_use_is_not_grouped(project):

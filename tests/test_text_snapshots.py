@@ -34,7 +34,21 @@ NON_ASCII = (
     "scheming?\n"
 )
 
+GROUPED = (
+    "# Plans\n\nLabs should prepare for scheming before the next model ships.\n\n"
+    "We think scheming could be caught, but scheming is hard to study.\n"
+)
+WIDE_LONG = (
+    "日本語の読者も、naïve な読者も、" * 5
+    + "cafe\u0301 notes: could an AI system be scheming, "
+    + "続きの文章がまだまだ長く続きます。" * 5
+    + "\n"
+)
+
 CASES = {
+    "grouped": ({"grouped.md": GROUPED}, ["grouped.md"]),
+    "per-use": ({"grouped.md": GROUPED}, ["--per-use", "grouped.md"]),
+    "wide-long-line": ({"wide.md": WIDE_LONG}, ["wide.md"]),
     "ambiguous": ({"ambiguous.md": AMBIGUOUS}, ["ambiguous.md"]),
     "inconsistent": ({"inconsistent.md": INCONSISTENT}, ["inconsistent.md"]),
     "long-line": ({"long.md": LONG_LINE}, ["long.md"]),

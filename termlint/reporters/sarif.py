@@ -225,7 +225,7 @@ class SarifReporter:
                 ],
             }
             for s in d.suggestions
-            if s.kind == "rewrite"  # a declaration goes before the first use, not over it
+            if s.kind == "rewrite"  # a declaration is added to the document, not put over the words
         ]
         if fixes:
             out["fixes"] = fixes

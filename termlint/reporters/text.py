@@ -57,23 +57,22 @@ def window(line: str, column: int, length: int, width: int = EXCERPT_WIDTH):
     end = min(len(line), start + max(1, length))
     budget = width - display_width(line[start:end])
     left, right = start, end
-    # Grow both ways, a column at a time on each side, until the budget is spent.
-    while budget > 0 and (left > 0 or right < len(line)):
-        grew = False
-        if left > 0 and budget > 0:
-            w = char_width(line[left - 1])
-            if w <= budget:
-                left -= 1
-                budget -= w
-                grew = True
-        if right < len(line) and budget > 0:
-            w = char_width(line[right])
-            if w <= budget:
-                right += 1
-                budget -= w
-                grew = True
-        if not grew:
+    used = [0, 0]  # columns taken on the left, on the right
+    # Grow the narrower side a character at a time, so both get about as many columns.
+    while budget > 0:
+        can_left = left > 0 and char_width(line[left - 1]) <= budget
+        can_right = right < len(line) and char_width(line[right]) <= budget
+        if not (can_left or can_right):
             break
+        if can_left and (used[0] <= used[1] or not can_right):
+            w = char_width(line[left - 1])
+            left -= 1
+            used[0] += w
+        else:
+            w = char_width(line[right])
+            right += 1
+            used[1] += w
+        budget -= w
     while right < len(line) and char_width(line[right]) == 0:
         right += 1  # keep the marks that belong to the last character shown
     while 0 < left < start and char_width(line[left]) == 0:
@@ -174,7 +173,7 @@ class TextReporter:
             if s.kind == "declare":
                 self._echo(
                     f"      = {self._style('try first', fg='green')}: {visible(s.text)}  "
-                    "(declares the sense for every use after it: put in the one you mean)"
+                    "(declares the sense for the whole document: put in the one you mean)"
                 )
                 continue
             self._echo(

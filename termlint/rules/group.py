@@ -87,8 +87,8 @@ def _fold(members: list[Diagnostic], occ: Occurrence | None, glossary: Glossary)
     )
     first.suggestions = [declare, *first.suggestions]
     first.help = (
-        f"`{term.id}` is unclear at {len(members)} uses here: say once which sense you mean, "
-        "before the first use (the comment above with your sense, front matter "
+        f"`{term.id}` is unclear at {len(members)} uses here: say once which sense you mean "
+        "(the comment above with your sense, anywhere in the document; front matter "
         f"termlint: {{senses: {{{term.id}: SENSE}}}}, or termlint fix --how declare "
         f"--sense {term.id}=SENSE), or qualify each use"
     )
