@@ -219,3 +219,23 @@ def test_undefined_term_reads_definitions_as_the_resolver_does(project):
     result = lint_text(defined, "d.md", project, group="use")
     assert any(o.defines for o in result.occurrences)
     assert undefined(result) == []
+
+
+def test_a_cached_result_keeps_the_group(run, tmp_path):
+    write(tmp_path, "draft.md", DRAFT)
+    first = run("check", "--format", "json", "draft.md").output
+    second = run("check", "--format", "json", "draft.md").output  # read from the cache
+    assert first == second
+    [d] = [d for d in json.loads(second)["diagnostics"] if d["rule"] == "ambiguous-term"]
+    assert len(d["related"]) == 3
+    # --per-use is another configuration: not answered from the grouped entry.
+    per_use = json.loads(run("check", "--per-use", "--format", "json", "draft.md").output)
+    assert len([d for d in per_use["diagnostics"] if d["rule"] == "ambiguous-term"]) == 4
+
+
+def test_github_annotation_lists_the_other_uses(run, tmp_path):
+    write(tmp_path, "draft.md", DRAFT)
+    out = run("check", "--format", "github", "draft.md").output
+    [line] = [x for x in out.splitlines() if "ambiguous-term" in x]
+    assert "line=1," in line and "and 3 more uses: lines 3, 5 (2 uses)" in line
+    assert "declare the sense once: <!-- termlint-sense scheming=" in line
