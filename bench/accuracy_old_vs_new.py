@@ -35,6 +35,8 @@ for line in sys.stdin:
     item = json.loads(line)
     result = lint_text(item["text"], item["id"], project)
     flagged = {d.start for d in result.diagnostics if d.rule == "ambiguous-term"}
+    flagged |= {r.start for d in result.diagnostics if d.rule == "ambiguous-term"
+                for r in getattr(d, "related", ())}  # grouped findings list the other uses
     occs = [[o.term_id, o.start, o.end, str(o.status), o.sense, o.start in flagged,
              bool(o.mention), o.match] for o in result.occurrences]
     print(json.dumps({"id": item["id"], "occurrences": occs}), flush=True)

@@ -27,9 +27,11 @@ def doc_id(uri: str) -> types.TextDocumentIdentifier:
 
 
 def check_json(root: Path, name: str) -> list[dict]:
-    """What ``termlint check --format json`` says about a file, for comparison."""
+    """What ``termlint check --per-use --format json`` says about a file, for comparison (the
+    editor marks every use, as ``--per-use`` reports them)."""
     done = subprocess.run(
-        [sys.executable, "-m", "termlint", "check", "--format", "json", "--no-cache", name],
+        [sys.executable, "-m", "termlint", "check", "--per-use", "--format", "json", "--no-cache"]
+        + [name],
         cwd=root,
         capture_output=True,
         text=True,
