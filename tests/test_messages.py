@@ -161,6 +161,14 @@ def test_fix_diff_shows_a_long_line_word_by_word(run, tmp_path):
     assert (tmp_path / "post.md").read_text(encoding="utf-8") == LONG_PARAGRAPH  # nothing written
 
 
+def test_fix_diff_cuts_long_context_lines(run, tmp_path):
+    context = "An unchanged paragraph that runs on and on about budgets and timelines. " * 4
+    write(tmp_path, "post.md", context.strip() + "\n\n" + LONG_PARAGRAPH)
+    diff = run("fix", "post.md", "--sense", "scheming=worst-case-model", "--diff").stdout
+    [shown] = [line for line in diff.splitlines() if line.startswith(" An unchanged")]
+    assert shown.endswith("…") and len(shown) < len(context) / 2
+
+
 def test_fix_diff_keeps_short_lines_as_a_unified_diff(run, tmp_path):
     write(tmp_path, "short.md", SHORT)
     diff = run("fix", "short.md", "--sense", "scheming=worst-case-model", "--diff").stdout

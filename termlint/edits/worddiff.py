@@ -4,7 +4,8 @@ Posts exported from an editor often hold a whole paragraph on one line; a fix th
 one word of it makes a unified diff print the 800-character line twice. Here such a line is
 shown once, with the words taken out as ``[-old-]`` and the words put in as ``{+new+}`` (the
 markers of ``git diff --word-diff=plain``), on a line that starts with ``~``; long unchanged
-stretches between the changes are cut to "…". Short lines stay ``-``/``+`` pairs.
+stretches between the changes are cut to "…", and so are long unchanged lines shown as
+context. Short lines stay ``-``/``+`` pairs.
 
 Spaces at the edges of a pure insertion or deletion are written outside its markers, as git
 shows them ("about {+power-motivated+} scheming"). The result is for reading, not for
@@ -71,6 +72,10 @@ def words_in_hunks(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line.startswith(" ") and len(line.rstrip("\r\n")) > LONG_LINE:
+            out.append(_cut(line.rstrip("\r\n"), False, True) + "\n")  # unchanged context
+            i += 1
+            continue
         if not line.startswith("-") or line.startswith("---"):
             out.append(line)
             i += 1
