@@ -32,6 +32,7 @@ from ..errors import TermlintError
 from ..files.source import BOM
 from ..model import SourceText
 from ..rules.kinds import sense_url
+from .rewrite import rewrite_use
 
 if TYPE_CHECKING:
     from ..glossary.entries import Glossary, Sense, Term
@@ -61,6 +62,7 @@ class Pick:
 
     diagnostic: Diagnostic
     sense: str
+    occurrence: Occurrence | None = None
 
     @property
     def term(self) -> str:
@@ -208,14 +210,25 @@ def plan_edits(
         d = p.diagnostic
         sense = glossary.terms[d.term].sense(p.sense)
         if how == "rewrite":
-            verb = d.match.lower() in {f.lower() for f in glossary.terms[d.term].verb_forms}
-            text = rewrite_text(sense, d.match, verb=verb)
-            if text is None:
+            if not sense.clarifications:
                 notes.append(
                     f"{where(d)}: sense {p.sense!r} has no clarification to rewrite "
                     "with; use --how link or --how declare"
                 )
                 continue
+            occ = p.occurrence
+            planned_rewrite = rewrite_use(
+                source.text,
+                d.start,
+                d.end,
+                glossary.terms[d.term],
+                sense,
+                in_heading=occ.in_heading if occ is not None else None,
+            )
+            if planned_rewrite.text is None:
+                notes.append(f"{where(d)}: {planned_rewrite.why_not}")
+                continue
+            text = planned_rewrite.text
         else:
             if any(s <= d.start and d.end <= e for s, e in links or ()) or any(
                 c in d.match for c in "[]"
@@ -506,7 +519,7 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
             continue
         if project.glossary.terms[d.term].sense(sense) is None:
             raise TermlintError(f"{d.term!r} has no sense {sense!r}")
-        picks.append(Pick(d, sense))
+        picks.append(Pick(d, sense, occurrences.get((d.start, d.end))))
     links = link_spans(source) if how == "link" and picks else []
     while True:
         planned, notes = plan_edits(
