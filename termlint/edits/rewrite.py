@@ -170,7 +170,6 @@ def rewrite_use(
     """How ``text[start:end]``, a use of ``term``, would be rewritten in ``sense``."""
     match = text[start:end]
     role = role_for_occurrence(text, start, end, term, in_heading)
-    declare = f"declare the sense once instead (--how declare, or --sense {term.id}={sense.id})"
     if role.kind == "heading":
         hand = fitted(sense, role, match)
         heading = role.reason.split("“", 1)[-1].rstrip("”")

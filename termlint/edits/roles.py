@@ -308,16 +308,17 @@ def _prose_role(
         head = head_form.lower()
         if prev in MODALS or prev == "to" or prev in PRE_VERBAL:
             return "verb"
-        if prev in SUBJECTS or prev in PRONOUNS:
-            if match.lower() != head or nxt in DETERMINERS or nxt in PRONOUNS:
-                return "verb"
+        if (prev in SUBJECTS or prev in PRONOUNS) and (
+            match.lower() != head or nxt in DETERMINERS or nxt in PRONOUNS
+        ):
+            return "verb"
         if (
             match.lower() != head
             and head.endswith("ing")
             and prev not in DETERMINERS | PREPOSITIONS
+            and not (joined_next and nxt and nxt not in NOT_HEADS)
         ):
-            if not (joined_next and nxt and nxt not in NOT_HEADS):
-                return "verb"
+            return "verb"
 
     if rest.startswith("-") and re.match(r"-\w", rest):
         return "modifier"  # "scheming-related"
