@@ -510,7 +510,17 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
     for d in result.diagnostics:
         if d.rule != RULE:
             continue
-        sense = choose(d, occurrences.get((d.start, d.end)))
+        occ = occurrences.get((d.start, d.end))
+        sense = choose(d, occ)
+        if sense is None and how == "rewrite":
+            term = project.glossary.terms[d.term]
+            left = rewrite_use(source.text, d.start, d.end, term, term.senses[0])
+            if left.role.left_alone:
+                plan.notes.append(
+                    f"{where(d)}: {left.role.reason}: left as it is; declare the sense "
+                    f"once instead (--how declare, or --sense {d.term}=SENSE --how declare)"
+                )
+                continue
         if sense is None:
             plan.notes.append(
                 f"{where(d)}: `{d.match}` left as it is (no sense chosen for "
@@ -519,7 +529,7 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
             continue
         if project.glossary.terms[d.term].sense(sense) is None:
             raise TermlintError(f"{d.term!r} has no sense {sense!r}")
-        picks.append(Pick(d, sense, occurrences.get((d.start, d.end))))
+        picks.append(Pick(d, sense, occ))
     links = link_spans(source) if how == "link" and picks else []
     while True:
         planned, notes = plan_edits(
@@ -532,6 +542,8 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
             plan.notes.extend(notes)
             plan.new_text, plan.edits = new_text, edits
             plan.fixed = [p for _, settled in planned for p in settled]
+            if how != "declare":
+                plan.notes.extend(_declare_instead(plan.fixed, how))
             return plan
         for p in failed:
             plan.notes.append(
@@ -539,6 +551,22 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
                 f"ambiguous after --how {how}; left as it is"
             )
         picks = [p for p in picks if p not in failed]
+
+
+#: Past this many rewrites or links of one term in a document, one declaration says it better.
+DECLARE_AFTER = 3
+
+
+def _declare_instead(fixed: list[Pick], how: str) -> list[str]:
+    counts: dict[tuple[str, str], int] = {}
+    for p in fixed:
+        counts[(p.term, p.sense)] = counts.get((p.term, p.sense), 0) + 1
+    return [
+        f"{fixed[0].diagnostic.path}: {n} uses of {term!r} changed with --how {how}; one "
+        f"declaration says it once: --sense {term}={sense} --how declare"
+        for (term, sense), n in counts.items()
+        if n > DECLARE_AFTER
+    ]
 
 
 def _unsettled(

@@ -70,8 +70,10 @@ def derived_form(text: str, role: str) -> str | None:
     pre = (
         single and text.endswith("{match}") and text != "{match}" and not re.search(r"[(),]", text)
     )
+    if _ARTICLE.match(text):  # "a worst-case {match} of the kind …": its own noun phrase
+        return None
     if role == "noun":
-        return None if _ARTICLE.match(text) else text
+        return text
     if role == "modifier":
         return text if pre else None
     if role == "agent":
@@ -106,7 +108,12 @@ def title_case(text: str) -> str:
         parts = w.split("-")
         out = []
         for j, part in enumerate(parts):
-            small = part.lower() in SMALL_WORDS and not (first and j == 0)
+            small = (part.lower() in SMALL_WORDS and not (first and j == 0)) or part.lower() in (
+                "et",
+                "al.",
+                "i.e.",
+                "e.g.",
+            )
             if part[:1].islower() and not small:
                 part = part[:1].upper() + part[1:]
             out.append(part)
@@ -116,12 +123,22 @@ def title_case(text: str) -> str:
     return " ".join(word(w, i == 0) for i, w in enumerate(words))
 
 
+#: A rewrite in a heading stays short: at most this many words besides the word itself.
+HEADING_EXTRA_WORDS = 3
+
+
 def heading_form(template: Template, inner: str) -> str | None:
-    """The template for a word in a Title-Case heading whose role there is ``inner``."""
-    form = template.form(inner if inner in TEMPLATE_ROLES else "noun")
-    if form is None or re.search(r"[(),;:]", form):
-        return None
-    return form
+    """The template for a word in a Title-Case heading whose role there is ``inner``: that
+    role's form, or else the modifier form, if it is short and has no brackets or commas."""
+    for role in (inner if inner in TEMPLATE_ROLES else "noun", "modifier"):
+        form = template.form(role)
+        if (
+            form is not None
+            and not re.search(r"[(),;:]", form)
+            and len(form.replace("{match}", " ").split()) <= HEADING_EXTRA_WORDS
+        ):
+            return form
+    return None
 
 
 def render(template: Template, role: Role | str, match: str) -> str | None:

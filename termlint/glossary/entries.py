@@ -611,13 +611,14 @@ def _clarification_problems(item: Any) -> list[str]:
     for role, form in _role_forms(item).items():
         if form is None or role == "noun":
             continue
-        if "{match}" not in form:
+        if role == "modifier":  # a whole substitute ("plotting") or ending with the word
+            if "{match}" in form and not form.endswith("{match}"):
+                problems.append(
+                    f"its modifier form {form!r} must end with {{match}} (the noun it "
+                    "modifies follows the word)"
+                )
+        elif "{match}" not in form:  # the word as written keeps its inflection
             problems.append(f"its {role} form {form!r} has no {{match}}")
-        elif role == "modifier" and not form.endswith("{match}"):
-            problems.append(
-                f"its modifier form {form!r} must end with {{match}} (the noun it modifies "
-                "follows the word)"
-            )
     return problems
 
 
