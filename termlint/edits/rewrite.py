@@ -108,11 +108,9 @@ def title_case(text: str) -> str:
         parts = w.split("-")
         out = []
         for j, part in enumerate(parts):
-            small = (part.lower() in SMALL_WORDS and not (first and j == 0)) or part.lower() in (
-                "et",
-                "al.",
-                "i.e.",
-                "e.g.",
+            low = part.lower()
+            small = (low in SMALL_WORDS and not (first and j == 0)) or (
+                low == "et" or low.startswith(("al.", "i.e.", "e.g."))
             )
             if part[:1].islower() and not small:
                 part = part[:1].upper() + part[1:]

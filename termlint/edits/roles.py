@@ -104,6 +104,12 @@ COMMON_ACRONYMS = frozenset(
     "AI AIS AGI ASI LLM LLMS ML RL RLHF SFT GPU GPUS CEO US UK EU API APIS COT".split()
 )
 
+#: Endings of adjectives ("monitorable", "deceptive"): such a form is never read as a verb.
+ADJECTIVE_ENDINGS = ("able", "ible", "ive", "ous", "ful", "less", "al", "ic")
+
+#: Endings of nouns ("monitorability", "collusion"): such a form is never read as a verb.
+NOUN_ENDINGS = ("ity", "tion", "sion", "ness", "ment", "ism", "ance", "ence")
+
 _WORD = re.compile(r"[\w][\w'’\-]*")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z0-9\-]*[A-Z0-9]s?)\)")
 _ATX = re.compile(r"[ ]{0,3}#{1,6}(?:[ \t]|$)")
@@ -218,6 +224,8 @@ def _capitalised_run(line: str, start: int, end: int) -> tuple[list[str], int]:
             hi += 2
         else:
             break
+    while lo < hi and words[lo][2].lower() in DETERMINERS | SMALL_WORDS:
+        lo += 1  # "The Scheming Audit Protocol": the article is not part of the name
     return [w for _, _, w in words[lo : hi + 1]], words[hi][1]
 
 
@@ -229,10 +237,13 @@ def role_of(
     verb_forms: frozenset[str] = frozenset(),
     head_form: str = "",
     in_heading: bool | None = None,
+    capitalised_forms: frozenset[str] = frozenset(),
 ) -> Role:
     """The role of ``text[start:end]``, a use of a glossary term, in its sentence.
 
-    ``verb_forms`` are the term's verb-only forms (lower case); ``head_form`` its first form.
+    ``verb_forms`` are the term's verb-only forms (lower case); ``head_form`` its first form;
+    ``capitalised_forms`` the forms the glossary itself writes with a capital ("CoT
+    monitorability", "P(scheming)"), whose capital says nothing about a name.
     """
     match = text[start:end]
     line_start, line_end = _line_bounds(text, start, end)
@@ -247,7 +258,7 @@ def role_of(
         return Role(
             "name", opens, f"`{match}` is spelled out before the acronym {acronym.group(1)}"
         )
-    if _is_cap(match):
+    if _is_cap(match) and match not in capitalised_forms:
         run, run_end = _capitalised_run(line, s, e)
         after_run = _ACRONYM.match(line[run_end:])
         caps = [w for w in run if _is_cap(w) and not _is_acronym(w)]
@@ -292,19 +303,27 @@ def _prose_role(
     if match.lower() in verb_forms:
         return "verb"
     first = words[0] if words else ""
-    if len(words) > 1 and first.endswith(("e", "es", "ed")) and not first.endswith("ness"):
+    if (
+        len(words) > 1
+        and first.endswith(("e", "es", "ed"))
+        and not first.endswith(("ness", *ADJECTIVE_ENDINGS, "ive"))
+    ):
         return "verb"  # a verb phrase form: "fake alignment", "fakes alignment"
     if len(words) > 1 and first.endswith("ing") and prev in SUBJECTS | BE:
         return "verb"  # "is faking alignment", "models faking alignment"
 
-    if last.endswith("ing"):
+    if first.endswith("ing"):  # a form that opens with its -ing word: "scheming", "faking …"
         if prev in BE and (prev2 in SUBJECTS or prev2 in PRONOUNS or nxt in AFTER_VERB):
             return "verb"
         if prev in SUBJECTS and prev not in ("that", "which", "who") and nxt in AFTER_VERB:
             return "verb"
         if prev in ("that", "which", "who") and prev2 in SUBJECTS and nxt in AFTER_VERB:
             return "verb"
-    elif " " not in match:
+    elif (
+        " " not in match
+        and match.replace("-", "").isalpha()
+        and not last.endswith(ADJECTIVE_ENDINGS + NOUN_ENDINGS)
+    ):
         head = head_form.lower()
         if prev in MODALS or prev == "to" or prev in PRE_VERBAL:
             return "verb"
@@ -336,4 +355,5 @@ def role_for_occurrence(text: str, start: int, end: int, term, in_heading=None) 
         verb_forms=frozenset(f.lower() for f in term.verb_forms),
         head_form=term.forms[0] if term.forms else "",
         in_heading=in_heading,
+        capitalised_forms=frozenset(f for f in term.forms if f[:1].isupper()),
     )
