@@ -285,7 +285,7 @@ REVIEW = (
             [
                 "constructing chain-of-thought scheming models",
                 "Weak schemers whose reasoning shows in the chain of thought which",
-                "A model scheming (visibly, in its chain of thought) against",
+                "A model legibly scheming against",
             ],
         ),
     ],
@@ -421,3 +421,51 @@ def test_role_forms_load_and_a_null_role_does_not_fit(tmp_path):
     assert fitted(making, "verb", "widget") == "busily widget"
     assert fitted(making, "agent", "widgeters") == "widgeters (making widgets)"  # derived
     assert fitted(fidgeting, "agent", "widgeters") is None  # said null
+
+
+# -- a rewrite settles its use -----------------------------------------------------------------
+
+NEUTRAL = {  # sentences with nothing in them that says which sense
+    "scheming": {
+        "noun": "We looked for signs of scheming in the logs.",
+        "modifier": "One plan is constructing scheming models on purpose.",
+        "verb": "Later, a model scheming against its overseers leaves traces.",
+        "agent": "Weak schemers are easier to catch than strong ones.",
+    },
+    "sandbagging": {
+        "noun": "We looked for signs of sandbagging in the logs.",
+        "modifier": "We ran sandbagging evaluations on both.",
+        "agent": "Sandbaggers are hard to catch.",
+    },
+    "alignment-faking": {
+        "noun": "We looked for signs of alignment faking in the logs.",
+        "modifier": "We saw alignment faking behaviour twice.",
+        "verb": "Models fake alignment when they can.",
+        "agent": "Alignment fakers are hard to catch.",
+    },
+    "sabotage": {
+        "noun": "We looked for signs of sabotage in the logs.",
+        "agent": "Saboteurs are hard to catch.",
+    },
+}
+SETTLE = [
+    (term, role_name, sense.id)
+    for term, sentences in NEUTRAL.items()
+    for role_name in sentences
+    for sense in GLOSSARY.terms[term].senses
+    if sense.ai  # the everyday senses need people in the sentence, not models
+]
+
+
+@pytest.mark.parametrize(
+    ("term_id", "role_name", "sense_id"), SETTLE, ids=[f"{t}/{r}/{s}" for t, r, s in SETTLE]
+)
+def test_the_role_fitted_rewrite_settles_the_use(project, term_id, role_name, sense_id):
+    text = NEUTRAL[term_id][role_name] + "\n"
+    source = SourceText("d.md", text)
+    before = fix_source(source, project, lambda d, o: None, "rewrite")
+    assert sum("no sense chosen" in n for n in before.notes) == 1, "the sentence is not neutral"
+    plan = fix_source(source, project, lambda d, o: sense_id, "rewrite")
+    assert plan.changed and len(plan.fixed) == 1, plan.notes
+    start, end = _find(text, plan.fixed[0].diagnostic.match)
+    assert role(text, text[start:end], term_id).kind == role_name

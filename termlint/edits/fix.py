@@ -63,6 +63,7 @@ class Pick:
     diagnostic: Diagnostic
     sense: str
     occurrence: Occurrence | None = None
+    attempt: int = 0  # which of the rewrites that fit (the next after one left it unclear)
 
     @property
     def term(self) -> str:
@@ -228,7 +229,8 @@ def plan_edits(
             if planned_rewrite.text is None:
                 notes.append(f"{where(d)}: {planned_rewrite.why_not}")
                 continue
-            text = planned_rewrite.text
+            options = planned_rewrite.alternatives or (planned_rewrite.text,)
+            text = options[min(p.attempt, len(options) - 1)]
         else:
             if any(s <= d.start and d.end <= e for s, e in links or ()) or any(
                 c in d.match for c in "[]"
@@ -545,12 +547,32 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
             if how != "declare":
                 plan.notes.extend(_declare_instead(plan.fixed, how))
             return plan
+        retry = [
+            p for p in failed if how == "rewrite" and p.attempt + 1 < _rewrites(p, source, project)
+        ]
         for p in failed:
+            if p in retry:
+                p.attempt += 1
+                continue
             plan.notes.append(
                 f"{where(p.diagnostic)}: `{p.diagnostic.match}` would still be "
                 f"ambiguous after --how {how}; left as it is"
             )
-        picks = [p for p in picks if p not in failed]
+        picks = [p for p in picks if p not in failed or p in retry]
+
+
+def _rewrites(p: Pick, source: SourceText, project: Project) -> int:
+    """How many rewrites fit the pick's use (each is tried in turn until one settles it)."""
+    term = project.glossary.terms[p.term]
+    found = rewrite_use(
+        source.text,
+        p.diagnostic.start,
+        p.diagnostic.end,
+        term,
+        term.sense(p.sense),
+        in_heading=p.occurrence.in_heading if p.occurrence is not None else None,
+    )
+    return len(found.alternatives)
 
 
 #: Past this many rewrites or links of one term in a document, one declaration says it better.

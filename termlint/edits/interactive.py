@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 #: Characters of context shown either side of the use in a preview.
 PREVIEW_CONTEXT = 32
 
+#: How many of the reader's candidate senses are marked "likely here" (as many as a
+#: finding names before "or N more").
+LIKELY = 3
+
 _ANSWER = re.compile(r"\s*(\d+)\s*(a|all)?\s*", re.I)
 
 
@@ -113,7 +117,7 @@ class Menu:
 
     def _ask(self, source: SourceText, d: Diagnostic, occ, term: Term) -> str | None:
         options = list(term.senses)
-        likely = set(occ.candidates) if occ is not None else set()
+        likely = set(occ.candidates[:LIKELY]) if occ is not None else set()
         role = ""
         if self.how == "rewrite":
             kind = rewrite_use(source.text, d.start, d.end, term, options[0]).role.kind

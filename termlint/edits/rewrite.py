@@ -151,13 +151,21 @@ def render(template: Template, role: Role | str, match: str) -> str | None:
     return None if form is None else fill(form, match, role.sentence_start)
 
 
-def fitted(sense: Sense, role: Role | str, match: str) -> str | None:
-    """The first clarification of the sense that fits the role, filled in; None if none does."""
+def fitted_all(sense: Sense, role: Role | str, match: str) -> list[str]:
+    """Every clarification of the sense that fits the role, filled in, in the glossary's order
+    (the same words twice only once)."""
+    out: list[str] = []
     for template in templates(sense):
         text = render(template, role, match)
-        if text is not None:
-            return text
-    return None
+        if text is not None and text not in out:
+            out.append(text)
+    return out
+
+
+def fitted(sense: Sense, role: Role | str, match: str) -> str | None:
+    """The first clarification of the sense that fits the role, filled in; None if none does."""
+    found = fitted_all(sense, role, match)
+    return found[0] if found else None
 
 
 ROLE_WORDS = {
@@ -177,6 +185,8 @@ class Rewrite:
     role: Role
     text: str | None
     why_not: str = ""  # for a use left alone: the reason, with what to do instead
+    #: every rewrite that fits, ``text`` first: the next is tried if one leaves the use unclear
+    alternatives: tuple[str, ...] = ()
 
 
 def rewrite_use(
@@ -203,12 +213,12 @@ def rewrite_use(
             None,
             f"{role.reason}: left as it is; declare the sense once instead (--how declare)",
         )
-    new = fitted(sense, role, match)
-    if new is None:
+    found = fitted_all(sense, role, match)
+    if not found:
         return Rewrite(
             role,
             None,
             f"no clarification of {sense.id!r} fits `{match}` as {ROLE_WORDS[role.kind]}; "
             "left as it is; use --how declare or --how link",
         )
-    return Rewrite(role, new)
+    return Rewrite(role, found[0], alternatives=tuple(found))
