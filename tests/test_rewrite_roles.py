@@ -181,6 +181,11 @@ def shape_problem(role_name: str, text: str, match: str, template: str) -> str |
             return "an object after the verb would not follow it (words after, not in brackets)"
         if article:
             return "an article before a verb"
+    unbracketed = re.sub(r"\([^)]*\)", "", bare)  # a gloss in brackets describes the kind
+    if role_name in ("verb", "agent") and re.search(
+        r"\b(?:it|its|itself|they|their)\b", unbracketed
+    ):
+        return "a pronoun that agrees with only one of singular and plural"
     if role_name == "agent":
         if article:
             return "brings its own article"
