@@ -554,8 +554,9 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
 @click.option(
     "--interactive/--no-interactive",
     default=None,
-    help="Ask for the sense of each use whose term has no --sense "
-    "[default: when standard input is a terminal].",
+    help="Ask for the sense of each use whose term has no --sense; a number with 'a' "
+    "after it (2a) answers for every remaining use [default: when standard input is a "
+    "terminal].",
 )
 @click.option(
     "--force-exclude",

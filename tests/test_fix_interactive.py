@@ -158,3 +158,10 @@ def test_declare_asks_once_and_the_answer_holds_for_other_documents(folder):
             .read_text()
             .startswith("---\ntermlint:\n  senses:\n    scheming: worst-case-model\n---\n")
         )
+
+
+def test_link_previews_show_the_link(folder):
+    code, shown = drive(folder, ["fix", "d.md", "--interactive", "--how", "link"], ["7", "0a"])
+    assert code == 0, shown
+    assert re.search(r"→ One plan is constructing \[scheming\]\(\S+#roleplay\) models", shown)
+    assert "[scheming](" in (folder / "d.md").read_text().splitlines()[2]
