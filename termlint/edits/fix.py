@@ -210,6 +210,8 @@ def plan_edits(
     for p in picks:
         d = p.diagnostic
         sense = glossary.terms[d.term].sense(p.sense)
+        if sense is None:  # fix_source checked every pick against the glossary
+            raise TermlintError(f"{d.term!r} has no sense {p.sense!r}")
         if how == "rewrite":
             if not sense.clarifications:
                 notes.append(
@@ -564,12 +566,15 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
 def _rewrites(p: Pick, source: SourceText, project: Project) -> int:
     """How many rewrites fit the pick's use (each is tried in turn until one settles it)."""
     term = project.glossary.terms[p.term]
+    sense = term.sense(p.sense)
+    if sense is None:
+        return 0
     found = rewrite_use(
         source.text,
         p.diagnostic.start,
         p.diagnostic.end,
         term,
-        term.sense(p.sense),
+        sense,
         in_heading=p.occurrence.in_heading if p.occurrence is not None else None,
     )
     return len(found.alternatives)
