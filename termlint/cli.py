@@ -576,8 +576,9 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
 @click.option(
     "--interactive/--no-interactive",
     default=None,
-    help="Ask for the sense of each use whose term has no --sense "
-    "[default: when standard input is a terminal].",
+    help="Ask for the sense of each use whose term has no --sense; a number with 'a' "
+    "after it (2a) answers for every remaining use [default: when standard input is a "
+    "terminal].",
 )
 @click.option(
     "--force-exclude",
@@ -602,7 +603,6 @@ def fix(
       termlint fix draft.md --how declare          (asks, when run in a terminal)
     """
     from .edits.fix import (
-        candidate_senses,
         encode,
         fix_source,
         parse_sense_options,
@@ -621,36 +621,16 @@ def fix(
             "say which sense to use: --sense TERM=SENSE (repeatable), or run "
             "in a terminal to choose use by use (--interactive)"
         )
-    asked: dict[tuple[str, str], str | None] = {}
+    from .edits.interactive import Menu
 
-    def choose_for(source, ask: bool):
-        def choose(diag, occ):
-            if diag.term in chosen:
-                return chosen[diag.term]
-            key = (source.path, diag.term if how == "declare" else f"{diag.start}")
-            if not ask or key in asked:
-                return asked.get(key)
-            term = project.glossary.terms[diag.term]
-            options = candidate_senses(term, occ)
-            from .reporters.text import visible
-
-            click.echo(
-                f"\n{visible(diag.path)}:{diag.line}:{diag.column}: `{diag.match}`", err=True
-            )
-            click.echo(f"{diag.line:>7} | {visible(source.line_text(diag.line))}", err=True)
-            for i, sense in enumerate(options, 1):
-                click.echo(f"  {i}) {sense.id} — {sense.label}", err=True)
-            click.echo("  0) leave it as it is", err=True)
-            n = click.prompt(
-                "Sense" + (" for the whole document" if how == "declare" else ""),
-                type=click.IntRange(0, len(options)),
-                default=0,
-                err=True,
-            )
-            asked[key] = options[n - 1].id if n else None
-            return asked[key]
-
-        return choose
+    menu = Menu(
+        project.glossary,
+        how,
+        chosen,
+        ask=lambda text: click.prompt(text, default="0", err=True),
+        say=lambda line: click.echo(line, err=True),
+        docs_url=project.config.docs_url,
+    )
 
     _terminate_cleanly()
     had_error = False
@@ -664,7 +644,7 @@ def fix(
             data = sys.stdin.buffer.read() if path is None else _read_bytes(path, display)
             source = decode(data, "<stdin>" if path is None else display)
             plan = fix_source(
-                source, project, choose_for(source, interactive and path is not None), how
+                source, project, menu.chooser(source, interactive and path is not None), how
             )
         except TermlintError as exc:
             had_error = True

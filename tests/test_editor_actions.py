@@ -132,3 +132,26 @@ def test_positions_round_trip_in_each_encoding(encoding):
     assert pm.position(3)[1] == {"utf-16": 4, "utf-8": 7, "utf-32": 3}[encoding]
     with_bom = PositionMap("\ufeff" + text, encoding, shift=1)
     assert with_bom.position(0) == (0, 1 if encoding != "utf-8" else 3)
+
+
+def test_rewrite_actions_fit_the_role_and_skip_titles(project):
+    text = "# Detecting Scheming in Frontier Models\n\nOne plan is constructing scheming models.\n"
+    result = lint(text, project)
+    heading, modifier = sorted(
+        (d for d in result.diagnostics if d.rule == "ambiguous-term"), key=lambda d: d.start
+    )
+    at_heading = [a.title for a in code_actions(result, project, heading.start, heading.end)]
+    assert not any(t.startswith("Rewrite") for t in at_heading)  # a title is not rewritten
+    assert any(t.startswith("Declare “scheming” as ") for t in at_heading)
+    at_use = [
+        a
+        for a in code_actions(result, project, modifier.start, modifier.end)
+        if a.title.startswith("Rewrite as “")
+    ]
+    assert at_use
+    for action in at_use:  # words that stand before "models": no brackets, no trailing phrase
+        words = action.title.removeprefix("Rewrite as “").split("”", 1)[0]
+        assert "(" not in words and (words.endswith("scheming") or " " not in words), words
+        assert apply_edits(text, [action.edit]) == text.replace(
+            "constructing scheming models", f"constructing {words} models"
+        )

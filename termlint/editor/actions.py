@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..edits.fix import Edit, FixError, candidate_senses, declaration_edit, rewrite_text
+from ..edits.rewrite import rewrite_use
 
 if TYPE_CHECKING:
     from ..model import Diagnostic, FileResult, Occurrence, SourceText
@@ -58,7 +59,7 @@ def code_actions(result: FileResult, project: Project, start: int, end: int) -> 
         return out
     for d in diagnostics_at(result, start, end):
         occ = occurrence_of(result, d)
-        out.extend(rewrite_actions(d, occ, project))
+        out.extend(rewrite_actions(d, occ, project, source))
         out.extend(declare_actions(d, occ, source, project))
         suppress = suppress_action(d, source)
         if suppress is not None:
@@ -97,7 +98,11 @@ def _senses_for(d: Diagnostic, occ: Occurrence | None, project: Project):
     return term, senses
 
 
-def rewrite_actions(d: Diagnostic, occ: Occurrence | None, project: Project) -> list[Action]:
+def rewrite_actions(
+    d: Diagnostic, occ: Occurrence | None, project: Project, source: SourceText | None = None
+) -> list[Action]:
+    """One "Rewrite as …" per sense; with the source, the words fit the use's role as
+    ``termlint fix`` writes them, and a name or a Title-Case heading gets none."""
     if d.rule == "ambiguous-term":
         term, senses = _senses_for(d, occ, project)
     elif d.suggestions and d.term in project.glossary.terms:  # e.g. inconsistent-sense
@@ -108,7 +113,17 @@ def rewrite_actions(d: Diagnostic, occ: Occurrence | None, project: Project) -> 
     out = []
     verb = occ.verb if occ is not None else d.match.lower() in {f.lower() for f in term.verb_forms}
     for sense in senses:
-        text = rewrite_text(sense, d.match, verb=verb)
+        if source is not None:
+            text = rewrite_use(
+                source.text,
+                d.start,
+                d.end,
+                term,
+                sense,
+                in_heading=occ.in_heading if occ is not None else None,
+            ).text
+        else:
+            text = rewrite_text(sense, d.match, verb=verb)
         if text is None or text == d.match:
             continue
         out.append(

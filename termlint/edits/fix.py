@@ -32,6 +32,7 @@ from ..errors import TermlintError
 from ..files.source import BOM
 from ..model import SourceText
 from ..rules.kinds import sense_url
+from .rewrite import rewrite_use
 
 if TYPE_CHECKING:
     from ..glossary.entries import Glossary, Sense, Term
@@ -61,6 +62,8 @@ class Pick:
 
     diagnostic: Diagnostic
     sense: str
+    occurrence: Occurrence | None = None
+    attempt: int = 0  # which of the rewrites that fit (the next after one left it unclear)
 
     @property
     def term(self) -> str:
@@ -207,15 +210,29 @@ def plan_edits(
     for p in picks:
         d = p.diagnostic
         sense = glossary.terms[d.term].sense(p.sense)
+        if sense is None:  # fix_source checked every pick against the glossary
+            raise TermlintError(f"{d.term!r} has no sense {p.sense!r}")
         if how == "rewrite":
-            verb = d.match.lower() in {f.lower() for f in glossary.terms[d.term].verb_forms}
-            text = rewrite_text(sense, d.match, verb=verb)
-            if text is None:
+            if not sense.clarifications:
                 notes.append(
                     f"{where(d)}: sense {p.sense!r} has no clarification to rewrite "
                     "with; use --how link or --how declare"
                 )
                 continue
+            occ = p.occurrence
+            planned_rewrite = rewrite_use(
+                source.text,
+                d.start,
+                d.end,
+                glossary.terms[d.term],
+                sense,
+                in_heading=occ.in_heading if occ is not None else None,
+            )
+            if planned_rewrite.text is None:
+                notes.append(f"{where(d)}: {planned_rewrite.why_not}")
+                continue
+            options = planned_rewrite.alternatives or (planned_rewrite.text,)
+            text = options[min(p.attempt, len(options) - 1)]
         else:
             if any(s <= d.start and d.end <= e for s, e in links or ()) or any(
                 c in d.match for c in "[]"
@@ -497,7 +514,17 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
     for d in result.diagnostics:
         if d.rule != RULE:
             continue
-        sense = choose(d, occurrences.get((d.start, d.end)))
+        occ = occurrences.get((d.start, d.end))
+        sense = choose(d, occ)
+        if sense is None and how == "rewrite":
+            term = project.glossary.terms[d.term]
+            left = rewrite_use(source.text, d.start, d.end, term, term.senses[0])
+            if left.role.left_alone:
+                plan.notes.append(
+                    f"{where(d)}: {left.role.reason}: left as it is; declare the sense "
+                    f"once instead (--how declare, or --sense {d.term}=SENSE --how declare)"
+                )
+                continue
         if sense is None:
             plan.notes.append(
                 f"{where(d)}: `{d.match}` left as it is (no sense chosen for "
@@ -506,7 +533,7 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
             continue
         if project.glossary.terms[d.term].sense(sense) is None:
             raise TermlintError(f"{d.term!r} has no sense {sense!r}")
-        picks.append(Pick(d, sense))
+        picks.append(Pick(d, sense, occ))
     links = link_spans(source) if how == "link" and picks else []
     while True:
         planned, notes = plan_edits(
@@ -519,13 +546,54 @@ def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) 
             plan.notes.extend(notes)
             plan.new_text, plan.edits = new_text, edits
             plan.fixed = [p for _, settled in planned for p in settled]
+            if how != "declare":
+                plan.notes.extend(_declare_instead(plan.fixed, how))
             return plan
+        retry = [
+            p for p in failed if how == "rewrite" and p.attempt + 1 < _rewrites(p, source, project)
+        ]
         for p in failed:
+            if p in retry:
+                p.attempt += 1
+                continue
             plan.notes.append(
                 f"{where(p.diagnostic)}: `{p.diagnostic.match}` would still be "
                 f"ambiguous after --how {how}; left as it is"
             )
-        picks = [p for p in picks if p not in failed]
+        picks = [p for p in picks if p not in failed or p in retry]
+
+
+def _rewrites(p: Pick, source: SourceText, project: Project) -> int:
+    """How many rewrites fit the pick's use (each is tried in turn until one settles it)."""
+    term = project.glossary.terms[p.term]
+    sense = term.sense(p.sense)
+    if sense is None:
+        return 0
+    found = rewrite_use(
+        source.text,
+        p.diagnostic.start,
+        p.diagnostic.end,
+        term,
+        sense,
+        in_heading=p.occurrence.in_heading if p.occurrence is not None else None,
+    )
+    return len(found.alternatives)
+
+
+#: Past this many rewrites or links of one term in a document, one declaration says it better.
+DECLARE_AFTER = 3
+
+
+def _declare_instead(fixed: list[Pick], how: str) -> list[str]:
+    counts: dict[tuple[str, str], int] = {}
+    for p in fixed:
+        counts[(p.term, p.sense)] = counts.get((p.term, p.sense), 0) + 1
+    return [
+        f"{fixed[0].diagnostic.path}: {n} uses of {term!r} changed with --how {how}; one "
+        f"declaration says it once: --sense {term}={sense} --how declare"
+        for (term, sense), n in counts.items()
+        if n > DECLARE_AFTER
+    ]
 
 
 def _unsettled(

@@ -63,6 +63,9 @@ class Sense:
     features: dict[str, Any] = field(default_factory=dict)
     cues: list[Cue] = field(default_factory=list)
     clarifications: list[str] = field(default_factory=list)
+    #: per clarification (same order): the words for other roles the glossary spells out,
+    #: ``{"modifier": "worst-case {match}", "verb": None, …}`` (see termlint.edits.rewrite)
+    role_forms: list[dict[str, str | None]] = field(default_factory=list)
     clear_examples: list[str] = field(default_factory=list)
     unclear_examples: list[tuple[str, str]] = field(default_factory=list)
     contrasts: list[tuple[str, str]] = field(default_factory=list)
@@ -469,6 +472,16 @@ def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintEr
                             sl.get("contrasts", [None] * (j + 1))[j],
                         )
                     )
+            for item in sense.get("clarifications", []):
+                for problem in _clarification_problems(item):
+                    errors.append(
+                        TermlintError(
+                            f"clarification {_clarification_text(item)!r} of sense "
+                            f"{sense['id']!r}: {problem}",
+                            path,
+                            sl.get("line"),
+                        )
+                    )
             unknown = set(sense.get("features", {})) - feature_ids
             if unknown:
                 errors.append(
@@ -579,6 +592,36 @@ def _shared_forms(terms: list[dict]) -> list[TermlintError]:
     return errors
 
 
+CLARIFICATION_ROLES = ("noun", "modifier", "verb", "agent")
+
+
+def _clarification_text(item: Any) -> str:
+    return item if isinstance(item, str) else item["text"]
+
+
+def _role_forms(item: Any) -> dict[str, str | None]:
+    if isinstance(item, str):
+        return {}
+    return {role: item[role] for role in CLARIFICATION_ROLES if role in item}
+
+
+def _clarification_problems(item: Any) -> list[str]:
+    """What is wrong with the role forms of one clarification (the schema checked types)."""
+    problems = []
+    for role, form in _role_forms(item).items():
+        if form is None or role == "noun":
+            continue
+        if role == "modifier":  # a whole substitute ("plotting") or ending with the word
+            if "{match}" in form and not form.endswith("{match}"):
+                problems.append(
+                    f"its modifier form {form!r} must end with {{match}} (the noun it "
+                    "modifies follows the word)"
+                )
+        elif "{match}" not in form:  # the word as written keeps its inflection
+            problems.append(f"its {role} form {form!r} has no {{match}}")
+    return problems
+
+
 def _build(raw: dict, digest: str) -> Glossary:
     sources = {
         key: Source(
@@ -610,7 +653,8 @@ def _build(raw: dict, digest: str) -> Glossary:
                     Cue(c, 1.0) if isinstance(c, str) else Cue(c["phrase"], c.get("weight", 1.0))
                     for c in s.get("cues", [])
                 ],
-                clarifications=list(s.get("clarifications", [])),
+                clarifications=[_clarification_text(c) for c in s.get("clarifications", [])],
+                role_forms=[_role_forms(c) for c in s.get("clarifications", [])],
                 clear_examples=list(s.get("examples", {}).get("clear", [])),
                 unclear_examples=[
                     (u["text"], u["rewrite"]) for u in s.get("examples", {}).get("unclear", [])
