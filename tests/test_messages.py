@@ -173,7 +173,9 @@ def test_fix_diff_keeps_short_lines_as_a_unified_diff(run, tmp_path):
     write(tmp_path, "short.md", SHORT)
     diff = run("fix", "short.md", "--sense", "scheming=worst-case-model", "--diff").stdout
     assert "-Could an AI system be scheming right now?" in diff
-    assert "+Could an AI system be worst-case scheming right now?" in diff
+    # The rewrite is fitted to the word's role (here a verb): what matters is a plain +/- pair.
+    [added] = [line for line in diff.splitlines() if line.startswith("+Could")]
+    assert "worst-case" in added and added.endswith("right now?")
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
