@@ -542,7 +542,8 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     default="rewrite",
     show_default=True,
     help="rewrite: put the sense's clarification in place of the "
-    "words; link: link the words to the sense in the glossary site; declare: declare "
+    "words; link: link the words to the sense in your glossary site (needs docs_url); "
+    "declare: declare "
     "the sense once in the front matter.",
 )
 @click.option(
@@ -589,6 +590,10 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
     from .files.source import decode
 
     project = _project(config_path, no_cache)
+    if how == "link" and not project.config.docs_url:
+        from .edits.fix import LINK_NEEDS_DOCS_URL
+
+        raise click.UsageError(LINK_NEEDS_DOCS_URL)
     chosen = parse_sense_options(senses, project.glossary)
     if interactive is None:
         interactive = sys.stdin.isatty()

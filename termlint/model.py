@@ -268,6 +268,10 @@ class Diagnostic:
     def to_json(self) -> dict:
         data = asdict(self)
         del data["start"], data["end"]
+        # No docs_url, no site: the key stays (readers may expect it) but holds no URL.
+        data["url"] = self.url or None
+        for s in data["suggestions"]:
+            s["url"] = s["url"] or None
         return data
 
     @property

@@ -174,7 +174,7 @@ async def test_hover_shows_the_sense_its_probability_evidence_and_the_others(tmp
         )
         body = resolved.contents.value
         assert text_at(text, resolved.range) == "scheming"
-        assert "read as **[In-context scheming" in body
+        assert "read as **In-context scheming" in body  # no docs_url: no link
         assert "probability " in body and "%" in body
         assert "Why: " in body
         assert "\n> " in body  # the sense's definition

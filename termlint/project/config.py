@@ -16,7 +16,8 @@ from ..errors import DataErrors, TermlintError
 from .datafiles import cached_raw, validate
 
 CONFIG_NAMES = (".termlint.yaml", ".termlint.yml", "pyproject.toml")
-DEFAULT_DOCS_URL = "https://termlint.example/glossary"
+#: No site, no links: without a configured ``docs_url`` termlint prints and writes no URL.
+DEFAULT_DOCS_URL = ""
 
 
 @dataclass

@@ -29,7 +29,8 @@ fail_on: warning
 # Paths not to check: glob patterns relative to this file.
 # exclude: ["archive/**", "vendor/**"]
 
-# Where diagnostics link to: your copy of the glossary site (termlint glossary build --out site/).
+# Where your copy of the glossary site is served (termlint glossary build --out site/):
+# findings link to it, and fix --how link needs it. Without it, termlint prints no links.
 # docs_url: https://example.org/glossary
 
 # Also flag ambiguous uses inside blockquotes (quoted material is skipped by default).
