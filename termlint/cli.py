@@ -256,7 +256,8 @@ def lsp(stdio):
     except ImportError as exc:
         raise TermlintError(
             f"the language server needs pygls and lsprotocol, which are not "
-            f"installed ({exc.name} is missing): pip install 'termlint[lsp]'"
+            f"installed ({exc.name} is missing): pip install 'alignment-termlint[lsp]' "
+            f"(from a checkout: pip install '.[lsp]')"
         ) from None
     from .editor.server import main as serve
 
@@ -713,12 +714,20 @@ def init(force):
     Example:
       termlint init && termlint check
     """
-    from .project.init import pre_commit_snippet, write_starter
+    from .project.init import pre_commit_snippet, remote_snippet, write_starter
 
     path = write_starter(Path.cwd(), force=force)
     click.echo(f"wrote {path.name}: every key is explained in it (see: termlint rules list)")
-    click.echo("\nTo check Markdown files on every commit, add this to .pre-commit-config.yaml:\n")
+    click.echo(
+        "\nTo check Markdown files on every commit with this installed termlint, add this "
+        "to .pre-commit-config.yaml:\n"
+    )
     click.echo(pre_commit_snippet(), nl=False)
+    click.echo(
+        "\nOr let pre-commit install termlint itself, from its git repository at a commit "
+        "(fill in the two blanks):\n"
+    )
+    click.echo(remote_snippet(), nl=False)
 
 
 def run() -> None:

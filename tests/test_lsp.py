@@ -364,5 +364,5 @@ def test_lsp_without_pygls_says_what_to_install(tmp_path):
     )
     assert done.returncode == 2
     assert "needs pygls and lsprotocol" in done.stderr
-    assert "pip install 'termlint[lsp]'" in done.stderr
+    assert "pip install 'alignment-termlint[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr
