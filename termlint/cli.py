@@ -61,10 +61,29 @@ def project_options(fn):
     return fn
 
 
-def _project(config_path, no_cache):
+def _project(config_path, no_cache, cwd=None):
     from .pipeline import load_project
 
-    return load_project(config_path, use_cache=not no_cache)
+    return load_project(config_path, cwd=cwd, use_cache=not no_cache)
+
+
+def gitignore_option(fn):
+    return click.option(
+        "--no-gitignore",
+        is_flag=True,
+        help="Check the files git ignores too, inside folders (.gitignore is honoured by "
+        "default in a git work tree; respect_gitignore: false in the configuration).",
+    )(fn)
+
+
+def _without_gitignore(project, no_gitignore):
+    if not no_gitignore:
+        return project
+    import dataclasses
+
+    return dataclasses.replace(
+        project, config=dataclasses.replace(project.config, respect_gitignore=False)
+    )
 
 
 @click.group(cls=TermlintGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -139,6 +158,14 @@ def main():
     help="Apply the configuration's exclude patterns to files named on the "
     "command line too (the pre-commit hook does: it names every staged file).",
 )
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The path of the text read from standard input (-, the default with this "
+    "option): findings are reported under PATH, the configuration is the one for PATH, and "
+    "with --force-exclude nothing is checked if its exclude patterns cover PATH.",
+)
+@gitignore_option
 @project_options
 def check(
     paths,
@@ -150,6 +177,8 @@ def check(
     strictness,
     changed_since,
     force_exclude,
+    stdin_filename,
+    no_gitignore,
     config_path,
     no_cache,
 ):
@@ -165,6 +194,7 @@ def check(
       cat draft.md | termlint check -
       termlint check . --fail-on info --strictness strict
       termlint check --changed-since origin/main --format github
+      termlint check - --stdin-filename docs/post.md < buffer.md
     """
     from .files.discovery import iter_paths
     from .files.progress import Progress
@@ -173,7 +203,17 @@ def check(
     from .reporters import reporter_class
     from .rules.load import severity_rank
 
-    project = _with_strictness(_project(config_path, no_cache), strictness)
+    start = None
+    if stdin_filename is not None:
+        if not paths:
+            paths = ("-",)
+        elif "-" not in paths:
+            raise click.UsageError(
+                "--stdin-filename names the text read from standard input: pass - as a path"
+            )
+        start = Path(stdin_filename).parent  # its configuration, found from its folder up
+    project = _with_strictness(_project(config_path, no_cache, cwd=start), strictness)
+    project = _without_gitignore(project, no_gitignore)
     if changed_since is not None:
         from .files.changed import changed_paths
 
@@ -203,6 +243,7 @@ def check(
         use_cache=not no_cache,
         force_exclude=force_exclude,
         notice=_note,
+        stdin_filename=stdin_filename,
     )
     for result in results:
         summary.files += 1
@@ -564,8 +605,11 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     is_flag=True,
     help="Apply the exclude patterns to files named on the command line too.",
 )
+@gitignore_option
 @project_options
-def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, no_cache):
+def fix(
+    paths, senses, how, show_diff, interactive, force_exclude, no_gitignore, config_path, no_cache
+):
     """Settle ambiguous uses: you pick the sense, termlint edits the document.
 
     Files are rewritten atomically, keeping encoding, byte-order mark, line endings and
@@ -590,7 +634,7 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
     from .files.discovery import iter_paths
     from .files.source import decode
 
-    project = _project(config_path, no_cache)
+    project = _without_gitignore(_project(config_path, no_cache), no_gitignore)
     if how == "link" and not project.config.docs_url:
         from .edits.fix import LINK_NEEDS_DOCS_URL
 

@@ -98,13 +98,23 @@ def run_paths(
     use_cache: bool = True,
     force_exclude: bool = False,
     notice=None,
+    stdin_filename: str | None = None,
 ) -> Iterator[FileResult]:
     """Lint files and folders, in order, with ``jobs`` worker processes and the cache.
 
-    ``force_exclude`` and ``notice`` are passed to :func:`iter_paths`."""
+    ``force_exclude``, ``notice`` and ``stdin_filename`` are passed to :func:`iter_paths`;
+    standard input's findings are reported under ``stdin_filename`` when it is given."""
     global _WORKER
     cache = ResultCache(project) if use_cache else None
-    entries = list(iter_paths(paths, project.config, force_exclude=force_exclude, notice=notice))
+    entries = list(
+        iter_paths(
+            paths,
+            project.config,
+            force_exclude=force_exclude,
+            notice=notice,
+            stdin_filename=stdin_filename,
+        )
+    )
     _WORKER = (project, cache)
     files = sum(1 for _, path, error in entries if path is not None and error is None)
     has_stdin = any(display == "-" for display, _, _ in entries)
@@ -115,7 +125,7 @@ def run_paths(
         for display, path, error in entries:
             if display == "-" and path is None and error is None:
                 data = stdin_reader() if stdin_reader else b""
-                yield _lint_data(data, "<stdin>", project, None)
+                yield _lint_data(data, stdin_filename or "<stdin>", project, None)
             else:
                 yield _lint_entry((display, path, error))
         return
