@@ -61,10 +61,29 @@ def project_options(fn):
     return fn
 
 
-def _project(config_path, no_cache):
+def _project(config_path, no_cache, cwd=None):
     from .pipeline import load_project
 
-    return load_project(config_path, use_cache=not no_cache)
+    return load_project(config_path, cwd=cwd, use_cache=not no_cache)
+
+
+def gitignore_option(fn):
+    return click.option(
+        "--no-gitignore",
+        is_flag=True,
+        help="Check the files git ignores too, inside folders (.gitignore is honoured by "
+        "default in a git work tree; respect_gitignore: false in the configuration).",
+    )(fn)
+
+
+def _without_gitignore(project, no_gitignore):
+    if not no_gitignore:
+        return project
+    import dataclasses
+
+    return dataclasses.replace(
+        project, config=dataclasses.replace(project.config, respect_gitignore=False)
+    )
 
 
 @click.group(cls=TermlintGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,6 +164,14 @@ def main():
     help="Apply the configuration's exclude patterns to files named on the "
     "command line too (the pre-commit hook does: it names every staged file).",
 )
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The path of the text read from standard input (-, the default with this "
+    "option): findings are reported under PATH, the configuration is the one for PATH, and "
+    "with --force-exclude nothing is checked if its exclude patterns cover PATH.",
+)
+@gitignore_option
 @project_options
 def check(
     paths,
@@ -157,6 +184,8 @@ def check(
     strictness,
     changed_since,
     force_exclude,
+    stdin_filename,
+    no_gitignore,
     config_path,
     no_cache,
 ):
@@ -175,6 +204,7 @@ def check(
       termlint check . --fail-on info --strictness strict
       termlint check --changed-since origin/main --format github
       termlint check draft.md --per-use   one finding per unclear use
+      termlint check - --stdin-filename docs/post.md < buffer.md
     """
     from .files.discovery import iter_paths
     from .files.progress import Progress
@@ -183,7 +213,17 @@ def check(
     from .reporters import reporter_class
     from .rules.load import severity_rank
 
-    project = _with_strictness(_project(config_path, no_cache), strictness)
+    start = None
+    if stdin_filename is not None:
+        if not paths:
+            paths = ("-",)
+        elif "-" not in paths:
+            raise click.UsageError(
+                "--stdin-filename names the text read from standard input: pass - as a path"
+            )
+        start = Path(stdin_filename).parent  # its configuration, found from its folder up
+    project = _with_strictness(_project(config_path, no_cache, cwd=start), strictness)
+    project = _without_gitignore(project, no_gitignore)
     if per_use:
         import dataclasses
 
@@ -219,6 +259,7 @@ def check(
         use_cache=not no_cache,
         force_exclude=force_exclude,
         notice=_note,
+        stdin_filename=stdin_filename,
     )
     for result in results:
         summary.files += 1
@@ -272,7 +313,8 @@ def lsp(stdio):
     except ImportError as exc:
         raise TermlintError(
             f"the language server needs pygls and lsprotocol, which are not "
-            f"installed ({exc.name} is missing): pip install 'termlint[lsp]'"
+            f"installed ({exc.name} is missing): pip install 'alignment-termlint[lsp]' "
+            f"(from a checkout: pip install '.[lsp]')"
         ) from None
     from .editor.server import main as serve
 
@@ -558,7 +600,8 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     default="rewrite",
     show_default=True,
     help="rewrite: put the sense's clarification in place of the "
-    "words; link: link the words to the sense in the glossary site; declare: declare "
+    "words; link: link the words to the sense in your glossary site (needs docs_url); "
+    "declare: declare "
     "the sense once in the front matter.",
 )
 @click.option(
@@ -585,9 +628,19 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     is_flag=True,
     help="Apply the exclude patterns to files named on the command line too.",
 )
+@gitignore_option
 @project_options
 def fix(
-    paths, senses, how, show_diff, line_diff, interactive, force_exclude, config_path, no_cache
+    paths,
+    senses,
+    how,
+    show_diff,
+    line_diff,
+    interactive,
+    force_exclude,
+    no_gitignore,
+    config_path,
+    no_cache,
 ):
     """Settle ambiguous uses: you pick the sense, termlint edits the document.
 
@@ -612,7 +665,11 @@ def fix(
     from .files.discovery import iter_paths
     from .files.source import decode
 
-    project = _project(config_path, no_cache)
+    project = _without_gitignore(_project(config_path, no_cache), no_gitignore)
+    if how == "link" and not project.config.docs_url:
+        from .edits.fix import LINK_NEEDS_DOCS_URL
+
+        raise click.UsageError(LINK_NEEDS_DOCS_URL)
     chosen = parse_sense_options(senses, project.glossary)
     if interactive is None:
         interactive = sys.stdin.isatty()
@@ -715,12 +772,20 @@ def init(force):
     Example:
       termlint init && termlint check
     """
-    from .project.init import pre_commit_snippet, write_starter
+    from .project.init import pre_commit_snippet, remote_snippet, write_starter
 
     path = write_starter(Path.cwd(), force=force)
     click.echo(f"wrote {path.name}: every key is explained in it (see: termlint rules list)")
-    click.echo("\nTo check Markdown files on every commit, add this to .pre-commit-config.yaml:\n")
+    click.echo(
+        "\nTo check Markdown files on every commit with this installed termlint, add this "
+        "to .pre-commit-config.yaml:\n"
+    )
     click.echo(pre_commit_snippet(), nl=False)
+    click.echo(
+        "\nOr let pre-commit install termlint itself, from its git repository at a commit "
+        "(fill in the two blanks):\n"
+    )
+    click.echo(remote_snippet(), nl=False)
 
 
 def run() -> None:

@@ -298,6 +298,10 @@ class Diagnostic:
         data = asdict(self)
         del data["start"], data["end"], data["text_message"]
         data["related"] = [r.to_json() for r in self.related]
+        # No docs_url, no site: the key stays (readers may expect it) but holds no URL.
+        data["url"] = self.url or None
+        for s in data["suggestions"]:
+            s["url"] = s["url"] or None
         return data
 
     @property

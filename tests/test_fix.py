@@ -23,7 +23,8 @@ from termlint.edits.fix import (
 )
 from termlint.model import SourceText
 
-URL = "https://termlint.example/glossary/scheming.html#worst-case-model"
+DOCS = "https://example.org/glossary"
+URL = f"{DOCS}/scheming.html#worst-case-model"
 DOC = (
     "# Notes on risk\n"
     "\n"
@@ -51,7 +52,7 @@ FIXED = {  # --sense scheming=worst-case-model
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".termlint.yaml").write_text("{}\n")
+    (tmp_path / ".termlint.yaml").write_text(f"docs_url: {DOCS}\n")
     return tmp_path
 
 

@@ -31,9 +31,11 @@ def test_init_writes_a_valid_commented_configuration(tmp_path, monkeypatch):
         "rule_options",
     ):
         assert f"# {key}: " in STARTER, key  # every other key is there, commented out
-    snippet = out.stdout.split(".pre-commit-config.yaml:", 1)[1]
-    hooks = yaml.safe_load(snippet)["repos"][0]
-    assert hooks["hooks"] == [{"id": "termlint"}] and hooks["rev"]
+    local, remote = out.stdout.split(".pre-commit-config.yaml:", 1)[1].split("\nOr ", 1)
+    [hook] = yaml.safe_load(local)["repos"][0]["hooks"]
+    assert hook["language"] == "system" and hook["entry"].startswith("termlint check")
+    remote = yaml.safe_load(remote.split(":\n", 1)[1])["repos"][0]
+    assert remote["hooks"] == [{"id": "termlint"}] and remote["rev"] == "COMMIT-SHA"
 
 
 def test_commented_examples_pass_validation(tmp_path):

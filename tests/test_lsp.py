@@ -176,7 +176,7 @@ async def test_hover_shows_the_sense_its_probability_evidence_and_the_others(tmp
         )
         body = resolved.contents.value
         assert text_at(text, resolved.range) == "scheming"
-        assert "read as **[In-context scheming" in body
+        assert "read as **In-context scheming" in body  # no docs_url: no link
         assert "probability " in body and "%" in body
         assert "Why: " in body
         assert "\n> " in body  # the sense's definition
@@ -366,5 +366,5 @@ def test_lsp_without_pygls_says_what_to_install(tmp_path):
     )
     assert done.returncode == 2
     assert "needs pygls and lsprotocol" in done.stderr
-    assert "pip install 'termlint[lsp]'" in done.stderr
+    assert "pip install 'alignment-termlint[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr

@@ -1,9 +1,11 @@
 """termlint as a pre-commit hook, with the real pre-commit, in throwaway git repositories.
 
-The main test installs the hook exactly as a user would: from a git repository holding this
-checkout and its ``.pre-commit-hooks.yaml``, at a commit sha, with ``language: python`` (so
-pre-commit builds its own virtualenv and pip-installs termlint into it). A commit with an
-ambiguous use is blocked; a clean one passes.
+Both forms the README and ``termlint init`` give are run as written. The remote form, with
+its two blanks filled in: a bare git repository holding this checkout's package and its
+``.pre-commit-hooks.yaml``, at a commit sha, with ``language: python`` (so pre-commit builds its
+own virtualenv and pip-installs termlint into it, from the machine's local package mirror when
+it has one, so no network is needed). The local form: ``language: system``, running the
+``termlint`` on PATH. In each, a commit with an ambiguous use is blocked; a clean one passes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+#: A package index on this machine's disk: the hook's environment is installed from it, offline.
+LOCAL_INDEX = Path(os.environ.get("TERMLINT_TEST_PIP_INDEX", "/opt/pypi/simple"))
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 AMBIGUOUS = "AI labs should prepare for scheming before the next model ships.\n"
 CLEAR = "AI labs should prepare for in-context scheming before the next model ships.\n"
@@ -39,6 +43,10 @@ def git_env(tmp: Path) -> dict[str, str]:
         GIT_COMMITTER_EMAIL="test@example.org",
     )
     env.pop("PRE_COMMIT", None)
+    # The local form runs the termlint on PATH: this environment's.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    if LOCAL_INDEX.is_dir():
+        env["PIP_INDEX_URL"] = LOCAL_INDEX.as_uri()
     return env
 
 
@@ -71,13 +79,39 @@ def hook_repo(tmp: Path, env: dict) -> tuple[Path, str]:
     assert sh(["git", "add", "-A"], repo, env).returncode == 0
     assert sh(["git", "commit", "-q", "-m", "termlint"], repo, env).returncode == 0
     sha = sh(["git", "rev-parse", "HEAD"], repo, env).stdout.strip()
-    return repo, sha
+    bare = tmp / "termlint.git"  # what a user's remote is: a repository with no work tree
+    assert sh(["git", "clone", "-q", "--bare", str(repo), str(bare)], tmp, env).returncode == 0
+    return bare, sha
 
 
 def commit(repo: Path, env: dict, name: str, text: str, message: str):
     (repo / name).write_text(text, encoding="utf-8")
     assert sh(["git", "add", "-A"], repo, env).returncode == 0
     return sh(["git", "commit", "-m", message], repo, env, timeout=300)
+
+
+def readme_snippets() -> list[str]:
+    """The YAML blocks of the README's pre-commit section, as written."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("### pre-commit", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", section, re.S)
+
+
+def test_readme_and_init_give_the_same_two_snippets(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from termlint.cli import main
+    from termlint.project.init import pre_commit_snippet, remote_snippet
+
+    assert readme_snippets() == [pre_commit_snippet(), remote_snippet()]
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(main, ["init"], catch_exceptions=False)
+    assert out.exit_code == 0
+    assert pre_commit_snippet() in out.stdout and remote_snippet() in out.stdout
+    [local] = yaml.safe_load(pre_commit_snippet())["repos"][0]["hooks"]
+    [manifest] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for key in ("id", "entry", "types", "require_serial"):
+        assert local[key] == manifest[key], key
 
 
 def test_manifest_is_valid_and_runs_termlint_check_on_markdown():
@@ -94,15 +128,25 @@ def test_manifest_is_valid_and_runs_termlint_check_on_markdown():
     # --force-exclude: the hook names every staged file, and exclude must still apply (D7).
     assert hook["entry"] == "termlint check --force-exclude" and hook["language"] == "python"
     assert hook["types"] == ["markdown"] and hook.get("pass_filenames", True)
+    # One termlint at a time: each runs its own pool of workers over the files it is given.
+    assert hook["require_serial"] is True
 
 
-def test_real_hook_blocks_an_ambiguous_commit_and_passes_a_clean_one(tmp_path):
+def fill_in(snippet: str, repo: str, rev: str) -> str:
+    """The remote form with its two blanks (and their comments) filled in."""
+    from termlint.project.init import REPO_PLACEHOLDER, REV_PLACEHOLDER
+
+    assert snippet.count(REPO_PLACEHOLDER) == 1 and snippet.count(REV_PLACEHOLDER) == 1
+    return snippet.replace(REPO_PLACEHOLDER, repo).replace(REV_PLACEHOLDER, rev)
+
+
+def test_remote_form_as_written_blocks_an_ambiguous_commit_and_passes_a_clean_one(tmp_path):
     env = git_env(tmp_path)
     hooks, sha = hook_repo(tmp_path, env)
     repo = new_repo(tmp_path / "drafts", env)
+    remote = readme_snippets()[1]
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks.as_uri()}\n    rev: {sha}\n    hooks:\n      - id: termlint\n",
-        encoding="utf-8",
+        fill_in(remote, hooks.as_uri(), sha), encoding="utf-8"
     )
     installed = sh([*PRE_COMMIT, "install", "--install-hooks"], repo, env, timeout=600)
     assert installed.returncode == 0, installed.stdout + installed.stderr
@@ -122,18 +166,17 @@ def test_real_hook_blocks_an_ambiguous_commit_and_passes_a_clean_one(tmp_path):
     assert log == ["clear draft"]
 
 
-def test_local_hook_with_the_manifest_entry(tmp_path):
-    """The manifest's entry and types, run by pre-commit against this environment's termlint."""
+def test_local_form_as_written_runs_the_installed_termlint(tmp_path):
+    """The README's ``repo: local`` snippet, unchanged, with termlint on PATH."""
     env = git_env(tmp_path)
-    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    exe = Path(sys.executable).parent / "termlint"
-    local = dict(hook, language="system", entry=f"{exe} {hook['entry'].split(' ', 1)[1]}")
     repo = new_repo(tmp_path / "drafts", env)
-    (repo / ".pre-commit-config.yaml").write_text(
-        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}), encoding="utf-8"
-    )
+    (repo / ".pre-commit-config.yaml").write_text(readme_snippets()[0], encoding="utf-8")
     assert sh([*PRE_COMMIT, "install"], repo, env).returncode == 0
-    blocked = commit(repo, env, "a.md", AMBIGUOUS, "bad")
-    assert blocked.returncode != 0 and "[ambiguous-term]" in blocked.stdout + blocked.stderr
+    blocked = commit(repo, env, "a.md", "# Risks\n\n" + AMBIGUOUS, "bad")
+    out = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0 and "a.md:3:28: warning [ambiguous-term]" in out
+    assert re.search(r"^termlint\.+Failed$", out, re.M)
+    (repo / "notes.txt").write_text(AMBIGUOUS, encoding="utf-8")  # not Markdown: not checked
     passed = commit(repo, env, "a.md", CLEAR, "good")
     assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert sh(["git", "log", "--format=%s"], repo, env).stdout.splitlines() == ["good"]

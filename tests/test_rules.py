@@ -49,7 +49,7 @@ def test_ambiguous_message_names_candidates_and_suggests(lint):
     assert len(d.suggestions) >= 2
     assert all(s.sense in d.message and s.text for s in d.suggestions)
     assert "termlint: {senses: {scheming:" in d.help  # how to declare it once
-    assert d.url.endswith("/scheming.html")
+    assert d.url == ""  # no docs_url, no site to link to (links with one: tests/test_links.py)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ DECLARED = "---\ntermlint:\n  senses: {scheming: power-motivated-training-gamer}
 def test_inconsistent_sense_fires_on_a_clear_switch(lint):
     r = lint(DECLARED + "Then the AI model showed in-context scheming in the eval.\n")
     [d] = [d for d in r.diagnostics if d.rule == "inconsistent-sense"]
-    assert "in-context-scheming" in d.url and "front matter" in d.message
+    assert "front matter" in d.message and d.url == ""  # no docs_url: no link
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,11 @@ def _pct(p: float) -> str:
     return f"{p:.0%}" if p >= 0.01 or p == 0 else "<1%"
 
 
+def _link(text: str, url: str) -> str:
+    """A Markdown link, or the bare text when there is no site to link to (no docs_url)."""
+    return f"[{text}]({url})" if url else text
+
+
 def hover_markdown(occ: Occurrence, project: Project) -> str:
     """Markdown for a hover over ``occ``: the sense and its probability, the evidence, the
     sense's definition, then every other sense on one line."""
@@ -53,13 +58,13 @@ def hover_markdown(occ: Occurrence, project: Project) -> str:
     if sense is not None:
         p = scores.get(sense.id, getattr(occ, "confidence", 0.0))
         lines.append(
-            f"**{occ.match}** — read as **[{sense.label}]"
-            f"({sense_url(docs, term.id, sense.id)})** (`{sense.id}`), "
+            f"**{occ.match}** — read as "
+            f"**{_link(sense.label, sense_url(docs, term.id, sense.id))}** (`{sense.id}`), "
             f"probability {_pct(p)}"
         )
     else:
         lines.append(
-            f"**{occ.match}** ([{term.term}]({sense_url(docs, term.id)})) — "
+            f"**{occ.match}** ({_link(term.term, sense_url(docs, term.id))}) — "
             "the sense cannot be told here"
         )
     if status in STATUS and (sense is not None or status != "ambiguous"):
@@ -90,7 +95,7 @@ def hover_markdown(occ: Occurrence, project: Project) -> str:
                 else (" — a candidate" if s.id in candidates else "")
             )
             lines.append(
-                f"- [{s.label}]({sense_url(docs, term.id, s.id)}) (`{s.id}`){p}: "
+                f"- {_link(s.label, sense_url(docs, term.id, s.id))} (`{s.id}`){p}: "
                 f"{_first_sentence(s.definition)}"
             )
     return "\n".join(lines)

@@ -157,6 +157,14 @@ def rewrite_text(sense: Sense, match: str, verb: bool = False) -> str | None:
     return sense.suggestions(match)[0]
 
 
+#: Why ``--how link`` refuses without a site: it would write a link that goes nowhere.
+LINK_NEEDS_DOCS_URL = (
+    "--how link needs docs_url in the configuration: the URL where your copy of the "
+    "glossary site is served (termlint glossary build --out site/); without it, use "
+    "--how rewrite or --how declare"
+)
+
+
 def link_text(match: str, url: str) -> str:
     """``[match](url)``; the URL goes in angle brackets if it holds spaces or parentheses."""
     if any(c in url for c in " ()<>"):
@@ -193,6 +201,8 @@ def plan_edits(
     """Edits for the picks, each with the picks it settles, and notes on the uses left alone."""
     if how not in HOWS:
         raise TermlintError(f"unknown fix {how!r} (known: {', '.join(HOWS)})")
+    if how == "link" and not docs_url:
+        raise TermlintError(LINK_NEEDS_DOCS_URL)
     planned: list[tuple[Edit, list[Pick]]] = []
     notes: list[str] = []
     if how == "declare":

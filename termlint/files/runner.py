@@ -98,55 +98,96 @@ def run_paths(
     use_cache: bool = True,
     force_exclude: bool = False,
     notice=None,
+    stdin_filename: str | None = None,
 ) -> Iterator[FileResult]:
     """Lint files and folders, in order, with ``jobs`` worker processes and the cache.
 
-    ``force_exclude`` and ``notice`` are passed to :func:`iter_paths`."""
+    ``force_exclude``, ``notice`` and ``stdin_filename`` are passed to :func:`iter_paths`;
+    standard input's findings are reported under ``stdin_filename`` when it is given."""
     global _WORKER
     cache = ResultCache(project) if use_cache else None
-    entries = list(iter_paths(paths, project.config, force_exclude=force_exclude, notice=notice))
+    entries = list(
+        iter_paths(
+            paths,
+            project.config,
+            force_exclude=force_exclude,
+            notice=notice,
+            stdin_filename=stdin_filename,
+        )
+    )
     _WORKER = (project, cache)
     files = sum(1 for _, path, error in entries if path is not None and error is None)
     has_stdin = any(display == "-" for display, _, _ in entries)
     jobs = min(jobs, files // MIN_FILES_PER_JOB) if not has_stdin else 1
     if cache is not None and cache.folder is not None:
         prune_cache(cache.folder.parent)
-    if jobs <= 1 or not _can_fork():
+    if jobs <= 1:
         for display, path, error in entries:
             if display == "-" and path is None and error is None:
                 data = stdin_reader() if stdin_reader else b""
-                yield _lint_data(data, "<stdin>", project, None)
+                yield _lint_data(data, stdin_filename or "<stdin>", project, None)
             else:
                 yield _lint_entry((display, path, error))
         return
     import multiprocessing
 
-    if _needs_nlp(entries, project, cache):
+    method = start_method()
+    if method == "fork" and _needs_nlp(entries, project, cache):
         _warm_up(project)  # import spaCy once, before forking, so workers share it
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context(method)
     # Frozen objects are never scanned by the collector, so the workers do not copy the pages
     # of everything the parent loaded (spaCy, the glossary) just to collect: ~5% of their time.
     gc.freeze()
     try:
-        pool = ctx.Pool(jobs, initializer=_worker_init)
+        # A forked worker has the parent's project already; a spawned one (no fork: Windows,
+        # and macOS where fork is unsafe) or one from a fork server gets it pickled.
+        pool = ctx.Pool(
+            jobs,
+            initializer=_worker_init,
+            initargs=() if method == "fork" else ((project, cache),),
+        )
     finally:
         gc.unfreeze()
     with pool:
         yield from pool.imap(_lint_entry_in_worker, entries, chunksize=CHUNKSIZE)
 
 
-def _worker_init() -> None:
+def _worker_init(worker: tuple[Project, ResultCache | None] | None = None) -> None:
     """Ctrl-C is the parent's to handle (exit 130): a worker that took it printed its own
-    traceback ("Process ForkPoolWorker-2:")."""
+    traceback ("Process ForkPoolWorker-2:"). ``worker``: the project and cache, for a worker
+    that was not forked from the parent."""
     import signal
 
+    global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if worker is not None:
+        _WORKER = worker
 
 
-def _can_fork() -> bool:
+#: How worker processes start: ``fork`` where there is one and it is safe (Linux, the BSDs),
+#: else ``spawn``; the environment variable forces one (``fork``, ``spawn`` or ``forkserver``).
+START_METHOD_ENV = "TERMLINT_MP_START"
+
+
+def start_method() -> str:
+    """The multiprocessing start method for worker processes (the output is the same)."""
     import multiprocessing
+    import sys
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    available = multiprocessing.get_all_start_methods()
+    forced = os.environ.get(START_METHOD_ENV, "").strip().lower()
+    if forced:
+        if forced not in available:
+            raise TermlintError(
+                f"{START_METHOD_ENV}={forced!r} is not a start method here "
+                f"(available: {', '.join(available)})"
+            )
+        return forced
+    # On macOS fork can crash in system libraries once threads exist (Python's own default
+    # there is spawn); on Windows there is no fork.
+    if "fork" in available and sys.platform != "darwin":
+        return "fork"
+    return "spawn"
 
 
 def _needs_nlp(entries, project: Project, cache: ResultCache | None, sample: int = 20) -> bool:

@@ -16,7 +16,8 @@ from ..errors import DataErrors, TermlintError
 from .datafiles import cached_raw, validate
 
 CONFIG_NAMES = (".termlint.yaml", ".termlint.yml", "pyproject.toml")
-DEFAULT_DOCS_URL = "https://termlint.example/glossary"
+#: No site, no links: without a configured ``docs_url`` termlint prints and writes no URL.
+DEFAULT_DOCS_URL = ""
 
 
 @dataclass
@@ -28,7 +29,8 @@ class Config:
     enable: list[str] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)  # gitignore patterns (pathspec)
+    respect_gitignore: bool = True  # skip what git ignores, inside folders in a work tree
     fail_on: str = "warning"
     docs_url: str = DEFAULT_DOCS_URL
     check_blockquotes: bool = False
@@ -78,6 +80,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         disable=list(data.get("disable", [])),
         severity=dict(data.get("severity", {})),
         exclude=list(data.get("exclude", [])),
+        respect_gitignore=data.get("respect_gitignore", True),
         fail_on=data.get("fail_on", "warning"),
         docs_url=data.get("docs_url", DEFAULT_DOCS_URL).rstrip("/"),
         check_blockquotes=data.get("check_blockquotes", False),
@@ -94,6 +97,7 @@ _CONFIG_TYPES = {
     "disable": list,
     "severity": dict,
     "exclude": list,
+    "respect_gitignore": bool,
     "fail_on": str,
     "docs_url": str,
     "check_blockquotes": bool,

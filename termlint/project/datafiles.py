@@ -155,12 +155,21 @@ def cache_location() -> Path | None:
         explicit = os.environ.get("TERMLINT_CACHE_DIR")
         if explicit:
             return Path(os.path.abspath(explicit))  # noqa: PTH100 - normalised, links kept
-        base = os.environ.get("XDG_CACHE_HOME")
-        if base and Path(base).is_absolute():
-            return Path(base) / "termlint"
-        return Path.home() / ".cache" / "termlint"
+        return default_cache_location()
     except (OSError, RuntimeError, KeyError):  # a deleted working folder, no home folder
         return None
+
+
+def default_cache_location() -> Path:
+    """The platform's user cache folder for termlint, from platformdirs:
+    ``$XDG_CACHE_HOME/termlint`` or ``~/.cache/termlint`` on Linux and the BSDs,
+    ``~/Library/Caches/termlint`` on macOS, ``%LOCALAPPDATA%\\termlint\\Cache`` on Windows."""
+    import platformdirs
+
+    path = Path(platformdirs.user_cache_dir("termlint", appauthor=False))
+    if not path.is_absolute():  # a relative XDG_CACHE_HOME: ignored, as the XDG spec says
+        path = Path.home() / ".cache" / "termlint"
+    return path
 
 
 def cache_dir() -> Path | None:
@@ -169,7 +178,8 @@ def cache_dir() -> Path | None:
     termlint uses a folder only if it made it (its CACHEDIR.TAG marker) or it holds nothing but
     names termlint writes; a folder holding anything else is refused, never pruned. A missing
     folder is made (mode 0700) only when its parent exists, or its parent's parent for the
-    default ``~/.cache/termlint``. Any problem is a warning and the run goes on uncached.
+    platform's default (:func:`default_cache_location`). Any problem is a warning and the run
+    goes on uncached.
     """
     folder = cache_location()
     if folder is None:
@@ -225,7 +235,7 @@ def _claim(folder: Path) -> None:
     else:
         parent = folder.parent
         if not parent.is_dir():
-            default = Path.home() / ".cache" / "termlint"
+            default = default_cache_location()
             if folder != default or not parent.parent.is_dir():
                 raise _Refused(
                     f"the folder above the cache ({_short(str(parent), 80)}) does not exist"

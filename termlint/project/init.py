@@ -29,7 +29,8 @@ fail_on: warning
 # Paths not to check: glob patterns relative to this file.
 # exclude: ["archive/**", "vendor/**"]
 
-# Where diagnostics link to: your copy of the glossary site (termlint glossary build --out site/).
+# Where your copy of the glossary site is served (termlint glossary build --out site/):
+# findings link to it, and fix --how link needs it. Without it, termlint prints no links.
 # docs_url: https://example.org/glossary
 
 # Also flag ambiguous uses inside blockquotes (quoted material is skipped by default).
@@ -39,7 +40,22 @@ fail_on: warning
 # rule_options: {undefined-term: {min_uses: 3}}
 """
 
-PRE_COMMIT = """\
+#: The hook for a termlint installed on this machine (``pipx install``): pre-commit runs the
+#: ``termlint`` on PATH. The same entry, types and serial run as ``.pre-commit-hooks.yaml``.
+LOCAL_HOOK = """\
+repos:
+  - repo: local
+    hooks:
+      - id: termlint
+        name: termlint
+        entry: termlint check --force-exclude
+        language: system
+        types: [markdown]
+        require_serial: true
+"""
+
+#: The hook pre-commit installs itself, from termlint's git repository at a commit.
+REMOTE_HOOK = """\
 repos:
   - repo: {repo}
     rev: {rev}
@@ -47,14 +63,23 @@ repos:
       - id: termlint
 """
 
-REPO_PLACEHOLDER = "https://github.com/OWNER/termlint  # the termlint repository you use"
+#: The two blanks of the remote form, for the user to fill in (the repository has no release
+#: tags yet, so the rev is a commit).
+REPO_PLACEHOLDER = "REPOSITORY-URL  # the git URL of the termlint repository you use"
+REV_PLACEHOLDER = "COMMIT-SHA  # a full commit of it: git rev-parse HEAD in a clone"
 
 
-def pre_commit_snippet(repo: str = REPO_PLACEHOLDER, rev: str | None = None) -> str:
-    """The ``.pre-commit-config.yaml`` entry that runs termlint's hook on Markdown files."""
-    from .. import __version__
+def pre_commit_snippet(repo: str | None = None, rev: str | None = None) -> str:
+    """The ``.pre-commit-config.yaml`` entry that runs termlint's hook on Markdown files: the
+    local form (no arguments) or, given ``repo`` and ``rev``, the form pre-commit installs."""
+    if repo is None and rev is None:
+        return LOCAL_HOOK
+    return REMOTE_HOOK.format(repo=repo or REPO_PLACEHOLDER, rev=rev or REV_PLACEHOLDER)
 
-    return PRE_COMMIT.format(repo=repo, rev=rev or f"v{__version__}  # a tag or commit of it")
+
+def remote_snippet() -> str:
+    """The remote form with its two blanks to fill in."""
+    return REMOTE_HOOK.format(repo=REPO_PLACEHOLDER, rev=REV_PLACEHOLDER)
 
 
 def write_starter(folder: Path, force: bool = False) -> Path:

@@ -241,7 +241,7 @@ class SarifReporter:
             "rules": self.rules,
         }
         if self.docs_url:
-            driver["informationUri"] = self.docs_url
+            driver["informationUri"] = f"{self.docs_url}/index.html"
         invocation = {"executionSuccessful": not self.notifications}
         if self.notifications:
             invocation["toolExecutionNotifications"] = self.notifications

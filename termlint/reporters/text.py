@@ -184,6 +184,8 @@ class TextReporter:
             self._echo(f"      = help: {visible(diag.help)}")
         if diag.url:
             self._echo(f"      = see: {visible(diag.url)}")
+        elif diag.term:  # no docs_url, so no site to link to: the glossary is in termlint
+            self._echo(f"      = see: termlint glossary show {visible(diag.term)}")
         self._echo()
 
     def finish(self, summary: Summary) -> None:

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 
 def sense_url(docs_url: str, term_id: str, sense_id: str | None = None) -> str:
-    """Link to a term page, or to one sense's anchor on it, in the glossary site."""
+    """Link to a term page, or to one sense's anchor on it, in the glossary site; "" when no
+    ``docs_url`` is configured (there is no site to link to, so no link at all)."""
+    if not docs_url:
+        return ""
     base = f"{docs_url}/{term_id}.html"
     return f"{base}#{sense_id}" if sense_id else base
 
@@ -101,8 +104,12 @@ def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
             ),
             suggestions=_suggest(term, occ.candidates, occ, ctx.docs_url),
             help=(
-                f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
-                f"or declare the sense once in front matter: "
+                (
+                    f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
+                    if ctx.docs_url
+                    else "qualify the word, "
+                )
+                + "or declare the sense once in front matter: "
                 f"termlint: {{senses: {{{term.id}: {example}}}}}"
             ),
             url=sense_url(ctx.docs_url, term.id),

@@ -15,7 +15,7 @@ impl zed::Extension for Termlint {
         worktree: &zed::Worktree,
     ) -> Result<zed::Command> {
         let command = worktree.which("termlint").ok_or_else(|| {
-            "termlint is not on PATH: pip install 'termlint[lsp]'".to_string()
+            "termlint is not on PATH: pip install 'alignment-termlint[lsp]'".to_string()
         })?;
         Ok(zed::Command {
             command,
