@@ -26,14 +26,16 @@ def dev_scores(project):
 
 
 def test_dev_flags_and_senses_do_not_regress(dev_scores):
-    # chosen on dev: the learned reader against the hand-tuned one's 0.225 F1 / 0.614 here
-    assert dev_scores.f1 >= 0.30, dev_scores.errors[:20]
-    assert dev_scores.sense_accuracy >= 0.72, dev_scores.errors[:20]
+    # chosen on dev: the learned reader against the hand-tuned one's 0.225 F1 / 0.614 here;
+    # the second version (clarity flag, per-term thresholds) reaches 0.383 / 0.747
+    assert dev_scores.f1 >= 0.37, dev_scores.errors[:20]
+    assert dev_scores.sense_accuracy >= 0.74, dev_scores.errors[:20]
 
 
 def test_dev_mentions_and_everyday_uses_are_rarely_flagged(dev_scores):
-    assert dev_scores.mention_flagged <= 0.15 * dev_scores.mention_total
-    assert dev_scores.non_ai_flagged <= 0.2 * dev_scores.non_ai_total
+    # the second version flags 4 of 104 mentions and 1 of 26 everyday uses here
+    assert dev_scores.mention_flagged <= 0.06 * dev_scores.mention_total
+    assert dev_scores.non_ai_flagged <= 0.08 * dev_scores.non_ai_total
     assert dev_scores.missing_occurrences <= 20
 
 

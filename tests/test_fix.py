@@ -52,7 +52,11 @@ FIXED = {  # --sense scheming=worst-case-model
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".termlint.yaml").write_text(f"docs_url: {DOCS}\n")
+    # strict: both bare uses of DOC are flagged whatever the model's normal threshold (at
+    # normal, the second model reads the first one as in-context scheming at p = 0.32)
+    (tmp_path / ".termlint.yaml").write_text(f"docs_url: {DOCS}
+strictness: strict
+")
     return tmp_path
 
 
@@ -274,8 +278,13 @@ def test_sense_option_accepts_a_written_form(project):
 def test_an_edit_that_would_not_settle_the_use_is_dropped(project, monkeypatch):
     sense = project.glossary.terms["scheming"].sense("worst-case-model")
     monkeypatch.setattr(sense, "clarifications", ["{match}"])  # a "rewrite" that says nothing
+    import dataclasses
+
+    strict = dataclasses.replace(  # both bare uses flagged (see the folder fixture)
+        project, config=dataclasses.replace(project.config, strictness="strict")
+    )
     source = SourceText(path="d.md", text=DOC)
-    plan = fix_source(source, project, lambda d, o: "worst-case-model", "rewrite")
+    plan = fix_source(source, strict, lambda d, o: "worst-case-model", "rewrite")
     assert not plan.changed and not plan.fixed
     assert sum("would still be ambiguous" in n for n in plan.notes) == 2
 

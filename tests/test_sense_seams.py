@@ -256,9 +256,21 @@ def test_decision_resolves_above_the_threshold_and_flags_below():
         _decide({"lab": 0.7, "lab-narrow": 0.0, "field": 0.3, "everyday": 0.0}).status
         == Status.RESOLVED
     )
-    occ = _decide({"lab": 0.5, "lab-narrow": 0.0, "field": 0.5, "everyday": 0.0})
+    occ = _decide({"lab": 0.3, "lab-narrow": 0.0, "field": 0.3, "everyday": 0.0, "?": 0.4})
     assert occ.status == Status.AMBIGUOUS and occ.sense is None
     assert set(occ.candidates[:2]) == {"lab", "field"}
+
+
+def test_the_flag_weighs_the_best_sense_against_unclear_not_against_the_other_senses():
+    # split between two senses, but the model does not think a reader could not tell
+    split = {"lab": 0.5, "lab-narrow": 0.0, "field": 0.45, "everyday": 0.0, "?": 0.05}
+    occ = _decide(split)
+    assert occ.status == Status.RESOLVED and occ.sense == "lab"
+    assert occ.confidence == pytest.approx(0.5)  # still the sense's own probability
+    assert decide.clarity(_term(), split) == pytest.approx(0.5 / 0.55)
+    # the same best sense with much "a reader could not tell" is flagged
+    unclear = {"lab": 0.5, "lab-narrow": 0.0, "field": 0.1, "everyday": 0.0, "?": 0.4}
+    assert _decide(unclear).status == Status.AMBIGUOUS
 
 
 def test_a_family_counts_together_and_names_the_narrower_sense_when_it_leads():
@@ -268,18 +280,23 @@ def test_a_family_counts_together_and_names_the_narrower_sense_when_it_leads():
 
 
 def test_strictness_moves_the_flag():
-    probs = {"lab": 0.7, "lab-narrow": 0.0, "field": 0.3, "everyday": 0.0}
+    probs = {"lab": 0.7, "lab-narrow": 0.0, "field": 0.1, "everyday": 0.0, "?": 0.2}
     assert _decide(probs, threshold=0.8).status == Status.AMBIGUOUS
     assert _decide(probs, threshold=0.4).status == Status.RESOLVED
 
 
 def test_everyday_reading_needs_evidence_of_people_and_declarations_win():
-    everyday = {"lab": 0.1, "lab-narrow": 0.0, "field": 0.1, "everyday": 0.8}
+    everyday = {"lab": 0.2, "lab-narrow": 0.0, "field": 0.1, "everyday": 0.45, "?": 0.25}
     assert _decide(everyday, people=True).status == Status.COLLOQUIAL
     # in alignment writing a bare use is about AI: the absence of AI words is not enough
     assert _decide(everyday).status == Status.AMBIGUOUS
+    # unless the model is sure on its own (everyday words the people lexicon lacks)
+    sure = {"lab": 0.05, "lab-narrow": 0.0, "field": 0.05, "everyday": 0.8, "?": 0.1}
+    assert _decide(sure).status == Status.COLLOQUIAL
     declared = Establishment("field", "declared in front matter", 0, 1, declared=True)
-    occ = _decide({"lab": 0.5, "lab-narrow": 0.0, "field": 0.5, "everyday": 0.0}, declared)
+    occ = _decide(
+        {"lab": 0.3, "lab-narrow": 0.0, "field": 0.3, "everyday": 0.0, "?": 0.4}, declared
+    )
     assert occ.status == Status.DECLARED and occ.sense == "field"
     rival = _decide({"lab": 0.95, "lab-narrow": 0.0, "field": 0.05, "everyday": 0.0}, declared)
     assert rival.status == Status.INCONSISTENT and rival.sense == "lab"
@@ -289,8 +306,21 @@ def test_own_words_definition_settles_later_uses_with_its_nearest_sense():
     own = Establishment(
         "field", "defined in the document's own words on line 1", 0, 1, own_words=True
     )
-    occ = _decide({"lab": 0.45, "lab-narrow": 0.0, "field": 0.55, "everyday": 0.0}, own)
+    occ = _decide({"lab": 0.25, "lab-narrow": 0.0, "field": 0.35, "everyday": 0.0, "?": 0.4}, own)
     assert occ.status == Status.DEFINED and occ.sense == "field"
     # a later use whose own words clearly say which sense is read as that sense
     occ = _decide({"lab": 0.9, "lab-narrow": 0.0, "field": 0.1, "everyday": 0.0}, own)
     assert occ.status == Status.RESOLVED and occ.sense == "lab"
+
+
+def test_a_term_threshold_moves_with_strictness_and_survives_the_model_file():
+    model = _model()
+    model.term_shift = {"plotting": -0.2}
+    assert model.threshold("normal", "plotting") == pytest.approx(0.4)
+    assert model.threshold("strict", "plotting") == pytest.approx(0.6)
+    assert model.threshold("normal", "other") == pytest.approx(0.6)
+    model.term_shift = {"plotting": -0.9}
+    assert model.threshold("relaxed", "plotting") == pytest.approx(0.01)  # kept inside (0, 1)
+    again = SenseModel.from_json(model.to_json())
+    assert again.term_shift == {"plotting": -0.9}
+    assert SenseModel.from_json({**model.to_json(), "term_shift": {}}).term_shift == {}

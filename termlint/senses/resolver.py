@@ -49,6 +49,7 @@ class DocumentResolver:
         self.analyses = analyses
         self.glossary = glossary
         self.model = model or load_model()
+        self.strictness = strictness
         self.threshold = self.model.threshold(strictness)
 
     # declarations --------------------------------------------------------------------------
@@ -162,11 +163,13 @@ class DocumentResolver:
             if term_id in established or len(senses) != 1:
                 continue  # declared already, or two definitions that disagree
             first = defs[0]
-            sense, mass = decide.best_family(term, readings[first][2])
+            sense, _ = decide.best_family(term, readings[first][2])
             occ = occurrences[first]
             line = self.doc.source.line_col(occ.start)[0]
             scope_start = 0 if first in view.document_scope else occ.start
-            own_words = mass < self.threshold
+            own_words = decide.clarity(term, readings[first][2]) < self.model.threshold(
+                self.strictness, term_id
+            )
             origin = (
                 f"defined in the document's own words on line {line}"
                 if own_words
@@ -190,7 +193,7 @@ class DocumentResolver:
                 reading[1] if reading else [],
                 reading[3] if reading else [],
                 self.model,
-                self.threshold,
+                self.model.threshold(self.strictness, term.id),
                 est if applies else None,
                 own_link=self._own_link(view, occ, term),
                 defines=i in view.definitional,

@@ -27,20 +27,24 @@ class SenseModel:
 
     stage1: Fitted
     stage2: Fitted
-    #: Flag a use when its best sense family has less probability than this, per strictness.
+    #: Flag a use when its clarity (decide.clarity: the best sense family against "a reader
+    #: could not tell") is below this, per strictness.
     thresholds: dict[str, float] = field(
         default_factory=lambda: {"strict": 0.8, "normal": 0.65, "relaxed": 0.5}
     )
     #: A use reads as another sense than the document set when that sense has this much.
     inconsistent: float = 0.85
+    #: Per term: how far its threshold sits from the strictness's (chosen on cross-validation:
+    #: each term's best-F1 threshold out of fold, less the best one for all terms together).
+    term_shift: dict[str, float] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
 
-    def threshold(self, strictness: str) -> float:
+    def threshold(self, strictness: str, term_id: str | None = None) -> float:
         if strictness not in self.thresholds:
             raise TermlintError(
                 f"unknown strictness {strictness!r} (known: {', '.join(STRICTNESS)})"
             )
-        return self.thresholds[strictness]
+        return shifted(self.thresholds[strictness], self.term_shift.get(term_id or "", 0.0))
 
     def to_json(self) -> dict:
         return {
@@ -48,6 +52,7 @@ class SenseModel:
             "meta": self.meta,
             "thresholds": self.thresholds,
             "inconsistent": self.inconsistent,
+            "term_shift": dict(sorted(self.term_shift.items())),
             "stage1": {
                 "temperature": self.stage1.temperature,
                 "weights": dict(sorted(self.stage1.weights.items())),
@@ -65,11 +70,17 @@ class SenseModel:
             stage2=Fitted(dict(data["stage2"]["weights"]), float(data["stage2"]["temperature"])),
             thresholds={k: float(v) for k, v in data["thresholds"].items()},
             inconsistent=float(data["inconsistent"]),
+            term_shift={k: float(v) for k, v in data.get("term_shift", {}).items()},
             meta=dict(data.get("meta", {})),
         )
 
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()
+
+
+def shifted(threshold: float, shift: float) -> float:
+    """A strictness's threshold moved by a term's shift, kept inside (0, 1)."""
+    return min(0.99, max(0.01, threshold + shift))
 
 
 def write_model(model: SenseModel, path: Path = MODEL_PATH) -> None:
