@@ -54,9 +54,7 @@ def folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     # strict: both bare uses of DOC are flagged whatever the model's normal threshold (at
     # normal, the second model reads the first one as in-context scheming at p = 0.32)
-    (tmp_path / ".termlint.yaml").write_text(f"docs_url: {DOCS}
-strictness: strict
-")
+    (tmp_path / ".termlint.yaml").write_text(f"docs_url: {DOCS}\nstrictness: strict\n")
     return tmp_path
 
 
