@@ -297,13 +297,21 @@ def senses(paths, fmt, strictness, config_path, no_cache):
     """
     import json
 
-    from .pipeline import lint_paths
+    from .files.runner import default_jobs, run_paths
     from .reporters.senses import document, occurrence_record, text_lines
 
     project = _with_strictness(_project(config_path, no_cache), strictness)
     records = []
     had_error = False
-    for result in lint_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read):
+    results = run_paths(
+        paths or ["."],
+        project,
+        stdin_reader=sys.stdin.buffer.read,
+        jobs=default_jobs(),
+        use_cache=not no_cache,
+        whole_source=True,
+    )
+    for result in results:
         if result.error is not None:
             had_error = True
             click.echo(f"termlint: {result.error}", err=True)
@@ -585,8 +593,8 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
         unified_diff,
         write_atomic,
     )
-    from .files.discovery import iter_paths
-    from .files.source import decode
+    from .files.runner import default_jobs, run_entries
+    from .model import SourceText
 
     project = _project(config_path, no_cache)
     chosen = parse_sense_options(senses, project.glossary)
@@ -631,16 +639,29 @@ def fix(paths, senses, how, show_diff, interactive, force_exclude, config_path, 
     _terminate_cleanly()
     had_error = False
     files = uses = 0
-    for display, path, error in iter_paths(
-        paths or ["."], project.config, force_exclude=force_exclude, notice=_note
-    ):
+    results = run_entries(
+        paths or ["."],
+        project,
+        stdin_reader=sys.stdin.buffer.read,
+        jobs=default_jobs(),
+        use_cache=not no_cache,
+        force_exclude=force_exclude,
+        notice=_note,
+        whole_source=True,
+    )
+    for path, result in results:
         try:
-            if error is not None:
-                raise error
-            data = sys.stdin.buffer.read() if path is None else _read_bytes(path, display)
-            source = decode(data, "<stdin>" if path is None else display)
+            if result.error is not None:
+                raise result.error
+            source = result.source
+            assert isinstance(source, SourceText)
+            data = encode(source, source.text)  # the bytes read: decoding is lossless
             plan = fix_source(
-                source, project, choose_for(source, interactive and path is not None), how
+                source,
+                project,
+                choose_for(source, interactive and path is not None),
+                how,
+                result=result,
             )
         except TermlintError as exc:
             had_error = True
@@ -683,17 +704,6 @@ def _terminate_cleanly() -> None:
     # ValueError: not the main thread (an embedding program): leave it alone.
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGTERM, stop)
-
-
-def _read_bytes(path: Path, display: str) -> bytes:
-    from .files.source import read_regular
-
-    try:
-        return read_regular(path, display)
-    except IsADirectoryError:
-        raise TermlintError("is a directory, expected a Markdown file", display) from None
-    except OSError as exc:
-        raise TermlintError(f"cannot read file: {exc.strerror or exc}", display) from None
 
 
 # -- init -------------------------------------------------------------------------------

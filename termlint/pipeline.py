@@ -7,13 +7,12 @@ finds a glossary term; markdown-it-py only then too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TermlintError
-from .files.discovery import iter_paths
-from .files.source import decode, read_source
+from .files.source import decode
 from .glossary.entries import Glossary, SurfacePrefilter, load_glossary
 from .model import Diagnostic, FileResult, SourceText
 from .project.config import Config, load_config
@@ -238,21 +237,21 @@ def analyze_source(source: SourceText, project: Project):
 
 
 def lint_paths(
-    paths: Iterable[str], project: Project | None = None, stdin_reader=None
+    paths: Iterable[str],
+    project: Project | None = None,
+    stdin_reader: Callable[[], bytes] | None = None,
+    jobs: int = 1,
+    use_cache: bool = False,
 ) -> Iterator[FileResult]:
-    """Lint files and folders in order; a bad file yields a result with ``error`` set."""
+    """Lint files and folders in order; a bad file yields a result with ``error`` set.
+
+    The same path as ``termlint check`` (:func:`termlint.files.runner.run_paths`): ``jobs``
+    worker processes, and the result cache when ``use_cache``. Every result keeps its whole
+    source.
+    """
+    from .files.runner import run_paths
+
     project = project or default_project()
-    for display, path, error in iter_paths(paths, project.config):
-        if error is not None:
-            yield FileResult(display, error=error)
-            continue
-        if path is None:
-            data = stdin_reader() if stdin_reader else b""
-            yield lint_bytes(data, "<stdin>", project)
-            continue
-        try:
-            source = read_source(path, display)
-        except TermlintError as exc:
-            yield FileResult(display, error=exc)
-            continue
-        yield lint_source(source, project)
+    yield from run_paths(
+        paths, project, stdin_reader, jobs=jobs, use_cache=use_cache, whole_source=True
+    )

@@ -64,8 +64,12 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise TermlintError("configuration file not found", str(path))
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TermlintError(f"cannot read configuration: {exc}", str(path)) from None
+    except UnicodeDecodeError:
+        raise TermlintError("not valid UTF-8", str(path)) from None
+    except OSError as exc:
+        from ..files.source import read_error
+
+        raise read_error(exc, str(path), expected="a configuration file") from None
     data, _ = cached_raw("config", [path], lambda: _parse(text, path), valid=_plausible)
     root = path.parent.resolve()
     return Config(
