@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import TermlintError
+from .errors import DataErrors, TermlintError
 from .files.source import decode
 from .glossary.entries import Glossary, SurfacePrefilter, load_glossary
 from .model import Diagnostic, FileResult, SourceText
@@ -62,16 +62,7 @@ def load_project(
         rule.severity = level
     for rule_id, options in config.rule_options.items():
         rule = _find_rule(rules, rule_id, config)
-        unknown = sorted(set(options) - set(rule.options))
-        if unknown:
-            from .errors import quote
-
-            known = ", ".join(sorted(rule.options)) or "none"
-            raise TermlintError(
-                f"rule_options: {quote(unknown[0])} is not an option of rule "
-                f"{rule.id!r} (its options: {known})",
-                config.path or "configuration",
-            )
+        _check_rule_options(rule, rule_id, options, config)
         rule.options.update(options)
     for name in [*config.enable, *config.disable]:
         _find_rule(rules, name, config)
@@ -82,6 +73,29 @@ def load_project(
                 f"rule {rule.id!r} names unknown terms: {', '.join(unknown)}", rule.path
             )
     return Project(config, glossary, rules, glossary.surface_pattern())
+
+
+def _check_rule_options(rule: Rule, name: str, options: dict, config: Config) -> None:
+    """The configuration's ``rule_options`` for one rule, against its kind's schema."""
+    from .errors import quote
+    from .project.config import config_line
+    from .rules.kinds import OPTIONS
+    from .rules.load import check_options
+
+    errors = []
+    for where, message in check_options(options, rule.kind):
+        if where[0] not in OPTIONS.get(rule.kind, {}):
+            known = ", ".join(sorted(OPTIONS.get(rule.kind, {}))) or "none"
+            message = (
+                f"rule_options: {quote(where[0])} is not an option of rule {rule.id!r} "
+                f"(its options: {known})"
+            )
+        else:
+            message = f"rule_options/{name}/{message.removeprefix('options/')}"
+        line = config_line(config.path, ["rule_options", name, *where]) if config.path else None
+        errors.append(TermlintError(message, config.path or "configuration", line))
+    if errors:
+        raise DataErrors(errors)
 
 
 def _find_rule(rules: dict[str, Rule], name: str, config: Config) -> Rule:

@@ -154,6 +154,20 @@ def _parse(text: str, path: Path) -> dict:
     return dict(data)
 
 
+def config_line(path: str, keys: list[str]) -> int | None:
+    """The line of a setting (a key path) in a configuration file, for an error found after
+    the file was read (the validated configuration is cached without its lines)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        if path.endswith(".toml"):
+            return _toml_line_finder(text)(keys[-1])
+        from .yamlio import line_of, load_yaml
+
+        return line_of(load_yaml(text, path), keys)
+    except (OSError, UnicodeDecodeError, TermlintError):
+        return None
+
+
 def _non_json(value: Any, where: tuple[str, ...] = ()) -> tuple[str, ...] | None:
     """The key path of the first value JSON cannot hold, if any."""
     if isinstance(value, dict):

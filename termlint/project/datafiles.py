@@ -58,14 +58,15 @@ def validate(data: Any, schema_name: str, path: str) -> list[TermlintError]:
     for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         location = list(err.absolute_path)
         where = "/".join(str(p) for p in location)
-        message = _readable(err)
+        message = describe_schema_error(err)
         if where:
             message = f"{where}: {message}"
         errors.append(TermlintError(message, path, line_of(data, location)))
     return errors
 
 
-def _readable(err) -> str:
+def describe_schema_error(err) -> str:
+    """A JSON Schema validation error in the words of termlint's other data errors."""
     if err.validator == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
         allowed = ", ".join(sorted(err.schema.get("properties", {})))

@@ -201,6 +201,18 @@ MESSAGE_FIELDS: dict[str, dict[str, object]] = {
     "unused-suppression": {"comment": "termlint-disable-next-line ambiguous-term"},
 }
 
+#: The options each kind reads, as JSON Schema: one schema per option of its rules' ``options``
+#: mapping (in the rule file, or ``rule_options`` in the configuration). Checked when they are
+#: loaded (:func:`termlint.rules.load.check_options`): an option not listed here, or a value
+#: of the wrong type (``min_uses: three``), is a ``file:line`` error, never a failure when the
+#: rule runs. Keep in step with the ``ctx.options`` reads above and each rule's ``doc.options``.
+OPTIONS: dict[str, dict[str, dict[str, object]]] = {
+    "ambiguous": {},
+    "inconsistent": {"min_local_evidence": {"type": "number", "minimum": 0}},
+    "undefined": {"min_uses": {"type": "integer", "minimum": 1}},
+    "unused-suppression": {},
+}
+
 KINDS: dict[str, Callable] = {
     "ambiguous": check_ambiguous,
     "inconsistent": check_inconsistent,
