@@ -301,7 +301,7 @@ def senses(paths, fmt, strictness, config_path, no_cache):
     from .reporters.senses import document, occurrence_record, text_lines
 
     project = _with_strictness(_project(config_path, no_cache), strictness)
-    records = []
+    records: list[dict] = []
     had_error = False
     results = run_paths(
         paths or ["."],
@@ -440,8 +440,9 @@ def glossary_check(folders):
         click.echo(f"{err}", err=True)
     if errors:
         sys.exit(EXIT_ERROR)
-    senses = sum(len(t.senses) for t in g.terms.values())
-    click.echo(f"ok: {len(g.terms)} terms, {senses} senses, {len(g.sources)} sources")
+    assert g is not None  # loaded, since nothing was wrong
+    count = sum(len(t.senses) for t in g.terms.values())
+    click.echo(f"ok: {len(g.terms)} terms, {count} senses, {len(g.sources)} sources")
 
 
 @glossary.command("build")
@@ -512,11 +513,13 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
                 f"no split {split!r} in {folder} (its splits: {', '.join(V2_SPLITS)})",
                 param_hint="--split",
             )
-        items = load_corpus(splits, folder)
-        scores = evaluate_corpus(items, project)
+        corpus = load_corpus(splits, folder)
+        scores = evaluate_corpus(corpus, project)
+        count = len(corpus)
     else:
         items = load_items(folder, split)
         check_labels(items, project.glossary)
+        count = len(items)
         if not items:
             known = sorted({i.get("split", "?") for i in load_items(folder, "all")})
             raise click.BadParameter(
@@ -525,7 +528,7 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
                 param_hint="--split",
             )
         scores = run_evaluation(items, project)
-    click.echo(report(scores, f"{folder} — split {split}: {len(items)} items"), nl=False)
+    click.echo(report(scores, f"{folder} — split {split}: {count} items"), nl=False)
     if verbose:
         click.echo("")
         for err in scores.errors:
@@ -745,7 +748,7 @@ def run() -> None:
         os._exit(EXIT_ERROR)
     try:
         rv = main(standalone_mode=False)  # returns the code of ctx.exit (--help, --version)
-        code = rv if isinstance(rv, int) else 0
+        code: int | str | None = rv if isinstance(rv, int) else 0
     except SystemExit as exc:
         code = exc.code
     except click.exceptions.Abort:  # Ctrl-C at a prompt

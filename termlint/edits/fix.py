@@ -208,6 +208,7 @@ def plan_edits(
     for p in picks:
         d = p.diagnostic
         sense = glossary.terms[d.term].sense(p.sense)
+        assert sense is not None  # fix_source refuses a sense the term does not have
         if how == "rewrite":
             verb = d.match.lower() in {f.lower() for f in glossary.terms[d.term].verb_forms}
             text = rewrite_text(sense, d.match, verb=verb)
@@ -262,6 +263,13 @@ def new_spans(edits: list[Edit]) -> dict[Edit, tuple[int, int]]:
 _OPEN = re.compile(r"---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^---[ \t]*\r?$", re.M)
 _KEY = re.compile(r"([ \t]*)([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]|$)(.*)$")
+
+
+def _after_key(content: str) -> str:
+    """What follows ``key:`` on a line already found to hold a key."""
+    m = _KEY.match(content)
+    assert m is not None, content
+    return m.group(3)
 
 
 @dataclass
@@ -370,10 +378,10 @@ def _front_matter_insertion(
         block = ["termlint:", "  senses:", *(f"    {e}" for e in entries)]
         return Edit(body_end, body_end, "".join(line + nl for line in block))
     line = lines[top]
-    rest = _value(_KEY.match(line.content).group(3))
+    rest = _value(_after_key(line.content))
     if rest.startswith("{"):  # termlint: {senses: {...}} on one line
         open_at = line.start + line.content.index(
-            "{", len(line.content) - len(_KEY.match(line.content).group(3))
+            "{", len(line.content) - len(_after_key(line.content))
         )
         close_at = _closing_brace(text, open_at, line.start + len(line.content))
         if close_at < 0:
@@ -410,7 +418,7 @@ def _front_matter_insertion(
         block = [f"{indent}senses:", *(f"{indent * 2}{e}" for e in entries)]
         return Edit(line.end, line.end, "".join(b + nl for b in block))
     s_line = children[senses_at]
-    s_rest = _value(_KEY.match(s_line.content).group(3))
+    s_rest = _value(_after_key(s_line.content))
     if s_rest.startswith("{"):
         s_open = s_line.start + s_line.content.index("{", len(indent))
         s_close = _closing_brace(text, s_open, s_line.start + len(s_line.content))
@@ -587,11 +595,11 @@ def _split_lines(text: str) -> list[str]:
 
 def unified_diff(path: str, old: str, new: str) -> str:
     """A unified diff of two versions of a document, as ``git diff`` would print it."""
-    name = Path(path)
-    if name.is_absolute():
+    where = Path(path)
+    if where.is_absolute():
         with contextlib.suppress(ValueError):
-            name = name.relative_to(Path.cwd())
-    name = name.as_posix().lstrip("/")
+            where = where.relative_to(Path.cwd())
+    name = where.as_posix().lstrip("/")
     out = []
     for line in difflib.unified_diff(
         _split_lines(old), _split_lines(new), f"a/{name}", f"b/{name}"

@@ -103,12 +103,13 @@ def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckCont
     for occ in occurrences:
         if occ.status != Status.INCONSISTENT or not rule.applies_to(occ.term_id):
             continue
+        assert occ.sense is not None  # the resolver reads an inconsistent use in a sense
         term = ctx.glossary.terms[occ.term_id]
         established, origin = occ.established or ("", "")
         message = rule.message.format(
             match=occ.match,
             found=f"“{_label(term, occ.sense)}”",
-            established=f"“{_label(term, established)}”",
+            established=f"“{_label(term, established or '')}”",
             origin=origin,
             term=term.id,
         )
