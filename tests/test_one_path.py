@@ -158,3 +158,31 @@ def test_replace_file_is_all_or_nothing(tmp_path):
     named = tmp_path / "a.txt.123.tmp"
     replace_file(target, b"third", temporary=named)
     assert target.read_bytes() == b"third" and not named.exists()
+
+
+def test_readings_do_not_depend_on_the_hash_seed(tmp_path):
+    """Two processes with different string hashing read every use alike, evidence in the same
+    order: the words around a use were iterated as a set, so tied evidence came out in either
+    order, and the cache or a rerun could disagree with a first run. These labelled items had
+    ties (dune-d007 even showed different evidence)."""
+    import subprocess
+    import sys
+
+    from termlint.evaluation.corpus import load_corpus
+
+    wanted = {"dune-p004", "dune-d003", "dune-d007", "dune-d020"}
+    items = [item for item in load_corpus(("dev",)) if item.id in wanted]
+    assert items
+    for item in items:
+        write(tmp_path, f"{item.id}.md", item.text)
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "termlint", "senses", "--no-cache", "--format", "json", "."],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=True,
+        )
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
