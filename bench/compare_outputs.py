@@ -89,8 +89,10 @@ def record(dest: Path) -> None:
                 capture_output=True,
                 check=False,
             )
-            (dest / f"{name}.out").write_bytes(proc.stdout)
-            (dest / f"{name}.err").write_bytes(proc.stderr)
+            # The scratch folder's absolute path (SARIF's uriBaseId) differs run to run.
+            here = str(docs.resolve()).encode()
+            (dest / f"{name}.out").write_bytes(proc.stdout.replace(here, b"<docs>"))
+            (dest / f"{name}.err").write_bytes(proc.stderr.replace(here, b"<docs>"))
             (dest / f"{name}.rc").write_text(f"{proc.returncode}\n")
             if name == "fix-write":
                 lines = [
