@@ -225,11 +225,7 @@ def check(
     project = _with_strictness(_project(config_path, no_cache, cwd=start), strictness)
     project = _without_gitignore(project, no_gitignore)
     if per_use:
-        import dataclasses
-
-        project = dataclasses.replace(
-            project, config=dataclasses.replace(project.config, group="use")
-        )
+        project = _per_use(project)
     if changed_since is not None:
         from .files.changed import changed_paths
 
@@ -355,13 +351,22 @@ def senses(paths, fmt, strictness, config_path, no_cache):
     """
     import json
 
-    from .pipeline import lint_paths
+    from .files.runner import default_jobs, run_paths
     from .reporters.senses import document, occurrence_record, text_lines
 
-    project = _with_strictness(_project(config_path, no_cache), strictness)
-    records = []
+    # Readings do not depend on grouping; per use, senses shares cached results with fix.
+    project = _per_use(_with_strictness(_project(config_path, no_cache), strictness))
+    records: list[dict] = []
     had_error = False
-    for result in lint_paths(paths or ["."], project, stdin_reader=sys.stdin.buffer.read):
+    results = run_paths(
+        paths or ["."],
+        project,
+        stdin_reader=sys.stdin.buffer.read,
+        jobs=default_jobs(),
+        use_cache=not no_cache,
+        whole_source=True,
+    )
+    for result in results:
         if result.error is not None:
             had_error = True
             click.echo(f"termlint: {result.error}", err=True)
@@ -376,6 +381,13 @@ def senses(paths, fmt, strictness, config_path, no_cache):
         click.echo(f"{len(records)} occurrence{'s' if len(records) != 1 else ''}.")
     if had_error:
         sys.exit(EXIT_ERROR)
+
+
+def _per_use(project):
+    """The project with every unclear use its own finding (``group: use``)."""
+    import dataclasses
+
+    return dataclasses.replace(project, config=dataclasses.replace(project.config, group="use"))
 
 
 def _with_strictness(project, strictness):
@@ -490,8 +502,9 @@ def glossary_check(folders):
         click.echo(f"{err}", err=True)
     if errors:
         sys.exit(EXIT_ERROR)
-    senses = sum(len(t.senses) for t in g.terms.values())
-    click.echo(f"ok: {len(g.terms)} terms, {senses} senses, {len(g.sources)} sources")
+    assert g is not None  # loaded, since nothing was wrong
+    count = sum(len(t.senses) for t in g.terms.values())
+    click.echo(f"ok: {len(g.terms)} terms, {count} senses, {len(g.sources)} sources")
 
 
 @glossary.command("build")
@@ -562,11 +575,13 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
                 f"no split {split!r} in {folder} (its splits: {', '.join(V2_SPLITS)})",
                 param_hint="--split",
             )
-        items = load_corpus(splits, folder)
-        scores = evaluate_corpus(items, project)
+        corpus = load_corpus(splits, folder)
+        scores = evaluate_corpus(corpus, project)
+        count = len(corpus)
     else:
         items = load_items(folder, split)
         check_labels(items, project.glossary)
+        count = len(items)
         if not items:
             known = sorted({i.get("split", "?") for i in load_items(folder, "all")})
             raise click.BadParameter(
@@ -575,7 +590,7 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
                 param_hint="--split",
             )
         scores = run_evaluation(items, project)
-    click.echo(report(scores, f"{folder} — split {split}: {len(items)} items"), nl=False)
+    click.echo(report(scores, f"{folder} — split {split}: {count} items"), nl=False)
     if verbose:
         click.echo("")
         for err in scores.errors:
@@ -662,10 +677,11 @@ def fix(
         unified_diff,
         write_atomic,
     )
-    from .files.discovery import iter_paths
-    from .files.source import decode
+    from .files.runner import default_jobs, run_entries
+    from .model import SourceText
 
-    project = _without_gitignore(_project(config_path, no_cache), no_gitignore)
+    # Fixes are made use by use: the runner's results must not fold repeated uses together.
+    project = _per_use(_without_gitignore(_project(config_path, no_cache), no_gitignore))
     if how == "link" and not project.config.docs_url:
         from .edits.fix import LINK_NEEDS_DOCS_URL
 
@@ -692,16 +708,29 @@ def fix(
     _terminate_cleanly()
     had_error = False
     files = uses = 0
-    for display, path, error in iter_paths(
-        paths or ["."], project.config, force_exclude=force_exclude, notice=_note
-    ):
+    results = run_entries(
+        paths or ["."],
+        project,
+        stdin_reader=sys.stdin.buffer.read,
+        jobs=default_jobs(),
+        use_cache=not no_cache,
+        force_exclude=force_exclude,
+        notice=_note,
+        whole_source=True,
+    )
+    for path, result in results:
         try:
-            if error is not None:
-                raise error
-            data = sys.stdin.buffer.read() if path is None else _read_bytes(path, display)
-            source = decode(data, "<stdin>" if path is None else display)
+            if result.error is not None:
+                raise result.error
+            source = result.source
+            assert isinstance(source, SourceText)
+            data = encode(source, source.text)  # the bytes read: decoding is lossless
             plan = fix_source(
-                source, project, menu.chooser(source, interactive and path is not None), how
+                source,
+                project,
+                menu.chooser(source, interactive and path is not None),
+                how,
+                result=result,
             )
         except TermlintError as exc:
             had_error = True
@@ -747,17 +776,6 @@ def _terminate_cleanly() -> None:
     # ValueError: not the main thread (an embedding program): leave it alone.
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGTERM, stop)
-
-
-def _read_bytes(path: Path, display: str) -> bytes:
-    from .files.source import read_regular
-
-    try:
-        return read_regular(path, display)
-    except IsADirectoryError:
-        raise TermlintError("is a directory, expected a Markdown file", display) from None
-    except OSError as exc:
-        raise TermlintError(f"cannot read file: {exc.strerror or exc}", display) from None
 
 
 # -- init -------------------------------------------------------------------------------
@@ -807,7 +825,7 @@ def run() -> None:
         os._exit(EXIT_ERROR)
     try:
         rv = main(standalone_mode=False)  # returns the code of ctx.exit (--help, --version)
-        code = rv if isinstance(rv, int) else 0
+        code: int | str | None = rv if isinstance(rv, int) else 0
     except SystemExit as exc:
         code = exc.code
     except click.exceptions.Abort:  # Ctrl-C at a prompt

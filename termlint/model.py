@@ -203,7 +203,7 @@ class Occurrence:
     evidence: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
-    established: tuple[str, str] | None = None
+    established: tuple[str | None, str] | None = None  # (sense, origin); no sense: own words
     defines: bool = False
     text_start: int = 0  # offsets in the block's prose text
     text_end: int = 0
@@ -332,7 +332,7 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     occurrences: list[Occurrence] = field(default_factory=list)
     error: TermlintError | None = None
-    source: SourceText | None = None
+    source: SourceText | SourceLines | None = None  # SourceLines: from a worker process
     unused_suppressions: list = field(default_factory=list)
 
 

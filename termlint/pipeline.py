@@ -7,13 +7,12 @@ finds a glossary term; markdown-it-py only then too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import TermlintError
-from .files.discovery import iter_paths
-from .files.source import decode, read_source
+from .errors import DataErrors, TermlintError
+from .files.source import decode
 from .glossary.entries import Glossary, SurfacePrefilter, load_glossary
 from .model import Diagnostic, FileResult, SourceText
 from .project.config import Config, load_config
@@ -63,16 +62,7 @@ def load_project(
         rule.severity = level
     for rule_id, options in config.rule_options.items():
         rule = _find_rule(rules, rule_id, config)
-        unknown = sorted(set(options) - set(rule.options))
-        if unknown:
-            from .errors import quote
-
-            known = ", ".join(sorted(rule.options)) or "none"
-            raise TermlintError(
-                f"rule_options: {quote(unknown[0])} is not an option of rule "
-                f"{rule.id!r} (its options: {known})",
-                config.path or "configuration",
-            )
+        _check_rule_options(rule, rule_id, options, config)
         rule.options.update(options)
     for name in [*config.enable, *config.disable]:
         _find_rule(rules, name, config)
@@ -83,6 +73,29 @@ def load_project(
                 f"rule {rule.id!r} names unknown terms: {', '.join(unknown)}", rule.path
             )
     return Project(config, glossary, rules, glossary.surface_pattern())
+
+
+def _check_rule_options(rule: Rule, name: str, options: dict, config: Config) -> None:
+    """The configuration's ``rule_options`` for one rule, against its kind's schema."""
+    from .errors import quote
+    from .project.config import config_line
+    from .rules.kinds import OPTIONS
+    from .rules.load import check_options
+
+    errors = []
+    for where, message in check_options(options, rule.kind):
+        if where[0] not in OPTIONS.get(rule.kind, {}):
+            known = ", ".join(sorted(OPTIONS.get(rule.kind, {}))) or "none"
+            message = (
+                f"rule_options: {quote(where[0])} is not an option of rule {rule.id!r} "
+                f"(its options: {known})"
+            )
+        else:
+            message = f"rule_options/{name}/{message.removeprefix('options/')}"
+        line = config_line(config.path, ["rule_options", name, *where]) if config.path else None
+        errors.append(TermlintError(message, config.path or "configuration", line))
+    if errors:
+        raise DataErrors(errors)
 
 
 def _find_rule(rules: dict[str, Rule], name: str, config: Config) -> Rule:
@@ -266,21 +279,21 @@ def analyze_source(source: SourceText, project: Project):
 
 
 def lint_paths(
-    paths: Iterable[str], project: Project | None = None, stdin_reader=None
+    paths: Iterable[str],
+    project: Project | None = None,
+    stdin_reader: Callable[[], bytes] | None = None,
+    jobs: int = 1,
+    use_cache: bool = False,
 ) -> Iterator[FileResult]:
-    """Lint files and folders in order; a bad file yields a result with ``error`` set."""
+    """Lint files and folders in order; a bad file yields a result with ``error`` set.
+
+    The same path as ``termlint check`` (:func:`termlint.files.runner.run_paths`): ``jobs``
+    worker processes, and the result cache when ``use_cache``. Every result keeps its whole
+    source.
+    """
+    from .files.runner import run_paths
+
     project = project or default_project()
-    for display, path, error in iter_paths(paths, project.config):
-        if error is not None:
-            yield FileResult(display, error=error)
-            continue
-        if path is None:
-            data = stdin_reader() if stdin_reader else b""
-            yield lint_bytes(data, "<stdin>", project)
-            continue
-        try:
-            source = read_source(path, display)
-        except TermlintError as exc:
-            yield FileResult(display, error=exc)
-            continue
-        yield lint_source(source, project)
+    yield from run_paths(
+        paths, project, stdin_reader, jobs=jobs, use_cache=use_cache, whole_source=True
+    )

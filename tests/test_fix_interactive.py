@@ -161,6 +161,7 @@ def test_declare_asks_once_and_the_answer_holds_for_other_documents(folder):
 
 
 def test_link_previews_show_the_link(folder):
+    (folder / ".termlint.yaml").write_text("docs_url: https://example.org/glossary\n")
     code, shown = drive(folder, ["fix", "d.md", "--interactive", "--how", "link"], ["7", "0a"])
     assert code == 0, shown
     assert re.search(r"→ One plan is constructing \[scheming\]\(\S+#roleplay\) models", shown)

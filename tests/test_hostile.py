@@ -153,17 +153,18 @@ def test_unreadable_file(run, tmp_path):
 
 
 def test_unreadable_file_simulated(run, tmp_path, monkeypatch):
-    import termlint.files.runner
+    import termlint.files.source
 
     write(tmp_path, "secret.md", AMBIGUOUS)
-    real = termlint.files.runner._read
+    real = termlint.files.source.read_regular
 
-    def read(path):
+    def read(path, display):
         if Path(path).name == "secret.md":
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+        return real(path, display)
 
-    monkeypatch.setattr(termlint.files.runner, "_read", read)
+    # Every command reads through files.source.read_bytes, which words the failure.
+    monkeypatch.setattr(termlint.files.source, "read_regular", read)
     assert_broken(run("check", "secret.md", "good.md"), "secret.md", "permission denied")
 
 

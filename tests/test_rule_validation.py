@@ -99,18 +99,118 @@ def test_bundled_rules_pass_the_load_checks():
         assert check_message(rule.message, rule.kind) is None, rule.id
 
 
-def test_a_rule_failing_on_its_data_is_reported_against_each_file(run, tmp_path):
-    """``min_uses: three`` passes the load checks but fails when the rule runs: the error names
-    the file and the rule, and a file the rule does not run on is still checked."""
-    user_rule(tmp_path, "{term} x", "undefined", options="{min_uses: three}")
-    write(tmp_path, "bad.md", AMBIGUOUS)
-    write(tmp_path, "clean.md", "No glossary word here.\n")
-    out = run("check", "--no-color", "--no-cache", "bad.md", "clean.md")
+@pytest.mark.parametrize(
+    "kind, options, line, reason",
+    [
+        ("undefined", "{min_uses: three}", 5, "options/min_uses: expected integer, got string"),
+        ("undefined", "{min_uses: true}", 5, "options/min_uses: expected integer, got boolean"),
+        ("undefined", "{min_uses: 2.5}", 5, "options/min_uses: expected integer, got number"),
+        ("undefined", "{min_uses: 0}", 5, "options/min_uses: 0 is less than the minimum of 1"),
+        ("undefined", "{min_uses: [3]}", 5, "options/min_uses: expected integer, got array"),
+        (
+            "undefined",
+            "{min_usez: 2}",
+            5,
+            "options: unknown option 'min_usez' for a rule of kind 'undefined' "
+            "(its options: min_uses)",
+        ),
+        ("ambiguous", "{min_uses: 3}", 5, "unknown option 'min_uses' for a rule of kind"),
+        ("ambiguous", "{x: 1}", 5, "(its options: none)"),
+        ("inconsistent", "{min_local_evidence: lots}", 5, "expected number, got string"),
+        ("unused-suppression", "{since: 2}", 5, "unknown option 'since'"),
+        ("undefined", "\n  min_uses: 2\n  min_usez: 2", 7, "unknown option 'min_usez'"),
+    ],
+)
+def test_bad_rule_option_in_a_rule_file_is_a_load_error(run, tmp_path, kind, options, line, reason):
+    """Options are checked against their kind's schema when the rule is loaded: an unknown
+    option or a value of the wrong type is file:line, exit 2, no traceback, and no file is
+    checked with a rule that would fail or silently ignore the setting."""
+    user_rule(tmp_path, "{term} x" if kind == "undefined" else "x", kind, options=options)
+    write(tmp_path, "good.md", AMBIGUOUS)
+    out = run("check", "--no-cache", "good.md")
     assert out.exit_code == 2, out.output
-    assert "bad.md: rule 'my-rule' failed on this file (ValueError: " in out.output, out.output
-    assert "my-rule.yaml" in out.output
-    assert "in 2 files; 1 could not be checked" in out.output, out.output
+    assert f"my-rule.yaml:{line}: " in out.output, out.output
+    assert reason in out.output, out.output
     assert "Traceback" not in out.output
+    assert GOOD_FINDING not in out.output
+
+
+def test_every_bad_option_in_a_rule_file_is_reported(run, tmp_path):
+    user_rule(tmp_path, "{term} x", "undefined", options="{min_uses: three, min_usez: 2}")
+    write(tmp_path, "good.md", AMBIGUOUS)
+    out = run("check", "good.md")
+    assert out.exit_code == 2, out.output
+    assert "my-rule.yaml:5: options/min_uses: expected integer" in out.output, out.output
+    assert "my-rule.yaml:5: options: unknown option 'min_usez'" in out.output, out.output
+
+
+@pytest.mark.parametrize(
+    "name, config, expected",
+    [
+        (
+            ".termlint.yaml",
+            "rule_options:\n  undefined-term:\n    min_uses: three\n",
+            ".termlint.yaml:3: rule_options/undefined-term/min_uses: expected integer, got string",
+        ),
+        (
+            ".termlint.yaml",
+            "rule_options: {TL203: {min_uses: -1}}\n",
+            ".termlint.yaml:1: rule_options/TL203/min_uses: -1 is less than the minimum of 1",
+        ),
+        (
+            ".termlint.yaml",
+            "fail_on: error\nrule_options:\n  ambiguous-term:\n    min_uses: 3\n",
+            ".termlint.yaml:4: rule_options: 'min_uses' is not an option of rule "
+            "'ambiguous-term' (its options: none)",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.termlint]\nfail_on = "error"\n\n'
+            '[tool.termlint.rule_options.undefined-term]\nmin_uses = "three"\n',
+            "pyproject.toml:5: rule_options/undefined-term/min_uses: expected integer",
+        ),
+    ],
+)
+def test_bad_rule_option_in_the_configuration_is_a_load_error(
+    run, tmp_path, name, config, expected
+):
+    (tmp_path / ".termlint.yaml").unlink()  # the empty one the fixture writes
+    write(tmp_path, name, config)
+    write(tmp_path, "good.md", AMBIGUOUS)
+    for _ in range(2):  # the second run reads the validated configuration from the cache
+        out = run("check", "good.md")
+        assert out.exit_code == 2, out.output
+        assert expected in out.output, out.output
+        assert "Traceback" not in out.output
+
+
+def test_good_options_are_used(run, tmp_path):
+    """A valid option still takes effect, from the rule file and from the configuration. (Per
+    use: grouped, the undefined-term finding is folded into the term's ambiguous-term one.)"""
+    document = "AI scheming is a risk. AI models scheme.\n"  # two uses, fewer than the default
+    write(tmp_path, "doc.md", document)
+    assert "[undefined-term]" not in run("check", "--no-color", "--per-use", "doc.md").output
+    write(tmp_path, ".termlint.yaml", "rule_options: {undefined-term: {min_uses: 2}}\n")
+    out = run("check", "--no-color", "--per-use", "doc.md")
+    assert "[undefined-term]" in out.output, out.output
+    user_rule(tmp_path, "MINE {term}", "undefined", options="{min_uses: 2}")
+    out = run("check", "--no-color", "--per-use", "doc.md")
+    assert "[my-rule] MINE" in out.output, out.output
+
+
+def test_option_schemas_cover_every_kind_and_every_documented_option():
+    """kinds.OPTIONS has a schema for each kind the rule schema allows, and every bundled
+    rule's options are declared for its kind and described in its ``doc.options``."""
+    from termlint.project.datafiles import schema
+    from termlint.rules.kinds import AFTER_SUPPRESSION, KINDS, MESSAGE_FIELDS, OPTIONS
+    from termlint.rules.load import check_options, load_rules
+
+    kinds = set(schema("rule")["properties"]["kind"]["enum"])
+    assert kinds == set(OPTIONS) == set(MESSAGE_FIELDS) == set(KINDS) | set(AFTER_SUPPRESSION)
+    for rule in load_rules(use_cache=False).values():
+        assert check_options(rule.options, rule.kind) == [], rule.id
+        for name in OPTIONS[rule.kind]:
+            assert f"`{name}`" in rule.doc.get("options", ""), (rule.id, name)
 
 
 def test_a_rule_that_raises_on_one_file_leaves_the_others_checked(run, tmp_path, monkeypatch):

@@ -102,16 +102,19 @@ class ProseBlock:
     @property
     def text(self) -> str:
         self._materialize()
+        assert self._text is not None
         return self._text
 
     @property
     def pieces(self) -> list[tuple[int, int, int]]:
         self._materialize()
+        assert self._pieces is not None
         return self._pieces
 
     @property
     def links(self) -> list[Link]:
         self._materialize()
+        assert self._links is not None
         return self._links
 
     def source_offset(self, text_index: int) -> int:
@@ -595,7 +598,7 @@ class _Walker:
             self.directives,
             title_block,
         )
-        self.blocks = None  # the blocks point at the walker: no cycle back to them
+        del self.blocks  # the blocks point at the walker: no cycle back to them
         return doc
 
     # -- pieces of the walk ----------------------------------------------------------------
@@ -892,7 +895,7 @@ def _align(piece: str, content: str, cursor: int):
     n = len(content)
     for ch in piece:
         scan = ci
-        hit = None
+        hit: tuple[int | None, int] | None = None
         while scan < n:
             c = content[scan]
             if c == ch:

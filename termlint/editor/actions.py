@@ -53,9 +53,11 @@ def occurrence_of(result: FileResult, d: Diagnostic) -> Occurrence | None:
 
 def code_actions(result: FileResult, project: Project, start: int, end: int) -> list[Action]:
     """Every action for the diagnostics at ``start``–``end``, in a stable order."""
+    from ..model import SourceText
+
     source = result.source
     out: list[Action] = []
-    if source is None:
+    if not isinstance(source, SourceText):  # the server lints in process: whole sources
         return out
     for d in diagnostics_at(result, start, end):
         occ = occurrence_of(result, d)
@@ -182,7 +184,8 @@ def suppress_action(d: Diagnostic, source: SourceText, reason: str = REASON) -> 
     blocks = list(parse_markdown(source).blocks)
     block = next((b for b in blocks if b.line <= line <= b.end_line), None)
     here = source.line_text(line)
-    prefix = _PREFIX.match(here).group(0)
+    m = _PREFIX.match(here)  # matches "" at worst
+    prefix = m.group(0) if m else ""
     previous = source.line_text(line - 1) if line > 1 else ""
     ends_prose = any(b.end_line == line - 1 and b.kind != "table_cell" for b in blocks)
     title = f"Suppress {d.rule} on this line ({{}}, with a reason to fill in)"

@@ -25,6 +25,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -38,6 +39,9 @@ from ..project.config import CONFIG_NAMES, find_config
 from .actions import code_actions
 from .hover import hover_markdown, occurrence_at
 from .positions import PositionMap
+
+if TYPE_CHECKING:
+    from ..pipeline import Project
 
 DEFAULT_DEBOUNCE = 0.3
 SEVERITY = {
@@ -56,7 +60,7 @@ class Linted:
     text: str
     result: FileResult
     positions: PositionMap
-    project: object | None
+    project: Project | None
     notes: list = field(default_factory=list)  # (message type, text, show it too)
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import TermlintError
+from ..files.atomic import replace_file, sync_folder
 from ..files.source import BOM
 from ..model import SourceText
 from ..rules.kinds import sense_url
@@ -36,7 +37,7 @@ from .rewrite import rewrite_use
 
 if TYPE_CHECKING:
     from ..glossary.entries import Glossary, Sense, Term
-    from ..model import Diagnostic, Occurrence
+    from ..model import Diagnostic, FileResult, Occurrence
     from ..pipeline import Project
 
 HOWS = ("rewrite", "link", "declare")
@@ -290,6 +291,13 @@ _CLOSE = re.compile(r"^---[ \t]*\r?$", re.M)
 _KEY = re.compile(r"([ \t]*)([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]|$)(.*)$")
 
 
+def _after_key(content: str) -> str:
+    """What follows ``key:`` on a line already found to hold a key."""
+    m = _KEY.match(content)
+    assert m is not None, content
+    return m.group(3)
+
+
 @dataclass
 class _Line:
     start: int  # offset of the first character
@@ -396,10 +404,10 @@ def _front_matter_insertion(
         block = ["termlint:", "  senses:", *(f"    {e}" for e in entries)]
         return Edit(body_end, body_end, "".join(line + nl for line in block))
     line = lines[top]
-    rest = _value(_KEY.match(line.content).group(3))
+    rest = _value(_after_key(line.content))
     if rest.startswith("{"):  # termlint: {senses: {...}} on one line
         open_at = line.start + line.content.index(
-            "{", len(line.content) - len(_KEY.match(line.content).group(3))
+            "{", len(line.content) - len(_after_key(line.content))
         )
         close_at = _closing_brace(text, open_at, line.start + len(line.content))
         if close_at < 0:
@@ -436,7 +444,7 @@ def _front_matter_insertion(
         block = [f"{indent}senses:", *(f"{indent * 2}{e}" for e in entries)]
         return Edit(line.end, line.end, "".join(b + nl for b in block))
     s_line = children[senses_at]
-    s_rest = _value(_KEY.match(s_line.content).group(3))
+    s_rest = _value(_after_key(s_line.content))
     if s_rest.startswith("{"):
         s_open = s_line.start + s_line.content.index("{", len(indent))
         s_close = _closing_brace(text, s_open, s_line.start + len(s_line.content))
@@ -506,16 +514,24 @@ def _check_declaration(
 Chooser = Callable[["Diagnostic", "Occurrence | None"], "str | None"]
 
 
-def fix_source(source: SourceText, project: Project, choose: Chooser, how: str) -> FixPlan:
+def fix_source(
+    source: SourceText,
+    project: Project,
+    choose: Chooser,
+    how: str,
+    result: FileResult | None = None,
+) -> FixPlan:
     """Fix the ambiguous uses of one document with the senses ``choose`` returns.
 
     ``choose(diagnostic, occurrence)`` gives a sense id, or None to leave the use alone. The
     edited text is linted again; an edit whose use is still ambiguous is dropped (with a note),
-    so running the fix again changes nothing.
+    so running the fix again changes nothing. ``result`` is the source's lint result when the
+    caller has it already (``termlint fix`` gets it from the runner, cached or from a worker).
     """
     from ..pipeline import lint_source
 
-    result = lint_source(source, project, group="use")  # fixes are made per use
+    if result is None:
+        result = lint_source(source, project, group="use")  # fixes are made per use
     if result.error is not None:
         raise result.error
     occurrences = {(o.start, o.end): o for o in result.occurrences}
@@ -657,11 +673,11 @@ def _split_lines(text: str) -> list[str]:
 def unified_diff(path: str, old: str, new: str, words: bool = False) -> str:
     """A unified diff of two versions of a document, as ``git diff`` would print it; with
     ``words``, long changed lines are shown once, word by word (:mod:`.worddiff`)."""
-    name = Path(path)
-    if name.is_absolute():
+    where = Path(path)
+    if where.is_absolute():
         with contextlib.suppress(ValueError):
-            name = name.relative_to(Path.cwd())
-    name = name.as_posix().lstrip("/")
+            where = where.relative_to(Path.cwd())
+    name = where.as_posix().lstrip("/")
     out = []
     lines = list(
         difflib.unified_diff(_split_lines(old), _split_lines(new), f"a/{name}", f"b/{name}")
@@ -704,41 +720,53 @@ def write_atomic(path: Path | str, data: bytes, original: bytes | None = None) -
                 "the file changed while termlint was fixing it; nothing written", str(path)
             )
         _remove_stale_temporaries(target)
-        fd, name = tempfile.mkstemp(
-            prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent
-        )
-        tmp = Path(name)
     except OSError as exc:
         raise TermlintError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+
+    def keep_attributes(tmp: Path) -> None:
+        tmp.chmod(stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown"):
+            with contextlib.suppress(OSError):
+                os.chown(tmp, st.st_uid, st.st_gid)
+        _copy_xattrs(target, tmp)
+
+    prefix = f".{target.name}.{os.getpid()}."
+    try:
+        if st.st_nlink > 1:
+            _write_through_links(target, data, original, str(path), prefix)
+        else:
+            replace_file(
+                target,
+                data,
+                prefix=prefix,
+                suffix=_TMP_SUFFIX,
+                durable=True,
+                prepare=keep_attributes,
+            )
+    except OSError as exc:
+        raise TermlintError(
+            f"cannot write: {exc.strerror or exc}; the file is unchanged", str(path)
+        ) from None
+
+
+def _write_through_links(
+    target: Path, data: bytes, original: bytes | None, display: str, prefix: str
+) -> None:
+    """A file with other hard links: its new bytes go to a copy beside it first (so they are
+    safely on disk), then over the file's own bytes (a rename would leave the other links
+    with the old text); the copy is then removed."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=target.parent)
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if st.st_nlink > 1:
-            _write_in_place(target, data, original, str(path))
-            tmp.unlink()
-        else:
-            tmp.chmod(stat.S_IMODE(st.st_mode))
-            if hasattr(os, "chown"):
-                with contextlib.suppress(OSError):
-                    os.chown(tmp, st.st_uid, st.st_gid)
-            _copy_xattrs(target, tmp)
-            os.replace(tmp, target)
-    except BaseException as exc:
+        _write_in_place(target, data, original, display)
+    finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if isinstance(exc, OSError):
-            raise TermlintError(
-                f"cannot write: {exc.strerror or exc}; the file is unchanged", str(path)
-            ) from None
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    sync_folder(target.parent)
 
 
 def _write_in_place(target: Path, data: bytes, original: bytes | None, display: str) -> None:

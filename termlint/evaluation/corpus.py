@@ -50,7 +50,7 @@ def gold(use: dict) -> str:
         return str(use["gold"])
     if b is None or a == b:
         return str(a)
-    if BROADER.get(a) == b:
+    if BROADER.get(str(a)) == b:
         return str(b)
     if BROADER.get(b) == a:
         return str(a)
@@ -164,9 +164,9 @@ def align(item: LabelledItem, occurrences) -> list[tuple[int, str]]:
     if item.expect is not None:
         return [(b, label) for b, label, _ in align_v1(item.expect, occurrences)[0]]
     out = []
-    by_start = {}
-    for i, occ in enumerate(occurrences):
-        by_start[occ.start] = i
+    by_start: dict[int, int] = {}
+    for n, occ in enumerate(occurrences):
+        by_start[occ.start] = n
     for use in item.uses:
         at = use.get("at")
         i = by_start.get(at) if at is not None else None
@@ -187,7 +187,9 @@ def align_v1(expected: list[dict], occurrences):
     pred = [(i, o) for i, o in enumerate(occurrences) if o.term_id in set(exp_terms)]
     pred_terms = [o.term_id for _, o in pred]
     matcher = difflib.SequenceMatcher(a=exp_terms, b=pred_terms, autojunk=False)
-    pairs, missing, extra = [], [], []
+    pairs: list[tuple[int, str, int]] = []
+    missing: list[int] = []
+    extra: list[int] = []
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and a1 - a0 == b1 - b0):
             for a, b in zip(range(a0, a1), range(b0, b1), strict=True):

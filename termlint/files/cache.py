@@ -16,7 +16,7 @@ import stat
 from dataclasses import asdict, fields
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TermlintError
 from ..model import Diagnostic, FileResult, Related, Suggestion
@@ -76,6 +76,7 @@ class ResultCache:
         return hashlib.sha256(self.fingerprint.encode() + b"\0" + data).hexdigest()
 
     def _path(self, key: str) -> Path:
+        assert self.folder is not None  # callers return early without a cache folder
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, data: bytes, display: str) -> FileResult | None:
@@ -199,13 +200,18 @@ def _result_to_json(result: FileResult) -> dict:
     return {"diagnostics": diagnostics, "occurrences": occurrences}
 
 
-def _shallow(obj) -> dict:
+def _shallow(obj: Any) -> dict:
     return {name: getattr(obj, name) for name in _field_names(type(obj))}
 
 
-@cache
-def _field_names(cls) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def _result_from_json(raw: dict, source) -> FileResult:

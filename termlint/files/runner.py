@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from ..errors import TermlintError
-from ..model import FileResult
+from ..model import FileResult, SourceText
 from ..pipeline import Project, lint_source
 from .cache import ResultCache, prune_cache
-from .discovery import iter_paths
-from .source import decode, read_regular
+from .discovery import Entry, iter_paths
+from .source import decode, read_bytes
 
 #: Below this many files a pool costs more than it saves (forking, warming spaCy up).
 MIN_FILES_PER_JOB = 4
@@ -33,42 +34,32 @@ def default_jobs() -> int:
 
 # -- running -------------------------------------------------------------------------------
 
-_WORKER: tuple[Project, ResultCache | None] | None = None
+#: What the worker processes (and a serial run) lint with: the project, the cache, and
+#: whether results keep their whole source.
+_WORKER: tuple[Project, ResultCache | None, bool] | None = None
 
 
-def _read(path) -> bytes:
-    return read_regular(path, str(path))
-
-
-def _lint_entry(entry) -> FileResult:
+def _lint_entry(entry: Entry) -> FileResult:
     """Lint one (display, path, error) entry with the process-wide project and cache."""
     display, path, error = entry
-    project, cache = _WORKER
+    assert _WORKER is not None
+    project, cache, _ = _WORKER
     if error is not None:
         return FileResult(display, error=error)
+    assert path is not None
     try:
-        data = _read(path)
+        data = read_bytes(path, display)
     except TermlintError as exc:
-        return FileResult(display, error=TermlintError(exc.message, display, exc.line))
-    except FileNotFoundError:
-        return FileResult(display, error=TermlintError("no such file", display))
-    except PermissionError:
-        return FileResult(display, error=TermlintError("permission denied", display))
-    except IsADirectoryError:
-        return FileResult(
-            display, error=TermlintError("is a directory, expected a Markdown file", display)
-        )
-    except OSError as exc:
-        return FileResult(
-            display, error=TermlintError(f"cannot read file: {exc.strerror or exc}", display)
-        )
+        return FileResult(display, error=exc)
     return _lint_data(data, display, project, cache)
 
 
-def _lint_entry_in_worker(entry) -> FileResult:
-    """:func:`_lint_entry`, sending back only the source lines the diagnostics show."""
+def _lint_entry_in_worker(entry: Entry) -> FileResult:
+    """:func:`_lint_entry`, sending back only the source lines the diagnostics show (or the
+    whole source, when the caller needs every position: ``senses``, ``fix``)."""
     result = _lint_entry(entry)
-    if result.source is not None:
+    assert _WORKER is not None
+    if isinstance(result.source, SourceText) and not _WORKER[2]:
         result.source = result.source.excerpt({d.line for d in result.diagnostics})
     return result
 
@@ -93,17 +84,48 @@ def _lint_data(data: bytes, display: str, project: Project, cache) -> FileResult
 def run_paths(
     paths: Iterable[str],
     project: Project,
-    stdin_reader=None,
+    stdin_reader: Callable[[], bytes] | None = None,
     jobs: int = 1,
     use_cache: bool = True,
     force_exclude: bool = False,
-    notice=None,
+    notice: Callable[[str], None] | None = None,
+    whole_source: bool = False,
     stdin_filename: str | None = None,
 ) -> Iterator[FileResult]:
     """Lint files and folders, in order, with ``jobs`` worker processes and the cache.
 
-    ``force_exclude``, ``notice`` and ``stdin_filename`` are passed to :func:`iter_paths`;
-    standard input's findings are reported under ``stdin_filename`` when it is given."""
+    The one path every command takes (``check``, ``senses``, ``fix``) and the library's
+    :func:`termlint.pipeline.lint_paths`. ``force_exclude``, ``notice`` and ``stdin_filename``
+    are passed to :func:`iter_paths`; standard input's findings are reported under
+    ``stdin_filename`` when it is given. A result from a worker keeps only the source lines its
+    diagnostics show unless ``whole_source``."""
+    for _, result in run_entries(
+        paths,
+        project,
+        stdin_reader,
+        jobs,
+        use_cache,
+        force_exclude,
+        notice,
+        whole_source,
+        stdin_filename,
+    ):
+        yield result
+
+
+def run_entries(
+    paths: Iterable[str],
+    project: Project,
+    stdin_reader: Callable[[], bytes] | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
+    force_exclude: bool = False,
+    notice: Callable[[str], None] | None = None,
+    whole_source: bool = False,
+    stdin_filename: str | None = None,
+) -> Iterator[tuple[Path | None, FileResult]]:
+    """:func:`run_paths`, each result with the file it came from (None: standard input, or a
+    path that could not be read), for a caller that writes back (``fix``)."""
     global _WORKER
     cache = ResultCache(project) if use_cache else None
     entries = list(
@@ -115,7 +137,7 @@ def run_paths(
             stdin_filename=stdin_filename,
         )
     )
-    _WORKER = (project, cache)
+    _WORKER = (project, cache, whole_source)
     files = sum(1 for _, path, error in entries if path is not None and error is None)
     has_stdin = any(display == "-" for display, _, _ in entries)
     jobs = min(jobs, files // MIN_FILES_PER_JOB) if not has_stdin else 1
@@ -125,9 +147,9 @@ def run_paths(
         for display, path, error in entries:
             if display == "-" and path is None and error is None:
                 data = stdin_reader() if stdin_reader else b""
-                yield _lint_data(data, stdin_filename or "<stdin>", project, None)
+                yield None, _lint_data(data, stdin_filename or "<stdin>", project, None)
             else:
-                yield _lint_entry((display, path, error))
+                yield path, _lint_entry((display, path, error))
         return
     import multiprocessing
 
@@ -144,18 +166,20 @@ def run_paths(
         pool = ctx.Pool(
             jobs,
             initializer=_worker_init,
-            initargs=() if method == "fork" else ((project, cache),),
+            initargs=() if method == "fork" else ((project, cache, whole_source),),
         )
     finally:
         gc.unfreeze()
     with pool:
-        yield from pool.imap(_lint_entry_in_worker, entries, chunksize=CHUNKSIZE)
+        results = pool.imap(_lint_entry_in_worker, entries, chunksize=CHUNKSIZE)
+        for (_, path, _), result in zip(entries, results, strict=True):
+            yield path, result
 
 
-def _worker_init(worker: tuple[Project, ResultCache | None] | None = None) -> None:
+def _worker_init(worker: tuple[Project, ResultCache | None, bool] | None = None) -> None:
     """Ctrl-C is the parent's to handle (exit 130): a worker that took it printed its own
-    traceback ("Process ForkPoolWorker-2:"). ``worker``: the project and cache, for a worker
-    that was not forked from the parent."""
+    traceback ("Process ForkPoolWorker-2:"). ``worker``: the project, cache and
+    ``whole_source``, for a worker that was not forked from the parent."""
     import signal
 
     global _WORKER
@@ -196,8 +220,8 @@ def _needs_nlp(entries, project: Project, cache: ResultCache | None, sample: int
         if path is None or error is not None:
             continue
         try:
-            data = _read(path)
-        except (OSError, TermlintError):
+            data = read_bytes(path)
+        except TermlintError:
             continue
         if project.prefilter.search(data.decode("utf-8", errors="replace")) and (
             cache is None or cache.get(data, str(path)) is None

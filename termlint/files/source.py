@@ -82,20 +82,27 @@ def read_regular(path: Path | str, display: str) -> bytes:
             os.close(fd)
 
 
+def read_error(exc: OSError, display: str, expected: str = "a Markdown file") -> TermlintError:
+    """The one wording of a failure to read a file, for documents and data files alike."""
+    if isinstance(exc, FileNotFoundError):
+        return TermlintError("no such file", display)
+    if isinstance(exc, PermissionError):
+        return TermlintError("permission denied", display)
+    if isinstance(exc, IsADirectoryError):
+        return TermlintError(f"is a directory, expected {expected}", display)
+    return TermlintError(f"cannot read file: {exc.strerror or exc}", display)
+
+
+def read_bytes(path: Path | str, display: str | None = None) -> bytes:
+    """:func:`read_regular`, with every failure a TermlintError naming the file."""
+    name = display or str(path)
+    try:
+        return read_regular(path, name)
+    except OSError as exc:
+        raise read_error(exc, name) from None
+
+
 def read_source(path: Path | str, display: str | None = None) -> SourceText:
     """Read and decode one file; every failure is a TermlintError naming the file."""
     name = display or str(path)
-    p = Path(path)
-    try:
-        data = read_regular(p, name)
-    except TermlintError:
-        raise
-    except FileNotFoundError:
-        raise TermlintError("no such file", name) from None
-    except PermissionError:
-        raise TermlintError("permission denied", name) from None
-    except IsADirectoryError:
-        raise TermlintError("is a directory, expected a Markdown file", name) from None
-    except OSError as exc:
-        raise TermlintError(f"cannot read file: {exc.strerror or exc}", name) from None
-    return decode(data, name)
+    return decode(read_bytes(path, name), name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import BlockAnalysis, CueHit, TermHit
 from .sentences import sentence_bounds, sentence_index
@@ -116,7 +116,7 @@ def _cli_stand_ins() -> dict:
 
     cli = types.ModuleType("spacy.cli", "stand-in while spaCy loads (termlint.nlp.import_spacy)")
     cli.__path__ = []
-    info = types.ModuleType("spacy.cli.info", cli.__doc__)
+    info: Any = types.ModuleType("spacy.cli.info", cli.__doc__)  # given .info below
 
     def spacy_info(*args, **kwargs):  # spacy.info(), should anything call it: the real one
         from importlib import import_module
@@ -362,7 +362,7 @@ def _longest_cues(hits: list[CueHit]) -> list[CueHit]:
     by_term: dict[str, list[CueHit]] = {}
     for h in hits:
         by_term.setdefault(h.term_id, []).append(h)
-    kept = []
+    kept: list[CueHit] = []
     for group in by_term.values():
         unique = {(h.sense_id, h.start, h.end): h for h in group}  # one phrase per span
         # A span lies strictly inside a longer one exactly when some span before it, in

@@ -67,8 +67,12 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise TermlintError("configuration file not found", str(path))
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TermlintError(f"cannot read configuration: {exc}", str(path)) from None
+    except UnicodeDecodeError:
+        raise TermlintError("not valid UTF-8", str(path)) from None
+    except OSError as exc:
+        from ..files.source import read_error
+
+        raise read_error(exc, str(path), expected="a configuration file") from None
     data, _ = cached_raw("config", [path], lambda: _parse(text, path), valid=_plausible)
     root = path.parent.resolve()
     return Config(
@@ -157,6 +161,20 @@ def _parse(text: str, path: Path) -> dict:
     if errors:
         raise DataErrors(errors)
     return dict(data)
+
+
+def config_line(path: str, keys: list[str]) -> int | None:
+    """The line of a setting (a key path) in a configuration file, for an error found after
+    the file was read (the validated configuration is cached without its lines)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        if path.endswith(".toml"):
+            return _toml_line_finder(text)(keys[-1])
+        from .yamlio import line_of, load_yaml
+
+        return line_of(load_yaml(text, path), keys)
+    except (OSError, UnicodeDecodeError, TermlintError):
+        return None
 
 
 def _non_json(value: Any, where: tuple[str, ...] = ()) -> tuple[str, ...] | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TermlintError
+from ..files.atomic import replace_file
 
 #: termlint's own folder. Not importlib.resources: it and what it imports were a tenth of the
 #: start-up of a run on files with no glossary term (and termlint is never run from a zip).
@@ -33,6 +34,7 @@ def schema(name: str) -> dict:
 
 def read_yaml_file(path: Path) -> Any:
     """Read and parse one YAML file; any failure names the file."""
+    from ..files.source import read_error
     from .yamlio import load_yaml
 
     try:
@@ -40,7 +42,7 @@ def read_yaml_file(path: Path) -> Any:
     except UnicodeDecodeError:
         raise TermlintError("not valid UTF-8", str(path)) from None
     except OSError as exc:
-        raise TermlintError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
+        raise read_error(exc, str(path), expected="a YAML file") from None
     return load_yaml(text, str(path))
 
 
@@ -56,14 +58,15 @@ def validate(data: Any, schema_name: str, path: str) -> list[TermlintError]:
     for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         location = list(err.absolute_path)
         where = "/".join(str(p) for p in location)
-        message = _readable(err)
+        message = describe_schema_error(err)
         if where:
             message = f"{where}: {message}"
         errors.append(TermlintError(message, path, line_of(data, location)))
     return errors
 
 
-def _readable(err) -> str:
+def describe_schema_error(err) -> str:
+    """A JSON Schema validation error in the words of termlint's other data errors."""
     if err.validator == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
         allowed = ", ".join(sorted(err.schema.get("properties", {})))
@@ -242,9 +245,11 @@ def _claim(folder: Path) -> None:
                 )
             parent.mkdir(mode=0o700)
         folder.mkdir(mode=0o700)
-    tmp = folder / f"{CACHE_MARKER}.{os.getpid()}.tmp"
-    tmp.write_text(CACHE_MARKER_TEXT, encoding="ascii")
-    os.replace(tmp, marker)
+    replace_file(
+        marker,
+        CACHE_MARKER_TEXT.encode("ascii"),
+        temporary=folder / f"{CACHE_MARKER}.{os.getpid()}.tmp",
+    )
 
 
 def _check_access(folder: Path) -> None:
@@ -280,15 +285,11 @@ def write_cache_entry(path: Path, kind: str, data: Any) -> None:
     """Write a cache entry atomically; any failure is ignored (the cache is an optimisation)."""
     body = json.dumps(data).encode()
     header = f"termlint-cache 1 {kind} {hashlib.sha256(body).hexdigest()}\n".encode()
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
+    with contextlib.suppress(OSError):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tmp.open("wb") as f:
-            f.write(header + body)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        replace_file(
+            path, header + body, temporary=path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        )
 
 
 def fingerprint(kind: str, files: list[Path]) -> str:

@@ -21,10 +21,14 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..model import Summary
 from ..rules.group import suggestion_text, uses_note
+
+if TYPE_CHECKING:
+    from .json import StreamedArray
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -125,8 +129,8 @@ class SarifReporter:
         # Results are spooled to a temporary file as the files finish (the rules and the
         # invocation, written before them, are known only at the end): memory is bounded by
         # the largest file's findings, not the run's.
-        self.spool = None
-        self.results = None
+        self.spool: IO[str] | None = None
+        self.results: StreamedArray | None = None
         self.notifications: list[dict] = []
         self._seen: Counter[str] = Counter()
 
@@ -242,7 +246,7 @@ class SarifReporter:
         }
         if self.docs_url:
             driver["informationUri"] = f"{self.docs_url}/index.html"
-        invocation = {"executionSuccessful": not self.notifications}
+        invocation: dict[str, Any] = {"executionSuccessful": not self.notifications}
         if self.notifications:
             invocation["toolExecutionNotifications"] = self.notifications
         run = {
@@ -257,6 +261,7 @@ class SarifReporter:
         cut = head.rindex('"results": []') + len('"results": [')
         self.stream.write(head[:cut])
         if self.results is not None and self.results.count:
+            assert self.spool is not None  # made with the results
             self.results.close()
             self.spool.seek(0)
             while chunk := self.spool.read(1 << 16):

@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 
 def occurrence_record(result: FileResult, occ: Occurrence) -> dict:
-    assert result.source is not None
+    from ..model import SourceText
+
+    # A result from a worker keeps only some lines unless run with whole_source=True.
+    assert isinstance(result.source, SourceText), "occurrence records need the whole source"
     line, column = result.source.line_col(occ.start)
     end_line, end_column = result.source.line_col(occ.end)
     return {

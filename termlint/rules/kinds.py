@@ -120,12 +120,13 @@ def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckCont
     for occ in occurrences:
         if occ.status != Status.INCONSISTENT or not rule.applies_to(occ.term_id):
             continue
+        assert occ.sense is not None  # the resolver reads an inconsistent use in a sense
         term = ctx.glossary.terms[occ.term_id]
         established, origin = occ.established or ("", "")
         message = rule.message.format(
             match=occ.match,
             found=f"“{_label(term, occ.sense)}”",
-            established=f"“{_label(term, established)}”",
+            established=f"“{_label(term, established or '')}”",
             origin=origin,
             term=term.id,
         )
@@ -222,6 +223,18 @@ MESSAGE_FIELDS: dict[str, dict[str, object]] = {
     },
     "undefined": {"term": "scheming", "count": 3, "match": "scheming"},
     "unused-suppression": {"comment": "termlint-disable-next-line ambiguous-term"},
+}
+
+#: The options each kind reads, as JSON Schema: one schema per option of its rules' ``options``
+#: mapping (in the rule file, or ``rule_options`` in the configuration). Checked when they are
+#: loaded (:func:`termlint.rules.load.check_options`): an option not listed here, or a value
+#: of the wrong type (``min_uses: three``), is a ``file:line`` error, never a failure when the
+#: rule runs. Keep in step with the ``ctx.options`` reads above and each rule's ``doc.options``.
+OPTIONS: dict[str, dict[str, dict[str, object]]] = {
+    "ambiguous": {},
+    "inconsistent": {"min_local_evidence": {"type": "number", "minimum": 0}},
+    "undefined": {"min_uses": {"type": "integer", "minimum": 1}},
+    "unused-suppression": {},
 }
 
 KINDS: dict[str, Callable] = {

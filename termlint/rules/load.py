@@ -109,6 +109,13 @@ def _load_raw(files: list[Path]) -> list[dict]:
         if problem:
             errors.append(TermlintError(problem, str(path), line_of(data, ["message"])))
             continue
+        problems = [
+            TermlintError(message, str(path), line_of(data, ["options", *where]))
+            for where, message in check_options(data.get("options", {}), data["kind"])
+        ]
+        if problems:
+            errors.extend(problems)
+            continue
         if data["id"] in rules:
             errors.append(
                 TermlintError(
@@ -176,6 +183,36 @@ def check_message(message: str, kind: str) -> str | None:
     except Exception as exc:  # a bad format spec or conversion: {count:q}, {match!z}
         return f"message: cannot be formatted ({type(exc).__name__}: {exc})"
     return None
+
+
+def check_options(options: dict[str, Any], kind: str) -> list[tuple[list[str], str]]:
+    """What is wrong with a rule's ``options`` for its ``kind``: (the option's key path, the
+    message) for each problem, checked against the kind's schema (``kinds.OPTIONS``)."""
+    import jsonschema
+
+    from ..project.datafiles import describe_schema_error
+    from .kinds import OPTIONS
+
+    declared = OPTIONS.get(kind)
+    if declared is None:  # the schema has already refused an unknown kind
+        return []
+    known = ", ".join(sorted(declared)) or "none"
+    problems = []
+    for name, value in options.items():
+        if name not in declared:
+            problems.append(
+                (
+                    [name],
+                    f"options: unknown option {quote(name)} for a rule of kind {kind!r} "
+                    f"(its options: {known})",
+                )
+            )
+            continue
+        validator = jsonschema.Draft202012Validator(declared[name])
+        for err in validator.iter_errors(value):
+            problems.append(([name], f"options/{name}: {describe_schema_error(err)}"))
+            break
+    return problems
 
 
 def rule_doc_markdown(rule: Rule) -> str:

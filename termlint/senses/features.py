@@ -116,9 +116,9 @@ def build(
             if not name.startswith("bias@"):
                 feats[name] = math.log1p(feats[name])  # the fifth cue adds less than the first
         if with_words:
-            for w in near:
+            for w in sorted(near):
                 feats[f"near@{sense_id}:{w}"] = 1.0
-            for w in rest:
+            for w in sorted(rest):
                 feats[f"sent@{sense_id}:{w}"] = 1.0
         out.append(feats)
     return out
@@ -147,9 +147,9 @@ def _unclear_features(
     else:
         feats[f"{UNCLEAR}:no-evidence"] = 1.0
     if with_words:
-        for w in near:
+        for w in sorted(near):
             feats[f"near@{UNCLEAR}:{w}"] = 1.0
-        for w in rest:
+        for w in sorted(rest):
             feats[f"sent@{UNCLEAR}:{w}"] = 1.0
     return feats
 
@@ -162,8 +162,8 @@ def _mention_features(
         if e.sense == MENTION:
             feats[f"{MENTION}:{e.tier}"] = 1.0
     if with_words:
-        for w in near:
+        for w in sorted(near):
             feats[f"near@{MENTION}:{w}"] = 1.0
-        for w in rest:
+        for w in sorted(rest):
             feats[f"sent@{MENTION}:{w}"] = 1.0
     return feats

@@ -199,15 +199,15 @@ def score(rows, glossary, threshold: float, shift: dict[str, float] | None = Non
     each term's threshold moved by its ``shift``."""
     shift = shift or {}
     tp = fp = fn = right = clear = 0
-    per_term = defaultdict(lambda: defaultdict(int))
+    per_term: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for ex, probs in rows:
         term = glossary.terms[ex.term]
         p = dict(zip(ex.candidates, probs, strict=True))
         everyday = [s.id for s in term.senses if not s.ai]
+        sense: str | None = None
+        flagged = False
         if p.get(features.MENTION, 0) > max(v for k, v in p.items() if k != features.MENTION):
-            sense, flagged = features.MENTION, False
-        else:
-            sense, flagged = None, None
+            sense = features.MENTION
         top = max((s for s in p if s not in features.PSEUDO), key=lambda s: p[s])
         if sense is not None:
             pass

@@ -85,9 +85,9 @@ def shifted(threshold: float, shift: float) -> float:
 
 def write_model(model: SenseModel, path: Path = MODEL_PATH) -> None:
     text = json.dumps(model.to_json(), indent=0, sort_keys=False, ensure_ascii=False)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(path)
+    from ..files.atomic import replace_file
+
+    replace_file(path, (text + "\n").encode("utf-8"), temporary=path.with_suffix(".tmp"))
 
 
 @lru_cache(maxsize=4)

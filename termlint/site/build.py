@@ -253,7 +253,7 @@ def search_index(glossary: Glossary, rules: dict[str, Rule] | None = None) -> di
                 rule.id, rule.code or "", str(rule.doc.get("what", "")), *rule.terms
             ),
         }
-        for rule in (rules[k] for k in sorted(rules or {}))
+        for _, rule in sorted((rules or {}).items())
     ]
     return {"version": 1, "terms": terms, "rules": rule_rows}
 
@@ -481,7 +481,7 @@ def build_site(
         cited=_citations_by_source(glossary),
     )
     pages[INDEX_FILE] = json.dumps(index, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    static = resources.files("termlint.site").joinpath("templates", "glossary_site")
+    static = resources.files("termlint.site").joinpath("templates").joinpath("glossary_site")
     for name in ASSETS:
         pages[name] = static.joinpath(name).read_text(encoding="utf-8")
 
