@@ -7,6 +7,7 @@ finds a glossary term; markdown-it-py only then too.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,7 +119,18 @@ def lint_bytes(data: bytes, path: str, project: Project | None = None) -> FileRe
 
 def lint_source(source: SourceText, project: Project | None = None) -> FileResult:
     """Lint one decoded document; input problems come back as ``FileResult.error``."""
-    project = project or default_project()
+    # Linting makes many small objects and no reference cycles (tested): the cyclic collector
+    # would only rescan the survivors, 10-20% of the time on a document dense in terms.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_source(source, project or default_project())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _lint_source(source: SourceText, project: Project) -> FileResult:
     result = FileResult(source.path, source=source)
     try:
         analysis = analyze_source(source, project)

@@ -155,9 +155,9 @@ class Analyzer:
     """The spaCy pipeline and matchers for one glossary; build once, reuse for every file."""
 
     def __init__(self, glossary: Glossary):
+        self.tokenizer = tokenizer = make_tokenizer()  # first: it imports spaCy without its CLI
         from spacy.matcher import PhraseMatcher
 
-        self.tokenizer = tokenizer = make_tokenizer()
         self.keys: dict[int, tuple] = {}
         self.term_matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
         self.norm_matcher = PhraseMatcher(tokenizer.vocab, attr="NORM")
