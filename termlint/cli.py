@@ -203,6 +203,7 @@ def check(
         use_cache=not no_cache,
         force_exclude=force_exclude,
         notice=_note,
+        keep_occurrences=False,  # check reports diagnostics only
     )
     for result in results:
         summary.files += 1

@@ -98,3 +98,27 @@ def test_a_paragraph_counts_cues_only_within_its_reach():
     assert len(found) == 2 * evidence.PARAGRAPH_REACH * per_sentence
     first = list(evidence.paragraph_cues(view, occurrences[0], term))
     assert len(first) == evidence.PARAGRAPH_REACH * per_sentence
+
+
+def test_check_keeps_no_occurrences_in_its_cache_and_a_caller_that_wants_them_gets_them(
+    tmp_path, monkeypatch
+):
+    from termlint.files import runner
+    from termlint.pipeline import load_project
+    from termlint.project.config import Config
+
+    monkeypatch.setenv("TERMLINT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "draft.md").write_text(DRAFT)
+    project = load_project(config=Config(root=tmp_path))
+    path = str(tmp_path / "draft.md")
+    for _ in range(2):  # the second run is read from the cache
+        (lean,) = runner.run_paths([path], project, keep_occurrences=False)
+        assert lean.occurrences == [] and lean.error is None
+    entries = list((tmp_path / "cache").rglob("results/*/*.json"))
+    assert len(entries) == 1
+    assert '"occurrences": []' in entries[0].read_text()
+    for _ in range(2):
+        (full,) = runner.run_paths([path], project)
+        assert len(full.occurrences) >= 5
+    assert [d.to_json() for d in full.diagnostics] == [d.to_json() for d in lean.diagnostics]
+    assert len(list((tmp_path / "cache").rglob("results/*/*.json"))) == 2

@@ -33,7 +33,7 @@ def default_jobs() -> int:
 
 # -- running -------------------------------------------------------------------------------
 
-_WORKER: tuple[Project, ResultCache | None] | None = None
+_WORKER: tuple[Project, ResultCache | None, bool] | None = None
 
 
 def _read(path) -> bytes:
@@ -43,7 +43,7 @@ def _read(path) -> bytes:
 def _lint_entry(entry) -> FileResult:
     """Lint one (display, path, error) entry with the process-wide project and cache."""
     display, path, error = entry
-    project, cache = _WORKER
+    project, cache, keep = _WORKER
     if error is not None:
         return FileResult(display, error=error)
     try:
@@ -62,7 +62,7 @@ def _lint_entry(entry) -> FileResult:
         return FileResult(
             display, error=TermlintError(f"cannot read file: {exc.strerror or exc}", display)
         )
-    return _lint_data(data, display, project, cache)
+    return _lint_data(data, display, project, cache, keep)
 
 
 def _lint_entry_in_worker(entry) -> FileResult:
@@ -73,7 +73,9 @@ def _lint_entry_in_worker(entry) -> FileResult:
     return result
 
 
-def _lint_data(data: bytes, display: str, project: Project, cache) -> FileResult:
+def _lint_data(
+    data: bytes, display: str, project: Project, cache, keep_occurrences: bool = True
+) -> FileResult:
     try:
         source = decode(data, display)
     except TermlintError as exc:
@@ -85,6 +87,8 @@ def _lint_data(data: bytes, display: str, project: Project, cache) -> FileResult
         if hit is not None:
             return hit
     result = lint_source(source, project)
+    if not keep_occurrences:
+        result.occurrences = []
     if cache is not None:
         cache.put(data, result)
     return result
@@ -98,14 +102,17 @@ def run_paths(
     use_cache: bool = True,
     force_exclude: bool = False,
     notice=None,
+    keep_occurrences: bool = True,
 ) -> Iterator[FileResult]:
     """Lint files and folders, in order, with ``jobs`` worker processes and the cache.
 
-    ``force_exclude`` and ``notice`` are passed to :func:`iter_paths`."""
+    ``force_exclude`` and ``notice`` are passed to :func:`iter_paths`. Without
+    ``keep_occurrences`` the results carry no occurrences (``check`` reads only diagnostics):
+    they were three quarters of the result cache and of what workers send back."""
     global _WORKER
-    cache = ResultCache(project) if use_cache else None
+    cache = ResultCache(project, occurrences=keep_occurrences) if use_cache else None
     entries = list(iter_paths(paths, project.config, force_exclude=force_exclude, notice=notice))
-    _WORKER = (project, cache)
+    _WORKER = (project, cache, keep_occurrences)
     files = sum(1 for _, path, error in entries if path is not None and error is None)
     has_stdin = any(display == "-" for display, _, _ in entries)
     jobs = min(jobs, files // MIN_FILES_PER_JOB) if not has_stdin else 1
@@ -115,7 +122,7 @@ def run_paths(
         for display, path, error in entries:
             if display == "-" and path is None and error is None:
                 data = stdin_reader() if stdin_reader else b""
-                yield _lint_data(data, "<stdin>", project, None)
+                yield _lint_data(data, "<stdin>", project, None, keep_occurrences)
             else:
                 yield _lint_entry((display, path, error))
         return
