@@ -122,3 +122,16 @@ def test_check_keeps_no_occurrences_in_its_cache_and_a_caller_that_wants_them_ge
         assert len(full.occurrences) >= 5
     assert [d.to_json() for d in full.diagnostics] == [d.to_json() for d in lean.diagnostics]
     assert len(list((tmp_path / "cache").rglob("results/*/*.json"))) == 2
+
+
+def test_diagnostic_to_json_is_what_asdict_gives():
+    from dataclasses import asdict
+
+    result = lint_text(DRAFT + "\nIs it scheming? Maybe scheming.\n")
+    assert result.diagnostics
+    for d in result.diagnostics:
+        expected = asdict(d)
+        del expected["start"], expected["end"]
+        got = d.to_json()
+        assert got == expected and list(got) == list(expected)
+        assert got["evidence"] is not d.evidence  # a copy, as asdict makes
