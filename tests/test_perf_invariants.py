@@ -127,7 +127,7 @@ def test_check_keeps_no_occurrences_in_its_cache_and_a_caller_that_wants_them_ge
 def test_diagnostic_to_json_is_what_asdict_gives():
     from dataclasses import asdict
 
-    result = lint_text(DRAFT + "\nIs it scheming? Maybe scheming.\n")
+    result = lint_text("We should worry that scheming will emerge. Some say scheming is rare.\n")
     assert result.diagnostics
     for d in result.diagnostics:
         expected = asdict(d)
