@@ -727,9 +727,9 @@ def run() -> None:
     import contextlib
     import os
 
-    from .nlp import analyzer
+    from . import nlp
 
-    analyzer.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
+    nlp.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
     if sys.stdout is None or _closed(1):
         # termlint check >&- : nowhere to write the report (click's echo crashed on None).
         _say("termlint: standard output is closed; nothing can be reported")

@@ -135,3 +135,22 @@ def test_diagnostic_to_json_is_what_asdict_gives():
         got = d.to_json()
         assert got == expected and list(got) == list(expected)
         assert got["evidence"] is not d.evidence  # a copy, as asdict makes
+
+
+def test_a_file_with_no_term_never_imports_the_spacy_stage(tmp_path):
+    (tmp_path / "notes.md").write_text("# Notes\n\nNothing here names a glossary term.\n")
+    code = (
+        "import sys\n"
+        "from termlint import cli, nlp\n"
+        "nlp.SKIP_SPACY_CLI = True\n"
+        "try:\n"
+        "    cli.main(['check', 'notes.md'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('termlint.nlp.analyzer', 'spacy', 'markdown_it')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -89,7 +89,9 @@ def import_spacy() -> None:
     """
     if "spacy" in sys.modules:
         return
-    if not SKIP_SPACY_CLI:
+    from . import SKIP_SPACY_CLI as skip_for_the_command
+
+    if not (SKIP_SPACY_CLI or skip_for_the_command):
         import spacy
 
         return
