@@ -256,6 +256,7 @@ def check(
         force_exclude=force_exclude,
         notice=_note,
         stdin_filename=stdin_filename,
+        keep_occurrences=False,  # check reports diagnostics only
     )
     for result in results:
         summary.files += 1
@@ -816,9 +817,9 @@ def run() -> None:
     import contextlib
     import os
 
-    from .nlp import analyzer
+    from . import nlp
 
-    analyzer.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
+    nlp.SKIP_SPACY_CLI = True  # this process never runs spaCy's own commands
     if sys.stdout is None or _closed(1):
         # termlint check >&- : nowhere to write the report (click's echo crashed on None).
         _say("termlint: standard output is closed; nothing can be reported")

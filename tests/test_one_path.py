@@ -54,13 +54,12 @@ def test_senses_uses_the_result_cache_and_prints_the_same(run, docs, fmt):
     assert "scheming" in cold.output
 
 
-def test_a_result_check_cached_serves_senses_and_fix(run, docs):
-    """check, senses and fix key the cache alike: what check stored, the others read. fix works
-    use by use, so it reads what ``check --per-use`` stored (grouping is part of the key)."""
-    run("check", "--per-use", "docs")
+def test_a_result_senses_cached_serves_fix(run, docs):
+    """senses and fix key the cache alike: what one stored, the other reads. (check stores
+    results without occurrences, under keys of their own: it reports only diagnostics.)"""
+    run("senses", "docs")
     stored = cached_results(docs)
     assert stored > 0
-    run("senses", "docs")
     diff = run("fix", "--sense", "scheming=in-context-scheming", "--diff", "docs")
     assert cached_results(docs) == stored  # nothing linted again, so nothing new stored
     cold = run("fix", "--no-cache", "--sense", "scheming=in-context-scheming", "--diff", "docs")
@@ -70,7 +69,7 @@ def test_a_result_check_cached_serves_senses_and_fix(run, docs):
 
 def test_fix_from_a_cached_result_writes_the_same_bytes(run, docs, tmp_path):
     args = ["fix", "--sense", "scheming=power-motivated-training-gamer", "--how", "declare", "docs"]
-    run("check", "--per-use", "docs")  # cache every file's result first (per use, as fix reads)
+    run("senses", "docs")  # cache every file's result first (with occurrences, as fix reads)
     out = run(*args)
     assert out.exit_code == 0, out.output
     written = {p.name: p.read_bytes() for p in (tmp_path / "docs").iterdir()}

@@ -836,12 +836,16 @@ class _Walker:
                             )
                             emit(" ", None)
                             cursor = pos + 2
-                            read(note.get("tokens") or [])
+                            read(note.get("tokens") or [])  # noqa: F821 - deleted after use
                             emit(" ", None)
                             cursor = max(cursor, end)
                 # emphasis and strikethrough markers carry no text; later finds skip them
 
         read(self._inline_children(content, block.line))
+        # `read` calls itself (inline footnotes), so its closure refers to it: without this,
+        # every block read would leave a reference cycle (walker, text and all) for the
+        # cyclic collector to find.
+        del read
         return "".join(out), pieces, links
 
     def _inline_children(self, content: str, line: int) -> list:

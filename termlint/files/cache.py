@@ -65,12 +65,13 @@ def project_fingerprint(project: Project) -> str:
 class ResultCache:
     """Per-file results keyed by the file's bytes and the project's fingerprint."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, occurrences: bool = True):
         from ..project.datafiles import cache_dir
 
         folder = cache_dir()
         self.folder = folder / "results" if folder else None
-        self.fingerprint = project_fingerprint(project)
+        # Results without their occurrences (what `check` keeps) are entries of their own.
+        self.fingerprint = project_fingerprint(project) + ("" if occurrences else "-no-occ")
 
     def key(self, data: bytes) -> str:
         return hashlib.sha256(self.fingerprint.encode() + b"\0" + data).hexdigest()

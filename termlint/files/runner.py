@@ -34,16 +34,16 @@ def default_jobs() -> int:
 
 # -- running -------------------------------------------------------------------------------
 
-#: What the worker processes (and a serial run) lint with: the project, the cache, and
-#: whether results keep their whole source.
-_WORKER: tuple[Project, ResultCache | None, bool] | None = None
+#: What the worker processes (and a serial run) lint with: the project, the cache, whether
+#: results keep their whole source, and whether they keep their occurrences.
+_WORKER: tuple[Project, ResultCache | None, bool, bool] | None = None
 
 
 def _lint_entry(entry: Entry) -> FileResult:
     """Lint one (display, path, error) entry with the process-wide project and cache."""
     display, path, error = entry
     assert _WORKER is not None
-    project, cache, _ = _WORKER
+    project, cache, _, keep = _WORKER
     if error is not None:
         return FileResult(display, error=error)
     assert path is not None
@@ -51,7 +51,7 @@ def _lint_entry(entry: Entry) -> FileResult:
         data = read_bytes(path, display)
     except TermlintError as exc:
         return FileResult(display, error=exc)
-    return _lint_data(data, display, project, cache)
+    return _lint_data(data, display, project, cache, keep)
 
 
 def _lint_entry_in_worker(entry: Entry) -> FileResult:
@@ -64,7 +64,9 @@ def _lint_entry_in_worker(entry: Entry) -> FileResult:
     return result
 
 
-def _lint_data(data: bytes, display: str, project: Project, cache) -> FileResult:
+def _lint_data(
+    data: bytes, display: str, project: Project, cache, keep_occurrences: bool = True
+) -> FileResult:
     try:
         source = decode(data, display)
     except TermlintError as exc:
@@ -76,6 +78,8 @@ def _lint_data(data: bytes, display: str, project: Project, cache) -> FileResult
         if hit is not None:
             return hit
     result = lint_source(source, project)
+    if not keep_occurrences:
+        result.occurrences = []
     if cache is not None:
         cache.put(data, result)
     return result
@@ -91,6 +95,7 @@ def run_paths(
     notice: Callable[[str], None] | None = None,
     whole_source: bool = False,
     stdin_filename: str | None = None,
+    keep_occurrences: bool = True,
 ) -> Iterator[FileResult]:
     """Lint files and folders, in order, with ``jobs`` worker processes and the cache.
 
@@ -98,7 +103,9 @@ def run_paths(
     :func:`termlint.pipeline.lint_paths`. ``force_exclude``, ``notice`` and ``stdin_filename``
     are passed to :func:`iter_paths`; standard input's findings are reported under
     ``stdin_filename`` when it is given. A result from a worker keeps only the source lines its
-    diagnostics show unless ``whole_source``."""
+    diagnostics show unless ``whole_source``. Without ``keep_occurrences`` the results carry no
+    occurrences (``check`` reads only diagnostics): they were three quarters of the result cache
+    and of what workers send back; such results are cached under keys of their own."""
     for _, result in run_entries(
         paths,
         project,
@@ -109,6 +116,7 @@ def run_paths(
         notice,
         whole_source,
         stdin_filename,
+        keep_occurrences,
     ):
         yield result
 
@@ -123,11 +131,12 @@ def run_entries(
     notice: Callable[[str], None] | None = None,
     whole_source: bool = False,
     stdin_filename: str | None = None,
+    keep_occurrences: bool = True,
 ) -> Iterator[tuple[Path | None, FileResult]]:
     """:func:`run_paths`, each result with the file it came from (None: standard input, or a
     path that could not be read), for a caller that writes back (``fix``)."""
     global _WORKER
-    cache = ResultCache(project) if use_cache else None
+    cache = ResultCache(project, occurrences=keep_occurrences) if use_cache else None
     entries = list(
         iter_paths(
             paths,
@@ -137,7 +146,7 @@ def run_entries(
             stdin_filename=stdin_filename,
         )
     )
-    _WORKER = (project, cache, whole_source)
+    _WORKER = (project, cache, whole_source, keep_occurrences)
     files = sum(1 for _, path, error in entries if path is not None and error is None)
     has_stdin = any(display == "-" for display, _, _ in entries)
     jobs = min(jobs, files // MIN_FILES_PER_JOB) if not has_stdin else 1
@@ -147,7 +156,10 @@ def run_entries(
         for display, path, error in entries:
             if display == "-" and path is None and error is None:
                 data = stdin_reader() if stdin_reader else b""
-                yield None, _lint_data(data, stdin_filename or "<stdin>", project, None)
+                yield (
+                    None,
+                    _lint_data(data, stdin_filename or "<stdin>", project, None, keep_occurrences),
+                )
             else:
                 yield path, _lint_entry((display, path, error))
         return
@@ -166,7 +178,7 @@ def run_entries(
         pool = ctx.Pool(
             jobs,
             initializer=_worker_init,
-            initargs=() if method == "fork" else ((project, cache, whole_source),),
+            initargs=() if method == "fork" else (_WORKER,),
         )
     finally:
         gc.unfreeze()
@@ -176,10 +188,10 @@ def run_entries(
             yield path, result
 
 
-def _worker_init(worker: tuple[Project, ResultCache | None, bool] | None = None) -> None:
+def _worker_init(worker: tuple[Project, ResultCache | None, bool, bool] | None = None) -> None:
     """Ctrl-C is the parent's to handle (exit 130): a worker that took it printed its own
-    traceback ("Process ForkPoolWorker-2:"). ``worker``: the project, cache and
-    ``whole_source``, for a worker that was not forked from the parent."""
+    traceback ("Process ForkPoolWorker-2:"). ``worker``: what ``_WORKER`` holds, for a
+    worker that was not forked from the parent."""
     import signal
 
     global _WORKER

@@ -89,7 +89,9 @@ def import_spacy() -> None:
     """
     if "spacy" in sys.modules:
         return
-    if not SKIP_SPACY_CLI:
+    from . import SKIP_SPACY_CLI as skip_for_the_command
+
+    if not (SKIP_SPACY_CLI or skip_for_the_command):
         import spacy
 
         return
@@ -155,9 +157,9 @@ class Analyzer:
     """The spaCy pipeline and matchers for one glossary; build once, reuse for every file."""
 
     def __init__(self, glossary: Glossary):
+        self.tokenizer = tokenizer = make_tokenizer()  # first: it imports spaCy without its CLI
         from spacy.matcher import PhraseMatcher
 
-        self.tokenizer = tokenizer = make_tokenizer()
         self.keys: dict[int, tuple] = {}
         self.term_matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
         self.norm_matcher = PhraseMatcher(tokenizer.vocab, attr="NORM")
@@ -231,20 +233,32 @@ class Analyzer:
         self, doc, result: BlockAnalysis, starts: list[int], base: int = 0, token_base: int = 0
     ) -> None:
         """Add one Doc's matches to ``result``; the Doc's text starts at ``base``."""
-        for match_id, start, end in self.term_matcher(doc):
+        term_matches = self.term_matcher(doc)
+        norm_matches = self.norm_matcher(doc)
+        if not term_matches and not norm_matches:
+            return
+        # Offsets, lengths and lowercase forms read as arrays: a Token object per look-up
+        # was most of this function's time.
+        from spacy.attrs import IDX, LENGTH, LOWER
+
+        columns = doc.to_array([IDX, LENGTH, LOWER]).T.tolist()
+        idx, length, lower = columns if columns else ([], [], [])
+        strings = doc.vocab.strings
+        size = len(idx)
+        for match_id, start, end in term_matches:
             meaning = self.keys[match_id]
-            start_char = base + doc[start].idx
+            start_char = base + idx[start]
             if meaning[0] == "context":  # a pronoun
                 result.pronoun_tokens.append(
                     (token_base + start, sentence_index(starts, start_char))
                 )
                 continue
-            end_char = base + doc[end - 1].idx + len(doc[end - 1])
+            end_char = base + idx[end - 1] + length[end - 1]
             if meaning[0] == "exclusion":
                 result.exclusions.append((start_char, end_char))
                 continue
-            left = tuple(doc[i].lower_ for i in range(max(0, start - 4), start))
-            right = tuple(doc[i].lower_ for i in range(end, min(len(doc), end + 4)))
+            left = tuple(strings[lower[i]] for i in range(max(0, start - 4), start))
+            right = tuple(strings[lower[i]] for i in range(end, min(size, end + 4)))
             result.terms.append(
                 TermHit(
                     meaning[1],
@@ -258,9 +272,9 @@ class Analyzer:
                     right,
                 )
             )
-        for match_id, start, end in self.norm_matcher(doc):
+        for match_id, start, end in norm_matches:
             meaning = self.keys[match_id]
-            start_char = base + doc[start].idx
+            start_char = base + idx[start]
             sentence = sentence_index(starts, start_char)
             if meaning[0] == "context":
                 target = {
@@ -271,7 +285,7 @@ class Analyzer:
                 target.append((token_base + start, sentence))
                 continue
             _, term_id, sense_id, phrase, weight = meaning
-            end_char = base + doc[end - 1].idx + len(doc[end - 1])
+            end_char = base + idx[end - 1] + length[end - 1]
             result.cues.append(
                 CueHit(
                     term_id,

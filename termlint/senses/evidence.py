@@ -13,6 +13,7 @@ No spaCy here: providers read the plain :class:`~termlint.model.BlockAnalysis` r
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,10 @@ class EvidenceKind(str, Enum):
 SPECIFIC_CUE_WEIGHT = 1.5
 #: Tokens: a cue this close to the word qualifies it.
 QUALIFIER_DISTANCE = 2
+#: Sentences: how far apart in one paragraph a cue still counts for a use. Paragraphs written
+#: by people are far shorter; the bound keeps a paragraph of thousands of sentences (a whole
+#: file on one line) linear in its uses, where every use read every cue.
+PARAGRAPH_REACH = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,14 @@ class DocumentView:
     #: occurrence → its index, by identity (records with equal fields are still two uses)
     position: dict[int, int] = field(default_factory=dict)
     _totals: tuple | None = None  # per term: first-pass sums over uses (see other_uses)
+    _indexes: dict[int, BlockIndex] = field(default_factory=dict)
+
+    def index(self, block: int) -> BlockIndex:
+        """A block's cues and agent tokens grouped by term and sentence (built on first use)."""
+        found = self._indexes.get(block)
+        if found is None:
+            found = self._indexes[block] = BlockIndex(self.analyses[block])
+        return found
 
     @classmethod
     def build(
@@ -106,6 +119,34 @@ class DocumentView:
         view.human_in_doc = sum(len(a.human_tokens) for a in analyses)
         view.framing_mass = _framing_mass(analyses)
         return view
+
+
+class BlockIndex:
+    """One block's cues by term and by (term, sentence), and its agent tokens by sentence,
+    each group in the analysis's own order — so a provider reading a group finds exactly what
+    a filter over the whole block would, without a pass over the block for every use (which
+    was quadratic in a long paragraph)."""
+
+    __slots__ = ("by_term", "by_sentence", "sentences", "human", "ai", "pronoun")
+
+    def __init__(self, analysis: BlockAnalysis):
+        self.by_term: dict[str, list[CueHit]] = {}
+        self.by_sentence: dict[tuple[str, int], list[CueHit]] = {}
+        for cue in analysis.cues:
+            self.by_term.setdefault(cue.term_id, []).append(cue)
+            self.by_sentence.setdefault((cue.term_id, cue.sentence), []).append(cue)
+        # cues come sorted by offset, so each term's sentence numbers are sorted too
+        self.sentences = {t: [c.sentence for c in cues] for t, cues in self.by_term.items()}
+        self.human = _tokens_by_sentence(analysis.human_tokens)
+        self.ai = _tokens_by_sentence(analysis.ai_tokens)
+        self.pronoun = _tokens_by_sentence(analysis.pronoun_tokens)
+
+
+def _tokens_by_sentence(tokens) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for tok, sentence in tokens:
+        out.setdefault(sentence, []).append(tok)
+    return out
 
 
 def tier(cue: CueHit) -> str:
@@ -166,9 +207,7 @@ def sentence_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[E
     analysis = view.analyses[occ.block]
     text = view.doc.blocks[occ.block].text
     sent_start = analysis.sentences[occ.sentence][0] if analysis.sentences else 0
-    for cue in analysis.cues:
-        if cue.term_id != term.id or cue.sentence != occ.sentence:
-            continue
+    for cue in view.index(occ.block).by_sentence.get((term.id, occ.sentence), ()):
         d = token_distance(cue, occ)
         t = tier(cue)
         if _in_contrast(text, sent_start, cue, occ):
@@ -227,8 +266,15 @@ def citations(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evide
 
 
 def paragraph_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
-    for cue in view.analyses[occ.block].cues:
-        if cue.term_id == term.id and cue.sentence != occ.sentence:
+    index = view.index(occ.block)
+    cues = index.by_term.get(term.id, ())
+    if not cues:
+        return
+    sentences = index.sentences[term.id]
+    low = bisect_left(sentences, occ.sentence - PARAGRAPH_REACH)
+    high = bisect_right(sentences, occ.sentence + PARAGRAPH_REACH)
+    for cue in cues[low:high]:
+        if cue.sentence != occ.sentence:
             dist = abs(cue.sentence - occ.sentence)
             yield Evidence(
                 EvidenceKind.PARAGRAPH,
@@ -253,17 +299,16 @@ def neighbour_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[
             and blocks[i].kind != "heading"
             and blocks[i].heading_path == section
         ):
-            for cue in view.analyses[i].cues:
-                if cue.term_id == term.id:
-                    yield Evidence(
-                        EvidenceKind.NEIGHBOUR,
-                        cue.sense_id,
-                        1.0,
-                        f"'{cue.phrase}' in the next paragraph"
-                        if i > occ.block
-                        else f"'{cue.phrase}' in the paragraph before",
-                        tier(cue),
-                    )
+            for cue in view.index(i).by_term.get(term.id, ()):
+                yield Evidence(
+                    EvidenceKind.NEIGHBOUR,
+                    cue.sense_id,
+                    1.0,
+                    f"'{cue.phrase}' in the next paragraph"
+                    if i > occ.block
+                    else f"'{cue.phrase}' in the paragraph before",
+                    tier(cue),
+                )
 
 
 def heading_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
@@ -271,30 +316,28 @@ def heading_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Ev
     frame = list(blocks[occ.block].heading_path)
     for depth, h in enumerate(reversed(frame)):
         kind = EvidenceKind.HEADING if depth == 0 else EvidenceKind.TITLE
-        for cue in view.analyses[h].cues:
-            if cue.term_id == term.id:
-                yield Evidence(
-                    kind,
-                    cue.sense_id,
-                    1.0,
-                    f"'{cue.phrase}' in the heading \"{_short(blocks[h].text)}\"",
-                    tier(cue),
-                )
+        for cue in view.index(h).by_term.get(term.id, ()):
+            yield Evidence(
+                kind,
+                cue.sense_id,
+                1.0,
+                f"'{cue.phrase}' in the heading \"{_short(blocks[h].text)}\"",
+                tier(cue),
+            )
     title = view.doc.title_block
     if title is not None and title not in frame and title != occ.block:
-        for cue in view.analyses[title].cues:
-            if cue.term_id == term.id:
-                yield Evidence(
-                    EvidenceKind.TITLE, cue.sense_id, 1.0, f"'{cue.phrase}' in the title", tier(cue)
-                )
+        for cue in view.index(title).by_term.get(term.id, ()):
+            yield Evidence(
+                EvidenceKind.TITLE, cue.sense_id, 1.0, f"'{cue.phrase}' in the title", tier(cue)
+            )
 
 
 def framing(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
     """The share of the whole document's cue mass for each sense (every block, not only the
     blocks near a term), without this use's own sentence."""
     mass = dict(view.framing_mass.get(term.id, {}))
-    for cue in view.analyses[occ.block].cues:
-        if cue.term_id == term.id and cue.sentence == occ.sentence and cue.sense_id in mass:
+    for cue in view.index(occ.block).by_sentence.get((term.id, occ.sentence), ()):
+        if cue.sense_id in mass:
             mass[cue.sense_id] = max(0.0, mass[cue.sense_id] - _framing_unit(cue))
     total = sum(mass.values())
     if total < 1.0:
@@ -316,15 +359,11 @@ def people(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence
     if not everyday:
         return
     sense_id = everyday[0]
-    analysis = view.analyses[occ.block]
+    index = view.index(occ.block)
     same = occ.sentence
-    human = [abs(tok - occ.token) for tok, s in analysis.human_tokens if s == same]
-    ai = [abs(tok - occ.token) for tok, s in analysis.ai_tokens if s == same]
-    pronoun = [
-        occ.token - tok
-        for tok, s in analysis.pronoun_tokens
-        if s == same and 0 < occ.token - tok <= 3
-    ]
+    human = [abs(tok - occ.token) for tok in index.human.get(same, ())]
+    ai = [abs(tok - occ.token) for tok in index.ai.get(same, ())]
+    pronoun = [occ.token - tok for tok in index.pronoun.get(same, ()) if 0 < occ.token - tok <= 3]
     if human:
         yield Evidence(
             EvidenceKind.PEOPLE,

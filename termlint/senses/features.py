@@ -63,6 +63,19 @@ def family(term: Term, sense_id: str) -> set[str]:
     return out
 
 
+_KIN: dict[tuple, dict[str, frozenset[str]]] = {}
+
+
+def _kin_of(term: Term) -> dict[str, frozenset[str]]:
+    """Per sense: ``family(term, sense) - {sense}``, computed once per shape of the term's
+    senses (ids and broader senses) instead of once per candidate of every use."""
+    key = tuple((s.id, s.broader) for s in term.senses)
+    kins = _KIN.get(key)
+    if kins is None:
+        kins = _KIN[key] = {s.id: frozenset(family(term, s.id) - {s.id}) for s in term.senses}
+    return kins
+
+
 def sentence_words(block_text: str, sentence: tuple[int, int], occ: Occurrence):
     """(near, elsewhere): stems of the content words next to the use and in the rest of its
     sentence."""
@@ -95,6 +108,7 @@ def build(
     evidence = list(evidence)
     near, rest = words
     out = []
+    kins = _kin_of(term)
     for sense_id in candidates(term):
         if sense_id == UNCLEAR:
             out.append(_unclear_features(term, evidence, near, rest, with_words))
@@ -103,7 +117,7 @@ def build(
             out.append(_mention_features(term, evidence, near, rest, with_words))
             continue
         feats: dict[str, float] = {f"bias@{sense_id}": 1.0}
-        kin = family(term, sense_id) - {sense_id}
+        kin = kins[sense_id]
         for e in evidence:
             if e.sense == sense_id:
                 name = e.feature

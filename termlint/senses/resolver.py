@@ -114,33 +114,37 @@ class DocumentResolver:
 
     def read(self, occurrences: list[Occurrence]) -> tuple[DocumentView, dict[int, list]]:
         """The two passes: per occurrence index, (term, evidence, probabilities by sense)."""
+        view, readable, second = self._first_pass(occurrences)
+        return view, {i: second(i) for i in sorted(readable)}
+
+    def _first_pass(self, occurrences: list[Occurrence]):
+        """The view with every readable use's first-pass reading, and a function giving a
+        use's second-pass reading (term, evidence, probabilities by sense, features)."""
         view, readable, words = prepare_view(self.doc, self.analyses, self.glossary, occurrences)
-        first: dict[int, list] = {}
         for i in readable:
             occ = occurrences[i]
             term = self.glossary.terms[occ.term_id]
             evidence = gather(view, occ, term, with_document=False)
             probs = self.model.stage1.probabilities(features.build(term, evidence, words[i]))
-            first[i] = probs
             view.first_pass[i] = dict(zip(features.candidates(term), probs, strict=True))
-        readings: dict[int, list] = {}
-        for i in readable:
+
+        def second(i: int) -> list:
             occ = occurrences[i]
             term = self.glossary.terms[occ.term_id]
             evidence = gather(view, occ, term, with_document=True)
             feats = features.build(term, evidence, words[i])
             probs = self.model.stage2.probabilities(feats)
-            readings[i] = [
-                term,
-                evidence,
-                dict(zip(features.candidates(term), probs, strict=True)),
-                feats,
-            ]
-        return view, readings
+            return [term, evidence, dict(zip(features.candidates(term), probs, strict=True)), feats]
+
+        return view, set(readable), second
 
     def resolve(self, occurrences: list[Occurrence]) -> list[Occurrence]:
+        """Read and decide every use. The second pass is read one use at a time, as it is
+        decided (the definitions first): a document's evidence and features are never all
+        alive at once, so memory stays bounded on a large file dense in terms."""
         declared = self.declarations()
-        view, readings = self.read(occurrences)
+        view, readable, second = self._first_pass(occurrences)
+        readings: dict[int, list] = {i: second(i) for i in sorted(view.definitional)}
         established = dict(declared)
         # An author's own definition, read as the nearest sense, holds for the document.
         by_term: dict[str, list[int]] = {}
@@ -181,7 +185,7 @@ class DocumentResolver:
             defined_at[term_id] = first
         for i, occ in enumerate(occurrences):
             term = self.glossary.terms[occ.term_id]
-            reading = readings.get(i)
+            reading = readings.pop(i, None) or (second(i) if i in readable else None)
             est = established.get(term.id)
             applies = est is not None and (
                 est.declared or est.offset <= occ.start or occ.in_heading
