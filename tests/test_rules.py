@@ -133,3 +133,18 @@ def test_undefined_term_fires_once_at_first_use(lint):
 )
 def test_undefined_term_near_misses(lint, text):
     assert "undefined-term" not in rules_fired(lint, text + "\n")
+
+
+def test_suggestions_fit_a_modifier_and_skip_title_case_headings(lint):
+    """A rewrite shown for "scheming models" keeps the word right before its noun (no "scheming
+    by a role-played persona models"); a word in a Title-Case heading gets no rewrite (declaring
+    the sense once is the way there)."""
+    text = "We trained several scheming models for the study.\n"
+    [d] = [d for d in lint(text).diagnostics if d.rule == "ambiguous-term"]
+    rewrites = [s for s in d.suggestions if s.kind == "rewrite"]
+    assert rewrites
+    for s in rewrites:
+        assert s.text.endswith("scheming"), s.text
+    heading = "# Detecting Scheming in Frontier Models\n\nSome text here.\n"
+    [d] = [d for d in lint(heading).diagnostics if d.rule == "ambiguous-term"]
+    assert not [s for s in d.suggestions if s.kind == "rewrite"]

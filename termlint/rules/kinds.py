@@ -70,15 +70,27 @@ def _diagnostic(
 
 
 def _suggest(
-    term: Term, senses: list[str], occ: Occurrence, docs_url: str, limit: int = 3
+    term: Term, senses: list[str], occ: Occurrence, ctx: CheckContext, limit: int = 3
 ) -> list[Suggestion]:
+    """Rewrites for the first senses; before a noun ("scheming models") fitted to that role as
+    ``termlint fix`` makes them (a noun's rewrite there reads "scheming by a role-played
+    persona models"); none for a word in a name or a Title-Case heading, where declaring the
+    sense once is the way (the help line says so)."""
+    from ..edits.rewrite import fitted
+    from ..edits.roles import role_for_occurrence
+
+    role = role_for_occurrence(ctx.source.text, occ.start, occ.end, term, occ.in_heading)
+    if role.left_alone:
+        return []
     out = []
     for sense_id in senses[:limit]:
         sense = term.sense(sense_id)
         if sense and sense.clarifications:
-            text = sense.suggestions(occ.match, verb=occ.verb)[0]
+            text = (fitted(sense, role, occ.match) if role.kind == "modifier" else None) or (
+                sense.suggestions(occ.match, verb=occ.verb)[0]
+            )
             out.append(
-                Suggestion(sense_id, text, sense.label, sense_url(docs_url, term.id, sense_id))
+                Suggestion(sense_id, text, sense.label, sense_url(ctx.docs_url, term.id, sense_id))
             )
     return out
 
@@ -102,7 +114,7 @@ def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext
             text_message=rule.message.format(
                 match=occ.match, candidates=_candidates(labels, shown=3), term=term.id
             ),
-            suggestions=_suggest(term, occ.candidates, occ, ctx.docs_url),
+            suggestions=_suggest(term, occ.candidates, occ, ctx),
             help=(
                 (
                     f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
@@ -135,7 +147,7 @@ def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckCont
             occ,
             ctx,
             message,
-            suggestions=_suggest(term, [occ.sense], occ, ctx.docs_url),
+            suggestions=_suggest(term, [occ.sense], occ, ctx),
             help="say that the sense changes here, or use another word for the second sense",
             url=sense_url(ctx.docs_url, term.id, occ.sense),
         )
