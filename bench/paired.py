@@ -102,7 +102,7 @@ def main() -> int:
             for jobs in ("1", "auto"):
                 cpu = {n: [] for n in roots}
                 wall = {n: [] for n in roots}
-                peak = {n: 0.0 for n in roots}
+                peak = dict.fromkeys(roots, 0.0)
                 pair = []
                 for _ in range(opts.rounds):
                     fw, fc, _ = measure([PY, "-c", FLOOR, folder], env["after"], work)

@@ -51,14 +51,13 @@ def project_options(fn):
         help="Ignore the cache: re-validate glossary, rules and configuration "
         "and lint every file again.",
     )(fn)
-    fn = click.option(
+    return click.option(
         "--config",
         "config_path",
         type=click.Path(path_type=Path),
         help="Configuration file (default: the nearest .termlint.yaml or "
         "pyproject.toml with [tool.termlint]).",
     )(fn)
-    return fn
 
 
 def _project(config_path, no_cache, cwd=None):

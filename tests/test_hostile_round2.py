@@ -225,7 +225,6 @@ def test_D20_relative_xdg_cache_home_is_ignored_and_cache_is_private(folder, tmp
     home.mkdir()
     (folder / "a.md").write_text(AMBIGUOUS)
     env = {"TERMLINT_CACHE_DIR": None, "XDG_CACHE_HOME": "rel-cache", "HOME": str(home)}
-    env = {k: v for k, v in env.items()}
     full = {k: v for k, v in os.environ.items() if k != "TERMLINT_CACHE_DIR"}
     full.update({k: v for k, v in env.items() if v is not None})
     proc = subprocess.run(

@@ -166,21 +166,21 @@ def test_github_input_error_is_an_error_annotation(run, tmp_path):
 
 
 def _diag(**kw) -> Diagnostic:
-    base = dict(
-        path="notes/a,b:c.md",
-        start=0,
-        end=8,
-        line=2,
-        column=5,
-        end_line=2,
-        end_column=13,
-        rule="ambiguous-term",
-        severity="warning",
-        message="50% of\r\nreaders: 'scheming', misread",
-        term="scheming",
-        match="scheming",
-        suggestions=[Suggestion("worst-case-model", "worst-case %s")],
-    )
+    base = {
+        "path": "notes/a,b:c.md",
+        "start": 0,
+        "end": 8,
+        "line": 2,
+        "column": 5,
+        "end_line": 2,
+        "end_column": 13,
+        "rule": "ambiguous-term",
+        "severity": "warning",
+        "message": "50% of\r\nreaders: 'scheming', misread",
+        "term": "scheming",
+        "match": "scheming",
+        "suggestions": [Suggestion("worst-case-model", "worst-case %s")],
+    }
     base.update(kw)
     return Diagnostic(**base)
 

@@ -740,7 +740,7 @@ class _Walker:
             origins.append(self.line_starts[line_index] + col)
         return origins
 
-    def _inline_prose(
+    def _inline_prose(  # noqa: C901 - one walk over markdown-it tokens; split it with care (issue 18)
         self, block: ProseBlock
     ) -> tuple[str, list[tuple[int, int, int]], list[Link]]:
         """The prose text of one block's inline content, its source pieces and its links."""
@@ -772,7 +772,7 @@ class _Walker:
             out.append(text_piece)
             out_len += len(text_piece)
 
-        def read(children: list) -> None:
+        def read(children: list) -> None:  # noqa: C901 - see _inline_prose
             nonlocal cursor, skipping_autolink
             for index, child in enumerate(children):
                 ctype = child.type

@@ -371,7 +371,9 @@ def _cue_phrase(cue: Any) -> str:
     return cue["phrase"] if isinstance(cue, dict) else cue
 
 
-def _cross_check(terms: list[dict], sources: dict[str, dict]) -> list[TermlintError]:
+def _cross_check(  # noqa: C901 - one pass of independent checks, each a few lines
+    terms: list[dict], sources: dict[str, dict]
+) -> list[TermlintError]:
     errors: list[TermlintError] = []
     seen_terms: dict[str, str] = {}
     for t in terms:

@@ -66,10 +66,9 @@ def normalize_url(url: str) -> str:
     u = re.sub(
         r"^arxiv\.org/(?:pdf|abs)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$", r"arxiv.org/abs/\1", u
     )
-    u = re.sub(
+    return re.sub(
         r"^(?:greaterwrong\.com|alignmentforum\.org|lesswrong\.com)/posts/(\w+).*$", r"lw/\1", u
     )
-    return u
 
 
 #: A title this long (in words) is specific enough to count as a citation when written out.

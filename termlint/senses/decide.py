@@ -32,10 +32,7 @@ def everyday_supported(features_of_everyday: dict[str, float]) -> bool:
     everyday reading needs evidence of its own, never just the absence of AI words."""
     return any(
         v > 0
-        and (
-            name.startswith(tuple(f"people.{t}" for t in _PEOPLE_TIERS))
-            or name.startswith(("qualifier.", "sentence."))
-        )
+        and (name.startswith((*(f"people.{t}" for t in _PEOPLE_TIERS), "qualifier.", "sentence.")))
         for name, v in features_of_everyday.items()
     )
 

@@ -82,8 +82,8 @@ def sentence_words(block_text: str, sentence: tuple[int, int], occ: Occurrence):
     start, end = sentence
     near: set[str] = set()
     rest: set[str] = set()
-    before = [m for m in _WORD.finditer(block_text, start, occ.text_start)]
-    after = [m for m in _WORD.finditer(block_text, occ.text_end, end)]
+    before = list(_WORD.finditer(block_text, start, occ.text_start))
+    after = list(_WORD.finditer(block_text, occ.text_end, end))
     for i, m in enumerate(reversed(before)):
         _add(m.group(), near if i < NEAR_WORDS else rest)
     for i, m in enumerate(after):
