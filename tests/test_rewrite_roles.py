@@ -311,8 +311,11 @@ DRAFT = (
     "# Iterated Development and Study of Schemers (IDSS)\n"
     "\n"
     "One plan is constructing scheming models on purpose, then studying them. Weak schemers\n"
-    "are easier to catch than strong ones, and a model scheming against its overseers leaves"
-    " traces.\n"
+    "are easier to catch than strong ones.\n"
+    "\n"
+    # A paragraph of its own: next to the name above, the second sense model reads this use
+    # clearly enough not to flag it.
+    "Would a model scheming against its overseers leave traces?\n"
     "\n"
     "## Detecting Scheming in Frontier Models\n"
     "\n"
@@ -330,7 +333,7 @@ def test_fix_rewrites_prose_by_role_and_leaves_names_and_headings(project):
     assert len(plan.fixed) == 3
     notes = "\n".join(plan.notes)
     assert "d.md:1:37: `Schemers` is part of the name Iterated Development and Study of " in notes
-    assert "d.md:8:5: `Scheming` is part of the name Scheming Audit Protocol (SAP)" in notes
+    assert "d.md:10:5: `Scheming` is part of the name Scheming Audit Protocol (SAP)" in notes
     assert "Title-Case heading “Detecting Scheming in Frontier Models”" in notes
     assert "“Detecting Role-Play Scheming in Frontier Models”" in notes  # a hand edit, offered
     assert notes.count("--how declare") >= 3
@@ -340,7 +343,7 @@ def test_names_and_headings_are_left_alone_without_a_sense_too(project):
     plan = fix_source(SourceText("d.md", DRAFT), project, lambda d, o: None, "rewrite")
     assert not plan.changed
     left = [n for n in plan.notes if "declare the sense once instead" in n]
-    assert [n.split(":")[1] for n in left] == ["1", "6", "8"]
+    assert [n.split(":")[1] for n in left] == ["1", "8", "10"]
     assert sum("no sense chosen" in n for n in plan.notes) == 3
 
 
@@ -439,7 +442,7 @@ NEUTRAL = {  # sentences with nothing in them that says which sense
     },
     "sandbagging": {
         "noun": "We looked for signs of sandbagging in the logs.",
-        "modifier": "We ran sandbagging evaluations on both.",
+        "modifier": "We saw sandbagging behaviour twice.",  # "evaluations" would settle it
         "agent": "Sandbaggers are hard to catch.",
     },
     "alignment-faking": {
