@@ -1,8 +1,10 @@
 """Cold starts, before and after, in paired interleaved rounds (issue 16).
 
-    python bench/cold.py BEFORE_TERMLINT AFTER_TERMLINT --rounds 15
+    git archive BASE termlint glossary rules | tar -x -C /tmp/cold-base
+    python bench/cold.py /tmp/cold-base . --rounds 15
 
-Each argument is a ``termlint`` console script (each checkout's own venv). Every round runs,
+Each argument is a checkout (run with this Python, its folder first on the path, as
+bench/paired.py does) or a ``termlint`` console script (a checkout's own venv). Every round runs,
 one right after the other: before and after on a Markdown file with no glossary term, then
 ``python -c "import spacy"`` and before and after on a 10k-word draft dense in terms. The
 glossary cache is warm (what a second pre-commit run has), the draft's cached result is removed
@@ -24,6 +26,18 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+TERMLINT = (
+    "import sys; root = sys.argv.pop(1); sys.path.insert(0, root); "
+    "from termlint.cli import run; sys.argv[0] = 'termlint'; run()"
+)
+
+
+def command(side: str) -> list[str]:
+    if Path(side).is_dir():
+        return [sys.executable, "-c", TERMLINT, str(Path(side).resolve())]
+    return [side]
 
 
 def wall(cmd: list[str], env: dict) -> float:
@@ -49,24 +63,30 @@ def main() -> None:
     plain.write_text("# Notes\n\nNothing here names a glossary term.\n" * 20)
     draft = work / "draft10k.md"
     draft.write_text(dense.document(random.Random(3), 10_000))
-    python = str(Path(opts.after).with_name("python"))
+    python = sys.executable
     sides = {"before": opts.before, "after": opts.after}
     envs = {}
     for name in sides:
-        env = dict(os.environ, TERMLINT_CACHE_DIR=str(work / f"cache-{name}"))
+        # The platform's default cache folder, as most runs have it (not TERMLINT_CACHE_DIR).
+        env = dict(os.environ, XDG_CACHE_HOME=str(work / f"cache-{name}"))
         env.pop("TERMLINT_NO_CACHE", None)
+        env.pop("TERMLINT_CACHE_DIR", None)
         envs[name] = env
-        wall([sides[name], "check", str(plain)], env)  # warm the glossary cache
+        wall([*command(sides[name]), "check", str(plain)], env)  # warm the glossary cache
     walls: dict[str, list[float]] = {k: [] for k in ("plain-b", "plain-a", "draft-b", "draft-a")}
     spacy = []
     print(f"load before: {os.getloadavg()}", file=sys.stderr)
     for _ in range(opts.rounds):
         for name in sides:
-            walls[f"plain-{name[0]}"].append(wall([sides[name], "check", str(plain)], envs[name]))
+            walls[f"plain-{name[0]}"].append(
+                wall([*command(sides[name]), "check", str(plain)], envs[name])
+            )
         spacy.append(wall([python, "-c", "import spacy"], envs["after"]))
         for name in sides:
-            shutil.rmtree(work / f"cache-{name}" / "results", ignore_errors=True)
-            walls[f"draft-{name[0]}"].append(wall([sides[name], "check", str(draft)], envs[name]))
+            shutil.rmtree(work / f"cache-{name}" / "termlint" / "results", ignore_errors=True)
+            walls[f"draft-{name[0]}"].append(
+                wall([*command(sides[name]), "check", str(draft)], envs[name])
+            )
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
     med = {k: statistics.median(v) * 1000 for k, v in walls.items()}
     sp = statistics.median(spacy) * 1000
