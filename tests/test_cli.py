@@ -371,3 +371,45 @@ def test_evaluate_names_a_broken_labelled_file(run, tmp_path, content, reason):
     assert out.exit_code == 2
     assert "bad.yaml" in out.output and reason in out.output, out.output
     assert "Traceback" not in out.output
+
+
+HEAVY_MODULES = ("jsonschema", "yaml", "markdown_it", "spacy", "numpy", "subprocess")
+
+
+def _imported_modules(tmp_path: Path, *args: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules ``python -X importtime -m termlint ARGS`` imports (its own report)."""
+    env = {**os.environ, "TERMLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TERMLINT_NO_CACHE", None)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "termlint", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    names = {
+        line.rsplit("|", 1)[1].strip()
+        for line in out.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return names, out
+
+
+@pytest.mark.parametrize("config", [None, "fail_on: info\n"])
+def test_a_no_term_check_imports_none_of_the_heavy_modules(tmp_path, config):
+    """Once the validated glossary, rules and configuration are cached (a second pre-commit
+    run), a file with no glossary term is checked without jsonschema, YAML, markdown-it-py,
+    spaCy, numpy or even subprocess; a file with a term does import them, so this can fail."""
+    write(tmp_path, "plain.md", "# Notes\n\nNothing here is ambiguous, said again.\n")
+    if config:
+        write(tmp_path, ".termlint.yaml", config)
+    _imported_modules(tmp_path, "check", "plain.md")  # fills the cache
+    names, out = _imported_modules(tmp_path, "check", "plain.md")
+    assert out.returncode == 0 and out.stdout == "No problems found in 1 file.\n", out.stderr
+    assert "termlint.cli" in names  # the report was read
+    assert not names & set(HEAVY_MODULES), sorted(names & set(HEAVY_MODULES))
+    write(tmp_path, "plain.md", AMBIGUOUS)
+    names, out = _imported_modules(tmp_path, "check", "plain.md")
+    assert out.returncode == 1
+    assert {"spacy", "markdown_it", "numpy"} <= names

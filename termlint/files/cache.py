@@ -33,16 +33,31 @@ def code_fingerprint() -> str:
     by name, size and modification time: an edit to any of them, in a checkout or by an
     upgrade, is a new fingerprint, so no cached result outlives the code that made it."""
     package = Path(__file__).resolve().parent.parent
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(folder: str, parts: tuple[str, ...]) -> None:
+        # os.scandir, not Path.rglob + stat: a third of the time, on every run.
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir() and not entry.is_symlink():
+                    if name != "__pycache__":
+                        walk(entry.path, (*parts, name))
+                    continue
+                dot = name.rfind(".")  # Path.suffix: a leading dot is no suffix
+                if 0 < dot < len(name) - 1 and name[dot:] in _CODE_SUFFIXES:
+                    found.append(((*parts, name), entry.path))
+
+    walk(str(package), ())
     h = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if (
-            path.suffix in (".py", ".json", ".yaml", ".html", ".css", ".js")
-            and "__pycache__" not in path.parts
-        ):
-            with contextlib.suppress(OSError):
-                st = path.stat()
-                h.update(f"{path.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for parts, path in sorted(found):  # the order of sorted Paths: by their parts
+        with contextlib.suppress(OSError):
+            st = os.stat(path)  # noqa: PTH116 - a str from scandir
+            h.update(f"{'/'.join(parts)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
+
+
+_CODE_SUFFIXES = (".py", ".json", ".yaml", ".html", ".css", ".js")
 
 
 def project_fingerprint(project: Project) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,8 @@ from typing import TYPE_CHECKING
 from ..errors import TermlintError
 
 if TYPE_CHECKING:
+    import subprocess
+
     from ..project.config import Config
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -246,6 +247,7 @@ class _GitListed:
 def _git_listed(top: Path) -> _GitListed | None:
     """The files git does not ignore under ``top``, or None: not in a git work tree, no git,
     or ``top`` itself ignored (a folder named on the command line is checked as asked)."""
+    import subprocess  # here, not at the top: a run on named files never starts git
 
     def git(*args: str) -> subprocess.CompletedProcess | None:
         try:

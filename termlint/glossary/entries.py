@@ -165,20 +165,51 @@ class SurfacePrefilter:
     """
 
     def __init__(self, phrases: set[str]):
-        self._body = r"(?<!\w)" + trie_regex(phrases) + r"(?!\w)"
-        self._lower = re.compile(self._body)
+        self._phrases = phrases
+        self._needles = first_words(phrases)
+        self._gate: re.Pattern[str] | None = None
+        self._lower: re.Pattern[str] | None = None  # compiled when the gate lets a text by
         self._folded: re.Pattern[str] | None = None  # compiled when first needed: rare
+
+    def _body(self) -> str:
+        return r"(?<!\w)" + trie_regex(self._phrases) + r"(?!\w)"
 
     def finditer(self, text: str):
         lowered = text.lower()
         if len(lowered) == len(text):
+            # Every match on the lowercased text starts with the first word of a phrase,
+            # literally, as a whole word: a text holding none of them cannot match, and the
+            # trie of every phrase (the larger regex to build and compile) is not needed.
+            if not any(needle in lowered for needle in self._needles):
+                return iter(())
+            if self._gate is None:
+                words = {re.split(r"[\s\-]+", p.strip().lower())[0] for p in self._phrases}
+                self._gate = re.compile(r"(?<!\w)" + trie_regex(words) + r"(?!\w)")
+            if self._gate.search(lowered) is None:
+                return iter(())
+            if self._lower is None:
+                self._lower = re.compile(self._body())
             return self._lower.finditer(lowered)
         if self._folded is None:
-            self._folded = re.compile(self._body, re.I)
+            self._folded = re.compile(self._body(), re.I)
         return self._folded.finditer(text)
 
     def search(self, text: str) -> re.Match[str] | None:
         return next(iter(self.finditer(text)), None)
+
+
+def first_words(phrases: set[str]) -> list[str]:
+    """The first word of each phrase as the trie spells it (lowercased), leaving out any word
+    that has another as a prefix (a text holding it holds the shorter one). No phrases: the
+    empty word, found in every text, so the (then empty) regex decides as it always did."""
+    if not phrases:
+        return [""]
+    words = sorted({re.split(r"[\s\-]+", p.strip().lower())[0] for p in phrases})
+    kept: list[str] = []
+    for word in words:  # sorted: a word's prefixes come before it
+        if not kept or not word.startswith(kept[-1]):
+            kept.append(word)
+    return kept
 
 
 def trie_regex(phrases: set[str]) -> str:
