@@ -103,6 +103,10 @@ class FirstPass(Mapping):
         return zip(self.senses, self.probs, strict=True)
 
 
+#: How many blocks' indexes a view keeps built (see DocumentView.index).
+INDEXES_KEPT = 64
+
+
 @dataclass
 class DocumentView:
     """What providers read about one document: its blocks, their analyses, and derived indexes."""
@@ -129,6 +133,10 @@ class DocumentView:
         """A block's cues and agent tokens grouped by term and sentence (built on first use)."""
         found = self._indexes.get(block)
         if found is None:
+            if len(self._indexes) >= INDEXES_KEPT:
+                # uses are read in document order: keep only the latest blocks' indexes, so
+                # a long document's are not all alive at once (a rebuilt one is the same)
+                del self._indexes[next(iter(self._indexes))]
             found = self._indexes[block] = BlockIndex(self.analyses[block])
         return found
 

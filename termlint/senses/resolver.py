@@ -121,7 +121,9 @@ class DocumentResolver:
     def _first_pass(self, occurrences: list[Occurrence]):
         """The view with every readable use's first-pass reading, and a function giving a
         use's second-pass reading (term, evidence, probabilities by sense, features)."""
-        view, readable, words = prepare_view(self.doc, self.analyses, self.glossary, occurrences)
+        view, readable, words = prepare_view(
+            self.doc, self.analyses, self.glossary, occurrences, lazy_words=True
+        )
         names: dict[str, tuple[str, ...]] = {}  # a term's readings, once per term
         unique: dict[str, bool] = {}  # no reading named twice (else a dict, as before)
         for i in readable:
@@ -255,6 +257,7 @@ def prepare_view(
     glossary: Glossary,
     occurrences: list[Occurrence],
     with_mentions: bool = False,
+    lazy_words: bool = False,
 ):
     """The document view, the indexes of the uses to read, and the words around each.
 
@@ -262,6 +265,8 @@ def prepare_view(
     as governing the whole document); a quoted word in one ("We use 'schemer' to refer to …")
     is a stipulation to read, not a mention to skip. ``with_mentions`` also reads the uses
     the mention rules caught (training learns the mention reading from them).
+    ``lazy_words``: the words around a use are read when asked for (each pass reads them
+    again), not held for every use of the document at once.
     """
     view = DocumentView.build(doc, analyses, glossary, occurrences)
     readable = []
@@ -281,6 +286,8 @@ def prepare_view(
         elif occ.mention and not with_mentions:
             continue
         readable.append(i)
+    if lazy_words:
+        return view, readable, _SentenceWords(doc, analyses, occurrences)
     words = {}
     for i in readable:
         occ = occurrences[i]
@@ -288,3 +295,20 @@ def prepare_view(
             doc.blocks[occ.block].text, analyses[occ.block].sentences[occ.sentence], occ
         )
     return view, readable, words
+
+
+class _SentenceWords:
+    """``features.sentence_words`` of a use by its index, read on demand (see prepare_view)."""
+
+    __slots__ = ("doc", "analyses", "occurrences")
+
+    def __init__(self, doc: MarkdownDoc, analyses: list[BlockAnalysis], occurrences):
+        self.doc, self.analyses, self.occurrences = doc, analyses, occurrences
+
+    def __getitem__(self, i: int):
+        occ = self.occurrences[i]
+        return features.sentence_words(
+            self.doc.blocks[occ.block].text, self.analyses[occ.block].sentences[occ.sentence], occ
+        )
+
+    pop = __getitem__
