@@ -224,7 +224,8 @@ class DocumentResolver:
             )
             if lean:
                 # the same few evidence lines recur use after use: one copy of each
-                occ.scores, occ.reasons = {}, []
+                occ.scores.clear()
+                occ.reasons.clear()
                 occ.evidence = [sys.intern(e) for e in occ.evidence]
         return occurrences
 
