@@ -291,6 +291,9 @@ def analyze_source(source: SourceText, project: Project, lean: bool = False):
     from .senses.resolver import DocumentResolver
 
     doc, analyses, occurrences = read
+    if lean:
+        for analysis in analyses:
+            analysis.terms = []  # read into occurrences; nothing reads the raw matches again
     resolver = DocumentResolver(
         doc, analyses, project.glossary, strictness=project.config.strictness
     )
