@@ -182,7 +182,7 @@ class Status(str, Enum):
 SETTLED = (Status.DECLARED, Status.ESTABLISHED, Status.LINKED, Status.DEFINED)
 
 
-@dataclass
+@dataclass(slots=True)
 class Occurrence:
     """One use (or mention) of a glossary term, and what the resolver decided about it."""
 
@@ -237,7 +237,7 @@ class CheckContext:
     options: dict
 
 
-@dataclass
+@dataclass(slots=True)
 class Suggestion:
     sense: str
     text: str
@@ -248,7 +248,7 @@ class Suggestion:
     kind: str = "rewrite"
 
 
-@dataclass
+@dataclass(slots=True)
 class Related:
     """Another use a grouped finding stands for (see :mod:`termlint.rules.group`)."""
 
@@ -270,7 +270,7 @@ class Related:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Diagnostic:
     path: str
     start: int  # character offsets into the source text

@@ -133,29 +133,36 @@ def lint_bytes(data: bytes, path: str, project: Project | None = None) -> FileRe
 
 
 def lint_source(
-    source: SourceText, project: Project | None = None, group: str | None = None
+    source: SourceText,
+    project: Project | None = None,
+    group: str | None = None,
+    lean: bool = False,
 ) -> FileResult:
     """Lint one decoded document; input problems come back as ``FileResult.error``.
 
     ``group`` ("document", "section" or "use"; default: the configuration's ``group``) says
     how repeated flags of a term are reported (:mod:`termlint.rules.group`): "use" gives one
-    diagnostic per use, as the editor and ``termlint fix`` want.
+    diagnostic per use, as the editor and ``termlint fix`` want. ``lean`` (what ``check``
+    asks for): the result carries no occurrences, and each use's scores and reasons are
+    dropped as soon as it is decided, so a file's memory is that of its findings.
     """
     # Linting makes many small objects and no reference cycles (tested): the cyclic collector
     # would only rescan the survivors, 10-20% of the time on a document dense in terms.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _lint_source(source, project or default_project(), group)
+        return _lint_source(source, project or default_project(), group, lean)
     finally:
         if collecting:
             gc.enable()
 
 
-def _lint_source(source: SourceText, project: Project, group: str | None) -> FileResult:
+def _lint_source(
+    source: SourceText, project: Project, group: str | None, lean: bool = False
+) -> FileResult:
     result = FileResult(source.path, source=source)
     try:
-        analysis = analyze_source(source, project)
+        analysis = analyze_source(source, project, lean)
         if analysis is None and "termlint-disable" in source.text:
             from .rules.suppress import document_suppressions  # no term, but maybe a stale comment
 
@@ -176,7 +183,8 @@ def _lint_source(source: SourceText, project: Project, group: str | None) -> Fil
     if analysis is None:
         return result
     doc, occurrences, ranges = analysis
-    result.occurrences = occurrences
+    if not lean:
+        result.occurrences = occurrences
     try:
         diagnostics = _run_rules(source, project, occurrences, ranges)
     except TermlintError as exc:
@@ -273,8 +281,9 @@ def read_document(source: SourceText, project: Project):
     return doc, analyses, occurrences
 
 
-def analyze_source(source: SourceText, project: Project):
-    """Markdown → occurrences with senses; None when the prefilter finds no term."""
+def analyze_source(source: SourceText, project: Project, lean: bool = False):
+    """Markdown → occurrences with senses; None when the prefilter finds no term (``lean``:
+    see :func:`lint_source`)."""
     read = read_document(source, project)
     if read is None:
         return None
@@ -282,10 +291,14 @@ def analyze_source(source: SourceText, project: Project):
     from .senses.resolver import DocumentResolver
 
     doc, analyses, occurrences = read
+    if lean:
+        for analysis in analyses:
+            analysis.terms = []  # read into occurrences; nothing reads the raw matches again
     resolver = DocumentResolver(
         doc, analyses, project.glossary, strictness=project.config.strictness
     )
-    resolver.resolve(occurrences)
+    resolver.resolve(occurrences, lean=lean)
+    del resolver, analyses  # the block analyses and the view: not needed by the rules
     ranges = suppressions(doc.directives, lambda off: source.line_col(off)[0])
     return doc, occurrences, ranges
 

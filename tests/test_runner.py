@@ -95,10 +95,10 @@ def _spy_term_files(monkeypatch):
     calls = []
     real = runner.lint_source
 
-    def spy(source, project):
+    def spy(source, project, **options):
         if project.prefilter.search(source.text):
             calls.append(source.path)
-        return real(source, project)
+        return real(source, project, **options)
 
     monkeypatch.setattr(runner, "lint_source", spy)
     return calls

@@ -77,9 +77,7 @@ def _lint_data(
         hit = cache.get(data, display)
         if hit is not None:
             return hit
-    result = lint_source(source, project)
-    if not keep_occurrences:
-        result.occurrences = []
+    result = lint_source(source, project, lean=not keep_occurrences)
     if cache is not None:
         cache.put(data, result)
     return result

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from ..model import BlockAnalysis, CueHit, TermHit
@@ -198,8 +199,10 @@ class Analyzer:
 
     def analyze(self, texts: list[str]) -> list[BlockAnalysis]:
         """Analyse prose blocks in one batch; returns plain data, one per text."""
+        # A generator, not a list: no second copy of the whole document's prose is kept, and
+        # each Doc is freed once its block is read.
         docs = self.tokenizer.pipe(
-            [_break_long_chunks(t) if len(t) <= LONG_TEXT else "" for t in texts],
+            (_break_long_chunks(t) if len(t) <= LONG_TEXT else "" for t in texts),
             batch_size=BATCH_SIZE,
         )
         return [
@@ -257,8 +260,9 @@ class Analyzer:
             if meaning[0] == "exclusion":
                 result.exclusions.append((start_char, end_char))
                 continue
-            left = tuple(strings[lower[i]] for i in range(max(0, start - 4), start))
-            right = tuple(strings[lower[i]] for i in range(end, min(size, end + 4)))
+            # one str per word form, not one per look-up (a use keeps eight of them)
+            left = tuple(intern(strings[lower[i]]) for i in range(max(0, start - 4), start))
+            right = tuple(intern(strings[lower[i]]) for i in range(end, min(size, end + 4)))
             result.terms.append(
                 TermHit(
                     meaning[1],

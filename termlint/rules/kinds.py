@@ -96,36 +96,50 @@ def _suggest(
 
 
 def check_ambiguous(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):
+    # A finding's message, help and link depend only on the term, its candidates and the match
+    # as written: made once per kind of use and shared by its findings (a file dense in one
+    # unclear term has a million findings with the same strings). Suggestions depend on each
+    # use's role in its sentence: made per use.
+    made: dict[tuple, tuple] = {}
     for occ in occurrences:
         if occ.status != Status.AMBIGUOUS or not rule.applies_to(occ.term_id):
             continue
         if occ.in_blockquote and not ctx.check_blockquotes:
             continue
         term = ctx.glossary.terms[occ.term_id]
-        example = occ.candidates[0] if occ.candidates else term.senses[0].id
-        labels = [f"“{_label(term, c)}”" for c in occ.candidates]
+        key = (occ.term_id, tuple(occ.candidates), occ.match)
+        words = made.get(key)
+        if words is None:
+            words = made[key] = _ambiguous_words(rule, term, occ, ctx)
+        message, text_message, help_text, url = words
         yield _diagnostic(
             rule,
             occ,
             ctx,
-            rule.message.format(
-                match=occ.match, candidates=_candidates(occ.candidates), term=term.id
-            ),
-            text_message=rule.message.format(
-                match=occ.match, candidates=_candidates(labels, shown=3), term=term.id
-            ),
+            message,
+            text_message=text_message,
             suggestions=_suggest(term, occ.candidates, occ, ctx),
-            help=(
-                (
-                    f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
-                    if ctx.docs_url
-                    else "qualify the word, "
-                )
-                + "or declare the sense once in front matter: "
-                f"termlint: {{senses: {{{term.id}: {example}}}}}"
-            ),
-            url=sense_url(ctx.docs_url, term.id),
+            help=help_text,
+            url=url,
         )
+
+
+def _ambiguous_words(rule: Rule, term: Term, occ: Occurrence, ctx: CheckContext) -> tuple:
+    """An ambiguous use's message, writer's message, help and link."""
+    example = occ.candidates[0] if occ.candidates else term.senses[0].id
+    labels = [f"“{_label(term, c)}”" for c in occ.candidates]
+    return (
+        rule.message.format(match=occ.match, candidates=_candidates(occ.candidates), term=term.id),
+        rule.message.format(match=occ.match, candidates=_candidates(labels, shown=3), term=term.id),
+        (
+            f"qualify the word, link it to a sense ({sense_url(ctx.docs_url, term.id)}), "
+            if ctx.docs_url
+            else "qualify the word, "
+        )
+        + "or declare the sense once in front matter: "
+        f"termlint: {{senses: {{{term.id}: {example}}}}}",
+        sense_url(ctx.docs_url, term.id),
+    )
 
 
 def check_inconsistent(rule: Rule, occurrences: list[Occurrence], ctx: CheckContext):

@@ -13,9 +13,10 @@ No spaCy here: providers read the plain :class:`~termlint.model.BlockAnalysis` r
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -75,6 +76,37 @@ class Evidence:
         return f"{self.kind.value}.{self.tier}" if self.tier else self.kind.value
 
 
+class FirstPass(Mapping):
+    """One use's first-pass probabilities by sense, read like the dict it replaces: the
+    term's reading names shared by every use, the numbers packed (a dict of boxed floats per
+    use was most of the memory a file dense in terms took while it was read)."""
+
+    __slots__ = ("senses", "probs")
+
+    def __init__(self, senses: tuple[str, ...], probs):
+        self.senses = senses
+        self.probs = array("d", probs)
+
+    def __getitem__(self, sense_id: str) -> float:
+        try:
+            return self.probs[self.senses.index(sense_id)]
+        except ValueError:
+            raise KeyError(sense_id) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.senses)
+
+    def __len__(self) -> int:
+        return len(self.senses)
+
+    def items(self):  # type: ignore[override]
+        return zip(self.senses, self.probs, strict=True)
+
+
+#: How many blocks' indexes a view keeps built (see DocumentView.index).
+INDEXES_KEPT = 64
+
+
 @dataclass
 class DocumentView:
     """What providers read about one document: its blocks, their analyses, and derived indexes."""
@@ -88,7 +120,7 @@ class DocumentView:
     human_in_doc: int = 0
     framing_mass: dict[str, dict[str, float]] = field(default_factory=dict)
     #: per occurrence (by index): the first-pass probabilities (filled by the resolver)
-    first_pass: dict[int, dict[str, float]] = field(default_factory=dict)
+    first_pass: dict[int, Mapping[str, float]] = field(default_factory=dict)
     definitional: set[int] = field(default_factory=set)  # indexes of defining occurrences
     document_scope: set[int] = field(default_factory=set)  # definitions that govern the document
     exclude: frozenset[str] = frozenset()  # kinds left out (ablation in training only)
@@ -101,6 +133,10 @@ class DocumentView:
         """A block's cues and agent tokens grouped by term and sentence (built on first use)."""
         found = self._indexes.get(block)
         if found is None:
+            if len(self._indexes) >= INDEXES_KEPT:
+                # uses are read in document order: keep only the latest blocks' indexes, so
+                # a long document's are not all alive at once (a rebuilt one is the same)
+                del self._indexes[next(iter(self._indexes))]
             found = self._indexes[block] = BlockIndex(self.analyses[block])
         return found
 

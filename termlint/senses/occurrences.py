@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from sys import intern
 from typing import TYPE_CHECKING
 
 from ..model import Occurrence
@@ -80,7 +81,7 @@ def find_occurrences(
             end = block.source_offset(hit.end - 1) + 1
             occ = Occurrence(
                 term_id=hit.term_id,
-                match=doc.source.text[start:end],
+                match=intern(doc.source.text[start:end]),  # one str per spelling
                 start=start,
                 end=end,
                 block=block.index,

@@ -20,13 +20,14 @@ declaration, so ``senses`` shows it and ``inconsistent-sense`` fires against it.
 from __future__ import annotations
 
 import re
+import sys
 from typing import TYPE_CHECKING
 
 from ..errors import TermlintError
 from ..model import BlockAnalysis, Establishment, Occurrence
 from . import decide, features
 from .citations import governs_document, is_definitional
-from .evidence import DocumentView, gather
+from .evidence import DocumentView, FirstPass, gather
 from .weights import SenseModel, load_model
 
 if TYPE_CHECKING:
@@ -120,28 +121,46 @@ class DocumentResolver:
     def _first_pass(self, occurrences: list[Occurrence]):
         """The view with every readable use's first-pass reading, and a function giving a
         use's second-pass reading (term, evidence, probabilities by sense, features)."""
-        view, readable, words = prepare_view(self.doc, self.analyses, self.glossary, occurrences)
+        view, readable, words = prepare_view(
+            self.doc, self.analyses, self.glossary, occurrences, lazy_words=True
+        )
+        names: dict[str, tuple[str, ...]] = {}  # a term's readings, once per term
+        unique: dict[str, bool] = {}  # no reading named twice (else a dict, as before)
         for i in readable:
             occ = occurrences[i]
             term = self.glossary.terms[occ.term_id]
             evidence = gather(view, occ, term, with_document=False)
             probs = self.model.stage1.probabilities(features.build(term, evidence, words[i]))
-            view.first_pass[i] = dict(zip(features.candidates(term), probs, strict=True))
+            senses = names.get(term.id)
+            if senses is None:
+                senses = names[term.id] = tuple(features.candidates(term))
+                unique[term.id] = len(set(senses)) == len(senses)
+            if len(probs) != len(senses):
+                raise ValueError(f"{len(probs)} probabilities for {len(senses)} readings")
+            view.first_pass[i] = (
+                FirstPass(senses, probs)
+                if unique[term.id]
+                else dict(zip(senses, probs, strict=True))
+            )
 
         def second(i: int) -> list:
             occ = occurrences[i]
             term = self.glossary.terms[occ.term_id]
             evidence = gather(view, occ, term, with_document=True)
-            feats = features.build(term, evidence, words[i])
+            feats = features.build(term, evidence, words.pop(i))  # read once: free it
             probs = self.model.stage2.probabilities(feats)
             return [term, evidence, dict(zip(features.candidates(term), probs, strict=True)), feats]
 
         return view, set(readable), second
 
-    def resolve(self, occurrences: list[Occurrence]) -> list[Occurrence]:
+    def resolve(self, occurrences: list[Occurrence], lean: bool = False) -> list[Occurrence]:
         """Read and decide every use. The second pass is read one use at a time, as it is
         decided (the definitions first): a document's evidence and features are never all
-        alive at once, so memory stays bounded on a large file dense in terms."""
+        alive at once, so memory stays bounded on a large file dense in terms.
+
+        ``lean``: drop each use's probabilities and typed reasons as soon as it is decided
+        (``check`` reports neither; only ``senses`` and the editor's hover show them), so a
+        file dense in terms does not keep a dict of scores per use to its end."""
         declared = self.declarations()
         view, readable, second = self._first_pass(occurrences)
         readings: dict[int, list] = {i: second(i) for i in sorted(view.definitional)}
@@ -203,6 +222,11 @@ class DocumentResolver:
                 defines=i in view.definitional,
                 defines_for_document=defined_at.get(term.id) == i,
             )
+            if lean:
+                # the same few evidence lines recur use after use: one copy of each
+                occ.scores.clear()
+                occ.reasons.clear()
+                occ.evidence = [sys.intern(e) for e in occ.evidence]
         return occurrences
 
     # helpers -------------------------------------------------------------------------------
@@ -234,6 +258,7 @@ def prepare_view(
     glossary: Glossary,
     occurrences: list[Occurrence],
     with_mentions: bool = False,
+    lazy_words: bool = False,
 ):
     """The document view, the indexes of the uses to read, and the words around each.
 
@@ -241,6 +266,8 @@ def prepare_view(
     as governing the whole document); a quoted word in one ("We use 'schemer' to refer to …")
     is a stipulation to read, not a mention to skip. ``with_mentions`` also reads the uses
     the mention rules caught (training learns the mention reading from them).
+    ``lazy_words``: the words around a use are read when asked for (each pass reads them
+    again), not held for every use of the document at once.
     """
     view = DocumentView.build(doc, analyses, glossary, occurrences)
     readable = []
@@ -260,6 +287,8 @@ def prepare_view(
         elif occ.mention and not with_mentions:
             continue
         readable.append(i)
+    if lazy_words:
+        return view, readable, _SentenceWords(doc, analyses, occurrences)
     words = {}
     for i in readable:
         occ = occurrences[i]
@@ -267,3 +296,20 @@ def prepare_view(
             doc.blocks[occ.block].text, analyses[occ.block].sentences[occ.sentence], occ
         )
     return view, readable, words
+
+
+class _SentenceWords:
+    """``features.sentence_words`` of a use by its index, read on demand (see prepare_view)."""
+
+    __slots__ = ("doc", "analyses", "occurrences")
+
+    def __init__(self, doc: MarkdownDoc, analyses: list[BlockAnalysis], occurrences):
+        self.doc, self.analyses, self.occurrences = doc, analyses, occurrences
+
+    def __getitem__(self, i: int):
+        occ = self.occurrences[i]
+        return features.sentence_words(
+            self.doc.blocks[occ.block].text, self.analyses[occ.block].sentences[occ.sentence], occ
+        )
+
+    pop = __getitem__

@@ -1,0 +1,94 @@
+"""Structural guards for issue 15's bounded memory on a file dense in terms (no sizes or
+timings here: bench/hostile.py measures peak RSS). What ``check`` keeps of a file must be its
+findings, not its analysis: each use's heavy parts go once it is decided, the findings share
+their words, and the reading keeps per-document state compact."""
+
+from __future__ import annotations
+
+import json
+
+from termlint.model import SourceText, Status
+from termlint.pipeline import analyze_source, default_project, lint_source
+from termlint.senses import evidence
+from termlint.senses.evidence import FirstPass
+
+#: Unclear uses of one term, in many blocks: every use flagged, each block indexed.
+DENSE = "".join(
+    f"We worry that scheming will emerge in run {n}. Some say scheming is rare.\n\n"
+    for n in range(evidence.INDEXES_KEPT + 16)
+)
+
+
+def _source(text: str = DENSE) -> SourceText:
+    return SourceText(path="dense.md", text=text)
+
+
+def test_a_lean_reading_drops_each_uses_scores_and_reasons_once_decided():
+    project = default_project()
+    _, full, _ = analyze_source(_source(), project)
+    _, lean, _ = analyze_source(_source(), project, lean=True)
+    ambiguous = [o for o in full if o.status == Status.AMBIGUOUS]
+    assert len(ambiguous) > 100 and any(o.scores for o in ambiguous)  # the full reading has them
+    assert all(o.scores == {} and o.reasons == [] for o in lean)
+    # everything the rules read is as before
+    assert [(o.start, o.status, o.sense, o.candidates, o.evidence) for o in lean] == [
+        (o.start, o.status, o.sense, o.candidates, o.evidence) for o in full
+    ]
+
+
+def test_a_lean_result_holds_no_occurrences_and_the_same_findings():
+    project = default_project()
+    full = lint_source(_source(), project, group="use")
+    lean = lint_source(_source(), project, group="use", lean=True)
+    assert full.occurrences and lean.occurrences == []
+    assert len(lean.diagnostics) > 100
+    assert json.dumps([d.to_json() for d in lean.diagnostics]) == json.dumps(
+        [d.to_json() for d in full.diagnostics]
+    )
+    grouped = lint_source(_source(), project, lean=True).diagnostics
+    assert json.dumps([d.to_json() for d in grouped]) == json.dumps(
+        [d.to_json() for d in lint_source(_source(), project).diagnostics]
+    )
+
+
+def test_findings_of_like_uses_share_their_words_not_their_suggestions():
+    found = lint_source(_source(), default_project(), group="use", lean=True).diagnostics
+    first, second = [d for d in found if d.rule == "ambiguous-term"][:2]
+    assert first.message is second.message and first.help is second.help
+    assert first.suggestions == second.suggestions
+    assert first.suggestions[0] is not second.suggestions[0]  # a caller may edit its own
+    first.suggestions[0].text = "changed"
+    assert second.suggestions[0].text != "changed"
+
+
+def test_first_pass_probabilities_read_like_the_dict_they_replace():
+    senses = ("a", "b", "unclear", "mention")
+    probs = [0.1, 0.2, 0.3, 0.4]
+    packed, plain = FirstPass(senses, probs), dict(zip(senses, probs, strict=True))
+    assert list(packed.items()) == list(plain.items())
+    assert dict(packed) == plain and len(packed) == 4 and list(packed) == list(plain)
+    assert packed["b"] == 0.2 and packed.get("zzz", 0.0) == 0.0 and "a" in packed
+    assert packed.get("mention") == plain.get("mention")
+
+
+def test_a_view_keeps_only_the_latest_blocks_indexes():
+    from termlint.pipeline import read_document
+    from termlint.senses.resolver import DocumentResolver
+
+    project = default_project()
+    doc, analyses, occurrences = read_document(_source(), project)
+    resolver = DocumentResolver(doc, analyses, project.glossary)
+    view, readable, _ = resolver._first_pass(occurrences)
+    assert len(readable) > evidence.INDEXES_KEPT
+    assert 0 < len(view._indexes) <= evidence.INDEXES_KEPT
+    # an index rebuilt after eviction is the one built first
+    block = occurrences[0].block
+    rebuilt = view.index(block)
+    again = evidence.BlockIndex(analyses[block])
+    assert rebuilt.by_sentence == again.by_sentence and rebuilt.sentences == again.sentences
+    # the words around a use are read on demand, the same as read up front
+    from termlint.senses.resolver import prepare_view
+
+    _, order, eager = prepare_view(doc, analyses, project.glossary, occurrences)
+    _, _, lazy = prepare_view(doc, analyses, project.glossary, occurrences, lazy_words=True)
+    assert all(lazy[i] == eager[i] == lazy.pop(i) for i in order)
