@@ -99,7 +99,7 @@ class FirstPass(Mapping):
     def __len__(self) -> int:
         return len(self.senses)
 
-    def items(self):  # type: ignore[override]
+    def items(self):
         return zip(self.senses, self.probs, strict=True)
 
 
