@@ -14,6 +14,7 @@ import unicodedata
 
 import pytest
 from conftest import write
+from ptyrun import run_on_a_pty
 
 from termlint.pipeline import lint_text
 from termlint.reporters.text import (
@@ -227,33 +228,12 @@ def test_reporter_with_no_color_writes_no_escapes(monkeypatch, project):
 def test_no_color_on_a_real_terminal(tmp_path, no_color):
     (tmp_path / ".termlint.yaml").write_text("{}\n")
     (tmp_path / "d.md").write_text(SHORT)
-    master, slave = os.openpty()
     env = dict(os.environ, TERMLINT_CACHE_DIR=str(tmp_path / "c"), NO_COLOR=no_color)
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "termlint", "check", "d.md"],
-            cwd=tmp_path,
-            stdout=slave,
-            stderr=subprocess.DEVNULL,
-            timeout=120,
-            env=env,
-            check=False,
-        )
-        os.close(slave)
-        slave = -1
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        if slave >= 0:
-            os.close(slave)
-        os.close(master)
-    output = b"".join(chunks).decode("utf-8", errors="replace")
+    _, output = run_on_a_pty(
+        [sys.executable, "-m", "termlint", "check", "d.md"],
+        cwd=tmp_path,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     assert "[ambiguous-term]" in output
     assert ("\x1b[" in output) is (not no_color)

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from ptyrun import run_on_a_pty
 
 from termlint.cli import main
 from termlint.files.progress import MIN_FILES, Progress
@@ -54,34 +55,14 @@ def test_progress_on_a_real_terminal(tmp_path):
     (tmp_path / "f99.md").write_text(
         "AI labs should prepare for scheming before the next model ships.\n"
     )
-    master, slave = os.openpty()
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "termlint", "check", "."],
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=slave,
-            text=True,
-            timeout=120,
-            env=dict(os.environ, TERMLINT_CACHE_DIR=str(tmp_path / "c")),
-            check=False,
-        )
-        os.close(slave)
-        slave = -1
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        if slave >= 0:
-            os.close(slave)
-        os.close(master)
-    shown = b"".join(chunks).decode()
+    proc, shown = run_on_a_pty(
+        [sys.executable, "-m", "termlint", "check", "."],
+        stream="stderr",
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, TERMLINT_CACHE_DIR=str(tmp_path / "c")),
+    )
     assert proc.returncode == 1
     assert f"checked 1/{n + 1} files" in shown and shown.endswith("\r\x1b[K")
     assert "checked" not in proc.stdout  # the report on stdout is untouched

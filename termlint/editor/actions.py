@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..edits.fix import Edit, FixError, candidate_senses, declaration_edit, rewrite_text
-from ..edits.rewrite import rewrite_use
+from ..edits.rewrite import rewrite_finding
 
 if TYPE_CHECKING:
     from ..model import Diagnostic, FileResult, Occurrence, SourceText
@@ -116,14 +116,7 @@ def rewrite_actions(
     verb = occ.verb if occ is not None else d.match.lower() in {f.lower() for f in term.verb_forms}
     for sense in senses:
         if source is not None:
-            text = rewrite_use(
-                source.text,
-                d.start,
-                d.end,
-                term,
-                sense,
-                in_heading=occ.in_heading if occ is not None else None,
-            ).text
+            text = rewrite_finding(source.text, d, occ, term, sense).text
         else:
             text = rewrite_text(sense, d.match, verb=verb)
         if text is None or text == d.match:

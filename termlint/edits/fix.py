@@ -33,7 +33,7 @@ from ..files.atomic import replace_file, sync_folder
 from ..files.source import BOM
 from ..model import SourceText
 from ..rules.kinds import sense_url
-from .rewrite import rewrite_use
+from .rewrite import rewrite_finding, rewrite_use
 
 if TYPE_CHECKING:
     from ..glossary.entries import Glossary, Sense, Term
@@ -231,14 +231,7 @@ def plan_edits(
                 )
                 continue
             occ = p.occurrence
-            planned_rewrite = rewrite_use(
-                source.text,
-                d.start,
-                d.end,
-                glossary.terms[d.term],
-                sense,
-                in_heading=occ.in_heading if occ is not None else None,
-            )
+            planned_rewrite = rewrite_finding(source.text, d, occ, glossary.terms[d.term], sense)
             if planned_rewrite.text is None:
                 notes.append(f"{where(d)}: {planned_rewrite.why_not}")
                 continue
@@ -595,14 +588,7 @@ def _rewrites(p: Pick, source: SourceText, project: Project) -> int:
     sense = term.sense(p.sense)
     if sense is None:
         return 0
-    found = rewrite_use(
-        source.text,
-        p.diagnostic.start,
-        p.diagnostic.end,
-        term,
-        sense,
-        in_heading=p.occurrence.in_heading if p.occurrence is not None else None,
-    )
+    found = rewrite_finding(source.text, p.diagnostic, p.occurrence, term, sense)
     return len(found.alternatives)
 
 

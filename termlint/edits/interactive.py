@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..rules.kinds import sense_url
 from .fix import link_text
-from .rewrite import ROLE_WORDS, rewrite_use
+from .rewrite import ROLE_WORDS, rewrite_finding, rewrite_use
 
 if TYPE_CHECKING:
     from ..glossary.entries import Glossary, Sense, Term
@@ -91,14 +91,7 @@ class Menu:
         if self.how == "link":
             new = link_text(d.match, sense_url(self.docs_url, term.id, sense.id))
         else:
-            planned = rewrite_use(
-                source.text,
-                d.start,
-                d.end,
-                term,
-                sense,
-                in_heading=occ.in_heading if occ is not None else None,
-            )
+            planned = rewrite_finding(source.text, d, occ, term, sense)
             if planned.text is None:
                 return "no rewrite fits here: left as it is"
             new = planned.text

@@ -222,3 +222,11 @@ def rewrite_use(
             "left as it is; use --how declare or --how link",
         )
     return Rewrite(role, found[0], alternatives=tuple(found))
+
+
+def rewrite_finding(text: str, d, occ, term: Term, sense: Sense) -> Rewrite:
+    """:func:`rewrite_use` for a finding ``d`` (its span) and its occurrence, if known (whether
+    the word sits in a heading); what ``fix``, its menu and the editor's actions all call."""
+    return rewrite_use(
+        text, d.start, d.end, term, sense, in_heading=occ.in_heading if occ is not None else None
+    )
