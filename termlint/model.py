@@ -294,7 +294,9 @@ class Diagnostic:
     #: the message as a writer reads it (senses by label); ``message`` names them by id
     text_message: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self, related: bool = True) -> dict:
+        """The contract's JSON shape; ``related=False`` leaves ``related`` empty (a streaming
+        reporter writes the related uses one at a time)."""
         # What dataclasses.asdict gives (its fields are strings, numbers, a list of strings and
         # a list of Suggestions), without its deep copy: most of a JSON report's time.
         data = {name: getattr(self, name) for name in _DIAGNOSTIC_FIELDS}
@@ -302,7 +304,7 @@ class Diagnostic:
             {name: getattr(s, name) for name in _SUGGESTION_FIELDS} for s in self.suggestions
         ]
         data["evidence"] = list(self.evidence)
-        data["related"] = [r.to_json() for r in self.related]
+        data["related"] = [r.to_json() for r in self.related] if related else []
         # No docs_url, no site: the key stays (readers may expect it) but holds no URL.
         data["url"] = self.url or None
         for s in data["suggestions"]:

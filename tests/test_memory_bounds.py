@@ -6,6 +6,7 @@ their words, and the reading keeps per-document state compact."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 from termlint.model import SourceText, Status
 from termlint.pipeline import analyze_source, default_project, lint_source
@@ -92,3 +93,92 @@ def test_a_view_keeps_only_the_latest_blocks_indexes():
     _, order, eager = prepare_view(doc, analyses, project.glossary, occurrences)
     _, _, lazy = prepare_view(doc, analyses, project.glossary, occurrences, lazy_words=True)
     assert all(lazy[i] == eager[i] == lazy.pop(i) for i in order)
+
+
+class _WatchedUses(list):
+    """A grouped finding's related uses that note how much of the report is written each time
+    the reporter takes the next one."""
+
+    def __init__(self, items, stream):
+        super().__init__(items)
+        self.stream = stream
+        self.written_at: list[int] = []
+
+    def __iter__(self):
+        for item in super().__iter__():
+            self.written_at.append(len(self.stream.getvalue()))
+            yield item
+
+
+def _grouped_result():
+    project = default_project()
+    result = lint_source(_source(), project, lean=True)
+    (grouped,) = [d for d in result.diagnostics if d.related]
+    return project, result, grouped
+
+
+def test_json_writes_a_grouped_findings_related_uses_one_at_a_time():
+    import io
+
+    from termlint.model import Summary
+    from termlint.reporters.json import JsonReporter
+
+    project, result, grouped = _grouped_result()
+    expected = json.dumps(
+        {"version": 1, "diagnostics": [d.to_json() for d in result.diagnostics]},
+        indent=2,
+        ensure_ascii=False,
+    )
+    out = io.StringIO()
+    grouped.related = _WatchedUses(grouped.related, out)
+    reporter = JsonReporter(out, project=project)
+    reporter.file(result)
+    reporter.finish(Summary(files=1))
+    # the same bytes as dumping the whole report at once …
+    assert out.getvalue().startswith(expected[: expected.rindex("\n  ]")])
+    assert json.loads(out.getvalue())["diagnostics"] == json.loads(expected)["diagnostics"]
+    # … written as the uses come: the report grows between one related use and the next
+    marks = grouped.related.written_at
+    assert len(marks) == len(grouped.related) > 100
+    assert all(a < b for a, b in pairwise(marks))
+
+
+def test_sarif_writes_a_grouped_findings_related_locations_one_at_a_time():
+    import io
+
+    from termlint.model import Summary
+    from termlint.reporters.sarif import SarifReporter
+
+    project, result, grouped = _grouped_result()
+    whole = io.StringIO()
+    reporter = SarifReporter(whole, project=project)
+    reporter.file(result)
+    reporter.finish(Summary(files=1))
+    locations = next(
+        r["relatedLocations"]
+        for r in json.loads(whole.getvalue())["runs"][0]["results"]
+        if "relatedLocations" in r
+    )
+    assert [loc["id"] for loc in locations] == list(range(1, len(grouped.related) + 1))
+    assert locations[0]["physicalLocation"]["region"]["startLine"] == grouped.related[0].line
+
+    class Spool(io.StringIO):
+        def close(self):  # keep what was spooled readable after finish
+            pass
+
+    spool = Spool()
+    reporter = SarifReporter(io.StringIO(), project=project)
+    reporter.results = None
+    import tempfile
+
+    real = tempfile.TemporaryFile
+    tempfile.TemporaryFile = lambda *a, **k: spool  # type: ignore[assignment]
+    try:
+        grouped.related = _WatchedUses(grouped.related, spool)
+        reporter.file(result)
+    finally:
+        tempfile.TemporaryFile = real  # type: ignore[assignment]
+    # the message's "and 158 more uses: lines …" reads them once before; the last pass writes
+    marks = grouped.related.written_at[-len(grouped.related) :]
+    assert len(grouped.related) > 100 and marks[0] > 0
+    assert all(a < b for a, b in pairwise(marks))

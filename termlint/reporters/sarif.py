@@ -164,8 +164,16 @@ class SarifReporter:
 
             self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish
             self.results = StreamedArray(self.spool, 3)
+        from .json import write_with_array
+
         for d in result.diagnostics:
-            self.results.add(self.result(d, _line_of(result.source, d.line)))
+            out = self.result(d, _line_of(result.source, d.line))
+            if "relatedLocations" not in out:
+                self.results.add(out)
+                continue
+            self.results.begin()
+            locations = self.related_locations(d, out["locations"][0])
+            write_with_array(self.spool, out, "relatedLocations", locations, 4)
 
     def result(self, d, line_text: str | None = None) -> dict:
         uri = artifact_uri(d.path, self.root)
@@ -204,14 +212,7 @@ class SarifReporter:
             "partialFingerprints": {FINGERPRINT: digest[:32]},
         }
         if d.related:
-            out["relatedLocations"] = [
-                {
-                    "id": i,
-                    "physicalLocation": {"artifactLocation": dict(artifact), "region": _region(r)},
-                    "message": {"text": f"another unclear use of `{r.match}`"},
-                }
-                for i, r in enumerate(d.related, 1)
-            ]
+            out["relatedLocations"] = []  # filled as it is written (see related_locations)
         if d.help:
             out["properties"]["help"] = d.help
         if d.url:
@@ -234,6 +235,17 @@ class SarifReporter:
         if fixes:
             out["fixes"] = fixes
         return out
+
+    @staticmethod
+    def related_locations(d, location: dict):
+        """The other uses a grouped finding stands for, one SARIF location at a time."""
+        artifact = location["physicalLocation"]["artifactLocation"]
+        for i, r in enumerate(d.related, 1):
+            yield {
+                "id": i,
+                "physicalLocation": {"artifactLocation": dict(artifact), "region": _region(r)},
+                "message": {"text": f"another unclear use of `{r.match}`"},
+            }
 
     def finish(self, summary: Summary) -> None:
         from .. import __version__
