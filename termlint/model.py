@@ -18,7 +18,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from .errors import TermlintError
     from .glossary.entries import Glossary
@@ -145,11 +145,105 @@ class CueHit:
     sentence: int
 
 
+class PackedSpans:
+    """``(start, end)`` pairs packed in one array, read back as tuples: a block's sentence
+    bounds, kept for every block of a document while it is read."""
+
+    __slots__ = ("_numbers",)
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self._numbers = array("q")
+        for start, end in spans:
+            self._numbers.append(start)
+            self._numbers.append(end)
+
+    def __len__(self) -> int:
+        return len(self._numbers) // 2
+
+    def __getitem__(self, index: int) -> tuple[int, int]:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("span index out of range")
+        return self._numbers[2 * index], self._numbers[2 * index + 1]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        numbers = self._numbers
+        return zip(numbers[::2], numbers[1::2], strict=True)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (PackedSpans, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"PackedSpans({list(self)!r})"
+
+
+#: every kind of cue seen in this process, and its number (bounded by the glossaries' cue lists)
+_CUE_KINDS: list[tuple[str, str, str, float]] = []
+_CUE_NUMBERS: dict[tuple[str, str, str, float], int] = {}
+
+
+class PackedCues:
+    """A block's cue hits packed: what a cue is (term, sense, phrase, weight) numbered once per
+    process, where it is six numbers in one array; read back as :class:`CueHit` records. A
+    record with its boxed numbers was about 260 bytes a cue, the most of a dense document's
+    memory while it is read."""
+
+    __slots__ = ("_numbers",)
+    _WIDTH = 6
+
+    def __init__(self, cues: Iterable[CueHit] = ()):
+        numbered, kinds = _CUE_NUMBERS, _CUE_KINDS
+        self._numbers = numbers = array("q")
+        for cue in cues:
+            kind = (cue.term_id, cue.sense_id, cue.phrase, cue.weight)
+            number = numbered.get(kind)
+            if number is None:
+                number = numbered[kind] = len(kinds)
+                kinds.append(kind)
+            numbers.extend((number, cue.start, cue.end, cue.token, cue.token_end, cue.sentence))
+
+    def __len__(self) -> int:
+        return len(self._numbers) // self._WIDTH
+
+    def __reduce__(self):
+        # the kind numbers are this process's own: another process gets the records
+        return PackedCues, (list(self),)
+
+    def _cue(self, at: int) -> CueHit:
+        n = self._numbers
+        term_id, sense_id, phrase, weight = _CUE_KINDS[n[at]]
+        return CueHit(
+            term_id, sense_id, phrase, weight, n[at + 1], n[at + 2], n[at + 3], n[at + 4], n[at + 5]
+        )
+
+    def __getitem__(self, index: int) -> CueHit:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("cue index out of range")
+        return self._cue(index * self._WIDTH)
+
+    def __iter__(self) -> Iterator[CueHit]:
+        for at in range(0, len(self._numbers), self._WIDTH):
+            yield self._cue(at)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (PackedCues, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"PackedCues({list(self)!r})"
+
+
 @dataclass(slots=True)
 class BlockAnalysis:
-    sentences: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[tuple[int, int]] | PackedSpans = field(default_factory=list)
     terms: list[TermHit] = field(default_factory=list)
-    cues: list[CueHit] = field(default_factory=list)
+    cues: list[CueHit] | PackedCues = field(default_factory=list)
     ai_tokens: list[tuple[int, int]] = field(default_factory=list)  # (token, sentence)
     human_tokens: list[tuple[int, int]] = field(default_factory=list)
     pronoun_tokens: list[tuple[int, int]] = field(default_factory=list)
@@ -270,6 +364,55 @@ class Related:
         }
 
 
+class RelatedUses:
+    """A grouped finding's related uses, packed: six numbers each in one array and the matched
+    words shared, read back as :class:`Related` records (one unclear term used throughout a
+    large file groups a million uses into one finding: a record each was most of its memory)."""
+
+    __slots__ = ("_numbers", "_matches")
+    _WIDTH = 6
+
+    def __init__(self, uses: Iterable[Related] = ()):
+        self._numbers = array("q")
+        self._matches: list[str] = []
+        for use in uses:
+            self.append(use)
+
+    def append(self, use: Related) -> None:
+        self._numbers.extend(
+            (use.start, use.end, use.line, use.column, use.end_line, use.end_column)
+        )
+        self._matches.append(use.match)
+
+    def __len__(self) -> int:
+        return len(self._matches)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("related use index out of range")
+        return self._use(index * self._WIDTH, self._matches[index])
+
+    def _use(self, at: int, match: str) -> Related:
+        n = self._numbers
+        return Related(n[at], n[at + 1], n[at + 2], n[at + 3], n[at + 4], n[at + 5], match)
+
+    def __iter__(self) -> Iterator[Related]:
+        for index, match in enumerate(self._matches):
+            yield self._use(index * self._WIDTH, match)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (RelatedUses, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"RelatedUses({list(self)!r})"
+
+
 @dataclass(slots=True)
 class Diagnostic:
     path: str
@@ -290,7 +433,7 @@ class Diagnostic:
     code: str = ""
     evidence: list[str] = field(default_factory=list)
     #: the other uses this finding stands for, when repeated uses are grouped (in order)
-    related: list[Related] = field(default_factory=list)
+    related: list[Related] | RelatedUses = field(default_factory=list)
     #: the message as a writer reads it (senses by label); ``message`` names them by id
     text_message: str = ""
 

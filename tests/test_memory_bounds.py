@@ -182,3 +182,43 @@ def test_sarif_writes_a_grouped_findings_related_locations_one_at_a_time():
     marks = grouped.related.written_at[-len(grouped.related) :]
     assert len(grouped.related) > 100 and marks[0] > 0
     assert all(a < b for a, b in pairwise(marks))
+
+
+def test_packed_records_read_back_as_the_records_they_replace():
+    import pickle
+
+    from termlint.model import CueHit, PackedCues, PackedSpans, Related, RelatedUses
+
+    cues = [
+        CueHit("scheming", "in-context-scheming", "in-context", 1.0, 10, 20, 2, 3, 0),
+        CueHit("scheming", "worst-case-model", "worst case", 0.5, 40, 50, 9, 11, 1),
+        CueHit("scheming", "in-context-scheming", "in-context", 1.0, 70, 80, 15, 16, 2),
+    ]
+    packed = PackedCues(cues)
+    assert list(packed) == cues and packed == cues and len(packed) == 3
+    assert packed[-1] == cues[-1] and packed[1].phrase == "worst case"
+    assert pickle.loads(pickle.dumps(packed)) == cues  # another process gets the records
+    spans = PackedSpans([(0, 12), (13, 40)])
+    assert list(spans) == [(0, 12), (13, 40)] and spans[1] == (13, 40) and spans[-2] == (0, 12)
+    uses = [Related(5, 13, 1, 6, 1, 14, "scheming"), Related(90, 98, 3, 2, 3, 10, "Scheming")]
+    related = RelatedUses(uses)
+    assert related == uses and uses == related and related[1:] == uses[1:]
+    assert [r.to_json() for r in related] == [r.to_json() for r in uses]
+    for seq in (packed, spans, related):
+        try:
+            seq[len(seq)]
+        except IndexError:
+            pass
+        else:
+            raise AssertionError(f"{type(seq).__name__} read past its end")
+
+
+def test_a_read_document_keeps_its_cues_and_sentences_packed():
+    from termlint.model import PackedCues, PackedSpans
+    from termlint.pipeline import read_document
+
+    _, analyses, _ = read_document(_source(), default_project())
+    with_cues = [a for a in analyses if a.cues]
+    assert len(with_cues) > 50
+    assert all(isinstance(a.cues, PackedCues) for a in with_cues)
+    assert all(isinstance(a.sentences, PackedSpans) for a in analyses if a.sentences)

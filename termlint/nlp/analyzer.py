@@ -16,7 +16,7 @@ from functools import lru_cache
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
-from ..model import BlockAnalysis, CueHit, TermHit
+from ..model import BlockAnalysis, CueHit, PackedCues, PackedSpans, TermHit
 from .sentences import sentence_bounds, sentence_index
 from .stems import stem
 
@@ -276,6 +276,8 @@ class Analyzer:
                     right,
                 )
             )
+        cues = result.cues
+        assert isinstance(cues, list)  # still being collected: packed in _finish
         for match_id, start, end in norm_matches:
             meaning = self.keys[match_id]
             start_char = base + idx[start]
@@ -290,7 +292,7 @@ class Analyzer:
                 continue
             _, term_id, sense_id, phrase, weight = meaning
             end_char = base + idx[end - 1] + length[end - 1]
-            result.cues.append(
+            cues.append(
                 CueHit(
                     term_id,
                     sense_id,
@@ -328,7 +330,13 @@ def _long_text_pieces(text: str, sentences: list[tuple[int, int]]):
 
 def _finish(result: BlockAnalysis) -> BlockAnalysis:
     result.terms = _longest_terms(result.terms)
+    assert isinstance(result.cues, list)
     result.cues = _longest_cues(result.cues)
+    # Packed once read (see PackedCues): a dense document keeps every block's until it is read.
+    if result.cues:
+        result.cues = PackedCues(result.cues)
+    if result.sentences:
+        result.sentences = PackedSpans(result.sentences)
     # Most blocks match nothing of most kinds: one shared empty tuple instead of a list each
     # (a large document keeps hundreds of thousands of analyses).
     for name in ("terms", "cues", "ai_tokens", "human_tokens", "pronoun_tokens", "exclusions"):

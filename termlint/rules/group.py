@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Diagnostic, Related, Suggestion
+from ..model import Diagnostic, Related, RelatedUses, Suggestion
 
 if TYPE_CHECKING:
     from ..glossary.entries import Glossary
@@ -69,9 +69,9 @@ def group_findings(
 
 def _fold(members: list[Diagnostic], occ: Occurrence | None, glossary: Glossary) -> None:
     first, rest = members[0], members[1:]
-    first.related = [
+    first.related = RelatedUses(
         Related(d.start, d.end, d.line, d.column, d.end_line, d.end_column, d.match) for d in rest
-    ]
+    )
     term = glossary.terms.get(first.term)
     if term is None:
         return
