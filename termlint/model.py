@@ -15,6 +15,7 @@ import re
 from array import array
 from dataclasses import dataclass, field, fields
 from enum import Enum
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -274,6 +275,26 @@ class Status(str, Enum):
 
 #: Statuses where the sense was settled by the author, not read from cues.
 SETTLED = (Status.DECLARED, Status.ESTABLISHED, Status.LINKED, Status.DEFINED)
+
+
+class ReadOnlyEmpty(list):
+    """An empty list that refuses to grow: what a lean reading's uses share for the lists
+    the reading replaces wholesale (one empty list per use and field was a quarter of a dense
+    file's memory while it was read). A mutation would touch every use, so it raises."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a shared empty list: assign a new list instead")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+
+#: the shared empties of a lean reading (see ReadOnlyEmpty); the scores a mapping that
+#: compares equal to ``{}`` and cannot be written
+NO_ITEMS: list = ReadOnlyEmpty()
+NO_SCORES: dict = MappingProxyType({})  # type: ignore[assignment]
 
 
 @dataclass(slots=True)

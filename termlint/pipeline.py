@@ -186,18 +186,12 @@ def _lint_source(
     if not lean:
         result.occurrences = occurrences
     try:
-        diagnostics = _run_rules(source, project, occurrences, ranges)
+        diagnostics = _run_rules(
+            source, project, occurrences, ranges, group or project.config.group, doc
+        )
     except TermlintError as exc:
         result.error = exc
         return result
-    group = group or project.config.group
-    if group != "use" and diagnostics:
-        from .rules.group import group_findings
-
-        kinds = {r.id: r.kind for r in project.rules.values()}
-        diagnostics = group_findings(
-            diagnostics, kinds, occurrences, project.glossary, group, _sections(doc, occurrences)
-        )
     result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
     result.unused_suppressions = [s for s in ranges if not s.used]
     return result
@@ -214,13 +208,19 @@ def _sections(doc, occurrences):
     return section_of
 
 
-def _run_rules(source: SourceText, project: Project, occurrences, ranges) -> list[Diagnostic]:
-    """Every active rule's diagnostics for one document, suppressions applied.
+def _run_rules(
+    source: SourceText, project: Project, occurrences, ranges, group: str = "use", doc=None
+) -> list[Diagnostic]:
+    """Every active rule's diagnostics for one document, suppressions applied, grouped as
+    ``group`` says (:mod:`termlint.rules.group`).
 
+    Each finding is filtered and grouped as its rule makes it, so a repeat of an unclear term
+    is kept only as a packed related use: a file dense in terms never holds all its findings.
     A rule that fails (a bug, or rule data no load-time check catches) raises a TermlintError
     naming the rule, so the file reports it and the other files are still checked.
     """
-    from .rules.suppress import apply_suppressions
+    from .rules.group import Grouper
+    from .rules.suppress import SuppressionIndex
 
     def context(rule: Rule) -> CheckContext:
         config = project.config
@@ -228,9 +228,9 @@ def _run_rules(source: SourceText, project: Project, occurrences, ranges) -> lis
             source, project.glossary, config.docs_url, config.check_blockquotes, rule.options
         )
 
-    def run(rule: Rule, check, *args) -> list[Diagnostic]:
+    def run(rule: Rule, check, *args) -> Iterator[Diagnostic]:
         try:
-            return list(check(rule, *args))
+            yield from check(rule, *args)
         except Exception as exc:
             where = f", defined in {rule.path}" if rule.path else ""
             raise TermlintError(
@@ -238,20 +238,30 @@ def _run_rules(source: SourceText, project: Project, occurrences, ranges) -> lis
                 source.path,
             ) from exc
 
-    diagnostics: list[Diagnostic] = []
+    kept: list[Diagnostic] = []
+    grouper = None
+    if group != "use":
+        kinds = {r.id: r.kind for r in project.rules.values()}
+        section_of = _sections(doc, occurrences) if group == "section" else None
+        grouper = Grouper(kinds, project.glossary, group, section_of)
+    take = grouper.add if grouper is not None else kept.append
+    hidden = SuppressionIndex(ranges)
     for rule in project.active_rules:
         if rule.kind not in AFTER_SUPPRESSION:
-            diagnostics.extend(run(rule, KINDS[rule.kind], occurrences, context(rule)))
-    diagnostics = apply_suppressions(diagnostics, ranges)
+            for d in run(rule, KINDS[rule.kind], occurrences, context(rule)):
+                if not hidden.hides(d):
+                    take(d)
+    hidden.finish()
     active = {name for r in project.active_rules for name in (r.id, r.code) if name}
     for rule in project.active_rules:
         if rule.kind in AFTER_SUPPRESSION:
             check = AFTER_SUPPRESSION[rule.kind]
-            diagnostics.extend(run(rule, check, ranges, context(rule), active))
-    return diagnostics
+            for d in run(rule, check, ranges, context(rule), active):
+                take(d)
+    return grouper.finish(occurrences) if grouper is not None else kept
 
 
-def read_document(source: SourceText, project: Project):
+def read_document(source: SourceText, project: Project, lean: bool = False):
     """Markdown → the analysed document and its occurrences, senses not yet read; None when
     the prefilter finds no term (spaCy is then never imported).
 
@@ -277,14 +287,14 @@ def read_document(source: SourceText, project: Project):
             )
     analyzer = analyzer_for(project.glossary)
     analyses = analyzer.analyze([block.text for block in doc.blocks])
-    occurrences = find_occurrences(doc, analyses, project.glossary)
+    occurrences = find_occurrences(doc, analyses, project.glossary, lean)
     return doc, analyses, occurrences
 
 
 def analyze_source(source: SourceText, project: Project, lean: bool = False):
     """Markdown → occurrences with senses; None when the prefilter finds no term (``lean``:
     see :func:`lint_source`)."""
-    read = read_document(source, project)
+    read = read_document(source, project, lean)
     if read is None:
         return None
     from .rules.suppress import suppressions

@@ -222,3 +222,74 @@ def test_a_read_document_keeps_its_cues_and_sentences_packed():
     assert len(with_cues) > 50
     assert all(isinstance(a.cues, PackedCues) for a in with_cues)
     assert all(isinstance(a.sentences, PackedSpans) for a in analyses if a.sentences)
+
+
+def test_the_rules_stage_folds_each_repeat_as_it_is_made(monkeypatch):
+    import gc
+
+    from termlint.model import Diagnostic
+    from termlint.rules import group
+
+    alive_at_each_add = []
+    real_add = group.Grouper.add
+
+    def add(self, d):
+        alive_at_each_add.append(sum(isinstance(o, Diagnostic) for o in gc.get_objects()))
+        real_add(self, d)
+
+    monkeypatch.setattr(group.Grouper, "add", add)
+    result = lint_source(_source(), default_project(), lean=True)
+    assert len([d for d in result.diagnostics if d.related]) == 1
+    assert len(alive_at_each_add) > 100
+    # the group's first finding and the one being added, not one per use so far
+    assert max(alive_at_each_add) <= 4
+
+
+def test_grouping_out_of_document_order_gives_the_same_findings():
+    import random
+
+    from termlint.rules.group import group_findings
+
+    project = default_project()
+    per_use = lint_source(_source(), project, group="use")
+    kinds = {r.id: r.kind for r in project.rules.values()}
+    shuffled = list(per_use.diagnostics)
+    random.Random(7).shuffle(shuffled)
+    folded = group_findings(shuffled, kinds, per_use.occurrences, project.glossary, "document")
+    expected = lint_source(_source(), project).diagnostics
+    assert json.dumps([d.to_json() for d in sorted(folded, key=lambda d: d.sort_key)]) == (
+        json.dumps([d.to_json() for d in expected])
+    )
+
+
+def test_a_lean_reading_shares_read_only_empties_until_each_use_is_decided():
+    from termlint.model import NO_ITEMS, NO_SCORES
+    from termlint.pipeline import read_document
+
+    _, _, occurrences = read_document(_source(), default_project(), lean=True)
+    assert all(o.evidence is NO_ITEMS and o.scores is NO_SCORES for o in occurrences)
+    assert NO_ITEMS == [] and NO_SCORES == {}
+    for mutate in (lambda: NO_ITEMS.append(1), lambda: NO_ITEMS.extend([1])):
+        try:
+            mutate()
+        except TypeError:
+            pass
+        else:
+            raise AssertionError("a shared empty list grew")
+    assert NO_ITEMS == []
+
+
+def test_first_pass_table_and_positions_read_like_the_dicts_they_replace():
+    from termlint.senses.evidence import FirstPassTable, Positions
+
+    table = FirstPassTable(5)
+    table[1] = FirstPass(("a", "b"), [0.25, 0.75])
+    table[3] = {"a": 0.5, "a2": 0.5}  # a reading naming its senses oddly stays a dict
+    table[4] = FirstPass(("a", "b"), [1.0, 0.0])
+    assert list(table) == [1, 3, 4] and len(table) == 3 and 2 not in table and 7 not in table
+    assert dict(table[1]) == {"a": 0.25, "b": 0.75} and table[3]["a2"] == 0.5
+    assert table.get(0) is None and [dict(v) for _, v in table.items()][2] == {"a": 1.0, "b": 0.0}
+    occurrences = [object() for _ in range(50)]
+    positions = Positions(occurrences)  # type: ignore[arg-type]
+    assert [positions.get(id(o)) for o in occurrences] == list(range(50))
+    assert positions.get(id(object()), -1) == -1

@@ -37,41 +37,90 @@ def group_findings(
 ) -> list[Diagnostic]:
     """The diagnostics with the repeats of each (rule, term[, section]) folded into the first.
 
-        ``kinds`` maps a rule id to its kind; ``section_of(offset)`` names the section an offset
-        lies in (only for ``group="section"``). Other rules' diagnostics pass through unchanged,
+    ``kinds`` maps a rule id to its kind; ``section_of(offset)`` names the section an offset
+    lies in (only for ``group="section"``). Other rules' diagnostics pass through unchanged,
     but for ``undefined-term``'s, which a grouped finding of the same term makes redundant.
     """
     if group == "use":
         return diagnostics
-    groups: dict[tuple, list[Diagnostic]] = {}
-    out: list[Diagnostic] = []
-    for d in sorted(diagnostics, key=lambda d: (d.start, d.rule)):
-        if kinds.get(d.rule) not in GROUPED_KINDS:
-            out.append(d)
-            continue
-        key = (d.rule, d.term, section_of(d.start) if group == "section" and section_of else None)
-        if key in groups:
-            groups[key].append(d)
-        else:
-            groups[key] = [d]
-            out.append(d)
-    by_start = {o.start: o for o in occurrences}
-    folded = set()
-    for members in groups.values():
-        if len(members) > 1:
-            _fold(members, by_start.get(members[0].start), glossary)
-            folded.add(members[0].term)
-    if group == "document" and folded:
-        # "Used 8 times, never defined" says again what the grouped finding says: drop it.
-        out = [d for d in out if not (kinds.get(d.rule) == "undefined" and d.term in folded)]
-    return out
+    grouper = Grouper(kinds, glossary, group, section_of)
+    for d in diagnostics:
+        grouper.add(d)
+    return grouper.finish(occurrences)
 
 
-def _fold(members: list[Diagnostic], occ: Occurrence | None, glossary: Glossary) -> None:
-    first, rest = members[0], members[1:]
-    first.related = RelatedUses(
-        Related(d.start, d.end, d.line, d.column, d.end_line, d.end_column, d.match) for d in rest
-    )
+class _Group:
+    __slots__ = ("first", "related", "count", "in_order")
+
+    def __init__(self, first: Diagnostic):
+        self.first = first
+        self.related = RelatedUses()
+        self.count = 1
+        self.in_order = True  # related uses added in document order so far
+
+
+class Grouper:
+    """:func:`group_findings` one diagnostic at a time: a repeat is kept only as a packed
+    related use the moment it arrives, so a file dense in one unclear term never holds a
+    finding (with its suggestions) per use."""
+
+    def __init__(self, kinds: dict[str, str], glossary: Glossary, group: str, section_of=None):
+        self.kinds = kinds
+        self.glossary = glossary
+        self.group = group
+        self.section_of = section_of if group == "section" else None
+        self.passed: list[Diagnostic] = []
+        self.groups: dict[tuple, _Group] = {}
+
+    def add(self, d: Diagnostic) -> None:
+        if self.kinds.get(d.rule) not in GROUPED_KINDS:
+            self.passed.append(d)
+            return
+        key = (d.rule, d.term, self.section_of(d.start) if self.section_of else None)
+        found = self.groups.get(key)
+        if found is None:
+            self.groups[key] = _Group(d)
+            return
+        found.count += 1
+        if d.start < found.first.start:  # the group starts at its earliest use
+            d, found.first = found.first, d
+        if found.related and d.start < found.related[-1].start:
+            found.in_order = False
+        found.related.append(
+            Related(d.start, d.end, d.line, d.column, d.end_line, d.end_column, d.match)
+        )
+
+    def finish(self, occurrences: list[Occurrence]) -> list[Diagnostic]:
+        """Every diagnostic kept, the grouped ones folded, in (offset, rule) order."""
+        folded_starts = {g.first.start for g in self.groups.values() if g.count > 1}
+        by_start = {o.start: o for o in occurrences if o.start in folded_starts}
+        folded = set()
+        for g in self.groups.values():
+            if g.count > 1:
+                if not g.in_order:
+                    g.related = RelatedUses(sorted(g.related, key=lambda r: r.start))
+                _fold(g.first, g.related, g.count, by_start.get(g.first.start), self.glossary)
+                folded.add(g.first.term)
+        out = sorted(
+            [*self.passed, *(g.first for g in self.groups.values())],
+            key=lambda d: (d.start, d.rule),
+        )
+        if self.group == "document" and folded:
+            # "Used 8 times, never defined" says again what the grouped finding says: drop it.
+            out = [
+                d for d in out if not (self.kinds.get(d.rule) == "undefined" and d.term in folded)
+            ]
+        return out
+
+
+def _fold(
+    first: Diagnostic,
+    related: RelatedUses,
+    count: int,
+    occ: Occurrence | None,
+    glossary: Glossary,
+) -> None:
+    first.related = related
     term = glossary.terms.get(first.term)
     if term is None:
         return
@@ -87,7 +136,7 @@ def _fold(members: list[Diagnostic], occ: Occurrence | None, glossary: Glossary)
     )
     first.suggestions = [declare, *first.suggestions]
     first.help = (
-        f"`{term.id}` is unclear at {len(members)} uses here: say once which sense you mean "
+        f"`{term.id}` is unclear at {count} uses here: say once which sense you mean "
         "(the comment above with your sense, anywhere in the document; front matter "
         f"termlint: {{senses: {{{term.id}: SENSE}}}}, or termlint fix --how declare "
         f"--sense {term.id}=SENSE), or qualify each use"

@@ -5,6 +5,9 @@ Every suppression that hides nothing is reported back, so stale comments can be 
 
 from __future__ import annotations
 
+import bisect
+from array import array
+
 from ..model import Diagnostic, Directive, Suppression
 
 
@@ -37,50 +40,69 @@ def suppressions(directives: list[Directive], source_line_of) -> list[Suppressio
 def apply_suppressions(
     diagnostics: list[Diagnostic], ranges: list[Suppression]
 ) -> list[Diagnostic]:
-    """The diagnostics no suppression hides; every suppression that hides one is marked used.
+    """The diagnostics no suppression hides; every suppression that hides one is marked used."""
+    index = SuppressionIndex(ranges)
+    kept = [d for d in diagnostics if not index.hides(d)]
+    index.finish()
+    return kept
 
-    One sweep over the lines, not every diagnostic against every suppression (100,000
-    ``disable-next-line`` comments took minutes): suppressions start by line, end from a heap,
-    and the active ones are counted per rule name; each is marked used at most once.
+
+class SuppressionIndex:
+    """Which suppressions hide a diagnostic, asked one diagnostic at a time (so the rules'
+    findings can be filtered as they are made, never all held at once).
+
+    Per rule name (None: a comment naming no rule), the suppressions sorted by first line with
+    the running maximum of their last lines: a line is covered when the latest-ending range
+    among those starting at or before it reaches it — a bisection, not a pass over every
+    suppression (100,000 ``disable-next-line`` comments took minutes pairwise). A suppression
+    is used when some hidden diagnostic of its rule names lies in its lines: the lines are
+    noted as they are hidden and matched to the ranges in :meth:`finish`.
     """
-    import heapq
-    from collections import defaultdict
 
-    if not ranges or not diagnostics:
-        return list(diagnostics)
-    starts = sorted(range(len(ranges)), key=lambda i: ranges[i].first_line)
-    keys = [tuple(r.directive.rules) or (None,) for r in ranges]
-    active: dict = defaultdict(int)  # rule name (None: every rule) -> active suppressions
-    unused: dict = defaultdict(set)  # rule name -> active suppressions not yet marked used
-    ending: list[tuple[int, int]] = []
-    hidden = [False] * len(diagnostics)
-    nxt = 0
-    for di in sorted(range(len(diagnostics)), key=lambda i: diagnostics[i].line):
-        diag = diagnostics[di]
-        while nxt < len(starts) and ranges[starts[nxt]].first_line <= diag.line:
-            i = starts[nxt]
-            nxt += 1
-            heapq.heappush(ending, (ranges[i].last_line, i))
-            for k in keys[i]:
-                active[k] += 1
-                if not ranges[i].used:
-                    unused[k].add(i)
-        while ending and ending[0][0] < diag.line:
-            _, i = heapq.heappop(ending)
-            for k in keys[i]:
-                active[k] -= 1
-                unused[k].discard(i)
-        names = (None, diag.rule, diag.code) if diag.code else (None, diag.rule)
-        if any(active[k] for k in names):
-            hidden[di] = True
-            for k in names:
-                for i in unused[k]:
-                    ranges[i].used = True
-                    for other in keys[i]:
-                        if other != k:
-                            unused[other].discard(i)
-                unused[k].clear()
-    return [d for d, h in zip(diagnostics, hidden, strict=True) if not h]
+    def __init__(self, ranges: list[Suppression]):
+        self.ranges = ranges
+        by_name: dict = {}
+        for i, r in enumerate(ranges):
+            for name in tuple(r.directive.rules) or (None,):
+                by_name.setdefault(name, []).append(i)
+        self._firsts: dict = {}
+        self._reach: dict = {}
+        for name, members in by_name.items():
+            members.sort(key=lambda i: ranges[i].first_line)
+            reach, furthest = [], -1
+            for i in members:
+                furthest = max(furthest, ranges[i].last_line)
+                reach.append(furthest)
+            self._firsts[name] = [ranges[i].first_line for i in members]
+            self._reach[name] = reach
+        self._members = by_name
+        self._hidden_lines: dict = {name: array("q") for name in by_name}
+
+    def hides(self, diag: Diagnostic) -> bool:
+        if not self.ranges:
+            return False
+        hidden = False
+        for name in (None, diag.rule, diag.code) if diag.code else (None, diag.rule):
+            firsts = self._firsts.get(name)
+            if firsts is None:
+                continue
+            at = bisect.bisect_right(firsts, diag.line) - 1
+            if at >= 0 and self._reach[name][at] >= diag.line:
+                hidden = True
+                self._hidden_lines[name].append(diag.line)
+        return hidden
+
+    def finish(self) -> None:
+        """Mark every suppression that hid something as used."""
+        for name, members in self._members.items():
+            lines = sorted(self._hidden_lines[name])
+            if not lines:
+                continue
+            for i in members:
+                r = self.ranges[i]
+                at = bisect.bisect_left(lines, r.first_line)
+                if at < len(lines) and lines[at] <= r.last_line:
+                    r.used = True
 
 
 def check_directives(directives: list[Directive], rules, path: str) -> None:

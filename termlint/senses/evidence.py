@@ -16,7 +16,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -103,6 +103,80 @@ class FirstPass(Mapping):
         return zip(self.senses, self.probs, strict=True)
 
 
+class FirstPassTable(MutableMapping):
+    """Every use's first-pass probabilities by use index, read like the dict of
+    :class:`FirstPass` it replaces: the numbers of all uses in one array, a use's row found
+    by its index (an object, an array and a dict entry per use was most of what the first
+    pass kept of a file dense in terms)."""
+
+    __slots__ = ("_at", "_names", "_senses", "_numbers", "_count", "_odd")
+
+    def __init__(self, size: int):
+        self._at = array("q", [-1]) * size  # where a use's row starts in _numbers; -1: none
+        self._names = array("q", [0]) * size  # which reading names the row goes with
+        self._senses: list[tuple[str, ...]] = []
+        self._numbers = array("d")
+        self._count = 0
+        self._odd: dict[int, Mapping[str, float]] = {}  # readings that name a sense twice
+
+    def __setitem__(self, index: int, probs: Mapping[str, float]) -> None:
+        if index in self:
+            raise ValueError(f"use {index} already has a first-pass reading")
+        self._count += 1
+        if not isinstance(probs, FirstPass):
+            self._odd[index] = probs
+            return
+        try:
+            names = self._senses.index(probs.senses)
+        except ValueError:
+            names = len(self._senses)
+            self._senses.append(probs.senses)
+        self._at[index] = len(self._numbers)
+        self._names[index] = names
+        self._numbers.extend(probs.probs)
+
+    def __getitem__(self, index: int) -> Mapping[str, float]:
+        if not 0 <= index < len(self._at):
+            raise KeyError(index)
+        at = self._at[index]
+        if at < 0:
+            return self._odd[index]
+        senses = self._senses[self._names[index]]
+        return FirstPass(senses, self._numbers[at : at + len(senses)])
+
+    def __delitem__(self, index: int) -> None:
+        raise TypeError("a first-pass reading is kept for the rest of the reading")
+
+    def __contains__(self, index) -> bool:
+        if not isinstance(index, int) or not 0 <= index < len(self._at):
+            return False
+        return self._at[index] >= 0 or index in self._odd
+
+    def __iter__(self) -> Iterator[int]:
+        return (i for i in range(len(self._at)) if i in self)
+
+    def __len__(self) -> int:
+        return self._count
+
+
+class Positions:
+    """An occurrence's index by identity (records with equal fields are still two uses):
+    the ids sorted in one array and found by bisection, not a dict entry per use."""
+
+    __slots__ = ("_ids", "_indexes")
+
+    def __init__(self, occurrences: list[Occurrence]):
+        pairs = sorted((id(o), i) for i, o in enumerate(occurrences))
+        self._ids = array("Q", (p[0] for p in pairs))
+        self._indexes = array("q", (p[1] for p in pairs))
+
+    def get(self, key: int, default: int = -1) -> int:
+        at = bisect_left(self._ids, key)
+        if at < len(self._ids) and self._ids[at] == key:
+            return self._indexes[at]
+        return default
+
+
 #: How many blocks' indexes a view keeps built (see DocumentView.index).
 INDEXES_KEPT = 64
 
@@ -120,12 +194,12 @@ class DocumentView:
     human_in_doc: int = 0
     framing_mass: dict[str, dict[str, float]] = field(default_factory=dict)
     #: per occurrence (by index): the first-pass probabilities (filled by the resolver)
-    first_pass: dict[int, Mapping[str, float]] = field(default_factory=dict)
+    first_pass: MutableMapping[int, Mapping[str, float]] = field(default_factory=dict)
     definitional: set[int] = field(default_factory=set)  # indexes of defining occurrences
     document_scope: set[int] = field(default_factory=set)  # definitions that govern the document
     exclude: frozenset[str] = frozenset()  # kinds left out (ablation in training only)
     #: occurrence → its index, by identity (records with equal fields are still two uses)
-    position: dict[int, int] = field(default_factory=dict)
+    position: Positions | dict[int, int] = field(default_factory=dict)
     _totals: tuple | None = None  # per term: first-pass sums over uses (see other_uses)
     _indexes: dict[int, BlockIndex] = field(default_factory=dict)
 
@@ -149,7 +223,8 @@ class DocumentView:
         occurrences: list[Occurrence],
     ) -> DocumentView:
         view = cls(doc, analyses, glossary, occurrences)
-        view.position = {id(o): i for i, o in enumerate(occurrences)}
+        view.position = Positions(occurrences)
+        view.first_pass = FirstPassTable(len(occurrences))
         view.links = link_cues(doc, glossary, [i for i, a in enumerate(analyses) if a.sentences])
         view.ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
         view.human_in_doc = sum(len(a.human_tokens) for a in analyses)

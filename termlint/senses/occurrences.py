@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from sys import intern
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..model import Occurrence
+from ..model import NO_ITEMS, NO_SCORES, Occurrence
 from ..nlp.stems import stem
 
 if TYPE_CHECKING:
@@ -59,9 +59,15 @@ _LEX: _Lexicon | None = None
 
 
 def find_occurrences(
-    doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary
+    doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary, lean: bool = False
 ) -> list[Occurrence]:
-    """Turn term matches into occurrences, dropping non-term uses."""
+    """Turn term matches into occurrences, dropping non-term uses. ``lean``: the lists the
+    reading replaces wholesale start as shared read-only empties (see ``model.ReadOnlyEmpty``)."""
+    empties: dict[str, Any] = (
+        {"evidence": NO_ITEMS, "candidates": NO_ITEMS, "scores": NO_SCORES, "reasons": NO_ITEMS}
+        if lean
+        else {}
+    )
     found = []
     ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
     for index, analysis in enumerate(analyses):
@@ -92,6 +98,7 @@ def find_occurrences(
                 verb=hit.kind == "verb",
                 text_start=hit.start,
                 text_end=hit.end,
+                **empties,
             )
             occ.mention = (
                 is_mention(hit)

@@ -24,7 +24,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..errors import TermlintError
-from ..model import BlockAnalysis, Establishment, Occurrence
+from ..model import NO_ITEMS, NO_SCORES, BlockAnalysis, Establishment, Occurrence
 from . import decide, features
 from .citations import governs_document, is_definitional
 from .evidence import DocumentView, FirstPass, gather
@@ -224,8 +224,7 @@ class DocumentResolver:
             )
             if lean:
                 # the same few evidence lines recur use after use: one copy of each
-                occ.scores.clear()
-                occ.reasons.clear()
+                occ.scores, occ.reasons = NO_SCORES, NO_ITEMS
                 occ.evidence = [sys.intern(e) for e in occ.evidence]
         return occurrences
 
