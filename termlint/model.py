@@ -277,23 +277,24 @@ class Status(str, Enum):
 SETTLED = (Status.DECLARED, Status.ESTABLISHED, Status.LINKED, Status.DEFINED)
 
 
-class ReadOnlyEmpty(list):
-    """An empty list that refuses to grow: what a lean reading's uses share for the lists
-    the reading replaces wholesale (one empty list per use and field was a quarter of a dense
-    file's memory while it was read). A mutation would touch every use, so it raises."""
+class ReadOnlyList(list):
+    """A list that refuses to change: what a lean reading's uses share — the empty lists the
+    reading replaces wholesale, and a decided use's evidence and candidates where many uses
+    read alike (a list per use and field was a quarter of a dense file's memory while it was
+    read). A change would touch every use sharing it, so it raises."""
 
     __slots__ = ()
 
     def _refuse(self, *args, **kwargs):
-        raise TypeError("a shared empty list: assign a new list instead")
+        raise TypeError("a shared read-only list: assign a new list instead")
 
     append = extend = insert = remove = pop = clear = sort = reverse = _refuse
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
 
 
-#: the shared empties of a lean reading (see ReadOnlyEmpty); the scores a mapping that
+#: the shared empties of a lean reading (see ReadOnlyList); the scores a mapping that
 #: compares equal to ``{}`` and cannot be written
-NO_ITEMS: list = ReadOnlyEmpty()
+NO_ITEMS: list = ReadOnlyList()
 NO_SCORES: dict = MappingProxyType({})  # type: ignore[assignment]
 
 

@@ -293,3 +293,21 @@ def test_first_pass_table_and_positions_read_like_the_dicts_they_replace():
     positions = Positions(occurrences)  # type: ignore[arg-type]
     assert [positions.get(id(o)) for o in occurrences] == list(range(50))
     assert positions.get(id(object()), -1) == -1
+
+
+def test_decided_lean_uses_that_read_alike_share_one_read_only_evidence_list():
+    _, lean, _ = analyze_source(_source(), default_project(), lean=True)
+    ambiguous = [o for o in lean if o.status == Status.AMBIGUOUS]
+    by_words: dict = {}
+    for o in ambiguous:
+        by_words.setdefault(tuple(o.evidence), []).append(o)
+    alike = max(by_words.values(), key=len)
+    assert len(alike) > 20
+    assert all(o.evidence is alike[0].evidence for o in alike)
+    assert all(o.candidates is alike[0].candidates for o in alike)
+    try:
+        alike[0].evidence.append("one use's note")
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("a shared evidence list took a note for one use")

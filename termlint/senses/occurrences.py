@@ -62,7 +62,7 @@ def find_occurrences(
     doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary, lean: bool = False
 ) -> list[Occurrence]:
     """Turn term matches into occurrences, dropping non-term uses. ``lean``: the lists the
-    reading replaces wholesale start as shared read-only empties (see ``model.ReadOnlyEmpty``)."""
+    reading replaces wholesale start as shared read-only empties (see ``model.ReadOnlyList``)."""
     empties: dict[str, Any] = (
         {"evidence": NO_ITEMS, "candidates": NO_ITEMS, "scores": NO_SCORES, "reasons": NO_ITEMS}
         if lean

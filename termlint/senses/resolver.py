@@ -21,10 +21,18 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import TermlintError
-from ..model import NO_ITEMS, NO_SCORES, BlockAnalysis, Establishment, Occurrence
+from ..model import (
+    NO_ITEMS,
+    NO_SCORES,
+    BlockAnalysis,
+    Establishment,
+    Occurrence,
+    ReadOnlyList,
+)
 from . import decide, features
 from .citations import governs_document, is_definitional
 from .evidence import DocumentView, FirstPass, gather
@@ -151,7 +159,7 @@ class DocumentResolver:
             probs = self.model.stage2.probabilities(feats)
             return [term, evidence, dict(zip(features.candidates(term), probs, strict=True)), feats]
 
-        return view, set(readable), second
+        return view, _IndexSet(len(occurrences), readable), second
 
     def resolve(self, occurrences: list[Occurrence], lean: bool = False) -> list[Occurrence]:
         """Read and decide every use. The second pass is read one use at a time, as it is
@@ -163,6 +171,7 @@ class DocumentResolver:
         file dense in terms does not keep a dict of scores per use to its end."""
         declared = self.declarations()
         view, readable, second = self._first_pass(occurrences)
+        shared = _SharedLists()
         readings: dict[int, list] = {i: second(i) for i in sorted(view.definitional)}
         established = dict(declared)
         # An author's own definition, read as the nearest sense, holds for the document.
@@ -223,9 +232,9 @@ class DocumentResolver:
                 defines_for_document=defined_at.get(term.id) == i,
             )
             if lean:
-                # the same few evidence lines recur use after use: one copy of each
                 occ.scores, occ.reasons = NO_SCORES, NO_ITEMS
-                occ.evidence = [sys.intern(e) for e in occ.evidence]
+                occ.evidence = shared(occ.evidence)
+                occ.candidates = shared(occ.candidates)
         return occurrences
 
     # helpers -------------------------------------------------------------------------------
@@ -240,6 +249,51 @@ class DocumentResolver:
             ):
                 return link.sense_id
         return None
+
+
+class _IndexSet:
+    """Use indexes as one flag byte each, not a set entry each: membership and sorted
+    iteration, all the resolver asks of the uses it reads."""
+
+    __slots__ = ("flags", "count")
+
+    def __init__(self, size: int, members: Iterable[int]):
+        self.flags = bytearray(size)
+        for i in members:
+            self.flags[i] = 1
+        self.count = self.flags.count(1)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __contains__(self, index: int) -> bool:
+        return 0 <= index < len(self.flags) and self.flags[index] == 1
+
+    def __iter__(self) -> Iterator[int]:
+        return (i for i, flag in enumerate(self.flags) if flag)
+
+
+class _SharedLists:
+    """One read-only copy of each decided use's evidence or candidates that several uses
+    share (uses that read alike say the same few lines); at most ``limit`` kinds are kept, so
+    a document whose uses all read differently pays little for trying."""
+
+    __slots__ = ("seen", "limit")
+
+    def __init__(self, limit: int = 10_000):
+        self.seen: dict[tuple[str, ...], list[str]] = {}
+        self.limit = limit
+
+    def __call__(self, items: list[str]) -> list[str]:
+        if not items:
+            return NO_ITEMS
+        key = tuple(sys.intern(e) for e in items)
+        found = self.seen.get(key)
+        if found is None:
+            found = ReadOnlyList(key)
+            if len(self.seen) < self.limit:
+                self.seen[key] = found
+        return found
 
 
 #: An author fixing the meaning (a stipulation), not reporting how others use the word:
