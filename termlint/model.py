@@ -291,6 +291,10 @@ class ReadOnlyList(list):
     append = extend = insert = remove = pop = clear = sort = reverse = _refuse
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
 
+    def __reduce__(self):
+        # a list is unpickled by appending to an empty one, which this refuses
+        return ReadOnlyList, (list(self),)
+
 
 #: the shared empties of a lean reading (see ReadOnlyList); the scores a mapping that
 #: compares equal to ``{}`` and cannot be written

@@ -269,6 +269,12 @@ def test_a_lean_reading_shares_read_only_empties_until_each_use_is_decided():
     _, _, occurrences = read_document(_source(), default_project(), lean=True)
     assert all(o.evidence is NO_ITEMS and o.scores is NO_SCORES for o in occurrences)
     assert NO_ITEMS == [] and NO_SCORES == {}
+    import pickle
+
+    from termlint.model import ReadOnlyList
+
+    copied = pickle.loads(pickle.dumps(ReadOnlyList(["a", "b"])))  # a worker sends results
+    assert copied == ["a", "b"] and isinstance(copied, ReadOnlyList)
     for mutate in (lambda: NO_ITEMS.append(1), lambda: NO_ITEMS.extend([1])):
         try:
             mutate()
