@@ -73,7 +73,16 @@ class Evidence:
 
     @property
     def feature(self) -> str:
-        return f"{self.kind.value}.{self.tier}" if self.tier else self.kind.value
+        # made once per (kind, tier): an enum's .value is a slow descriptor, read per use
+        key = (self.kind, self.tier)
+        name = _FEATURE_NAMES.get(key)
+        if name is None:
+            value = self.kind.value
+            name = _FEATURE_NAMES[key] = f"{value}.{self.tier}" if self.tier else value
+        return name
+
+
+_FEATURE_NAMES: dict[tuple[EvidenceKind, str], str] = {}
 
 
 class FirstPass(Mapping):
