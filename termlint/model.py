@@ -227,8 +227,13 @@ class PackedCues:
         return self._cue(index * self._WIDTH)
 
     def __iter__(self) -> Iterator[CueHit]:
-        for at in range(0, len(self._numbers), self._WIDTH):
-            yield self._cue(at)
+        # the six columns read as strided slices: no index arithmetic per cue
+        n, kinds = self._numbers, _CUE_KINDS
+        for kind, start, end, token, token_end, sentence in zip(
+            n[0::6], n[1::6], n[2::6], n[3::6], n[4::6], n[5::6], strict=True
+        ):
+            term_id, sense_id, phrase, weight = kinds[kind]
+            yield CueHit(term_id, sense_id, phrase, weight, start, end, token, token_end, sentence)
 
     def __eq__(self, other) -> bool:
         if isinstance(other, (PackedCues, list, tuple)):

@@ -80,22 +80,22 @@ def sentence_words(block_text: str, sentence: tuple[int, int], occ: Occurrence):
     """(near, elsewhere): stems of the content words next to the use and in the rest of its
     sentence."""
     start, end = sentence
-    near: set[str] = set()
-    rest: set[str] = set()
-    before = list(_WORD.finditer(block_text, start, occ.text_start))
-    after = list(_WORD.finditer(block_text, occ.text_end, end))
-    for i, m in enumerate(reversed(before)):
-        _add(m.group(), near if i < NEAR_WORDS else rest)
-    for i, m in enumerate(after):
-        _add(m.group(), near if i < NEAR_WORDS else rest)
+    before = _WORD.findall(block_text, start, occ.text_start)
+    after = _WORD.findall(block_text, occ.text_end, end)
+    cut = max(0, len(before) - NEAR_WORDS)
+    near = _stems(before[cut:] + after[:NEAR_WORDS])
+    rest = _stems(before[:cut] + after[NEAR_WORDS:])
     return near, rest - near
 
 
-def _add(word: str, into: set[str]) -> None:
-    w = word.lower().replace("’", "'")
-    if w in _STOP or len(w) < 3:
-        return
-    into.add(stem(w))
+def _stems(words: list[str]) -> set[str]:
+    """The stems of the content words among ``words`` (stop words and short ones left out)."""
+    out: set[str] = set()
+    for word in words:
+        w = word.lower().replace("’", "'")
+        if w not in _STOP and len(w) >= 3:
+            out.add(stem(w))
+    return out
 
 
 def build(
