@@ -186,6 +186,21 @@ _CUE_KINDS: list[tuple[str, str, str, float]] = []
 _CUE_NUMBERS: dict[tuple[str, str, str, float], int] = {}
 
 
+def cue_kind(term_id: str, sense_id: str, phrase: str, weight: float) -> int:
+    """This process's number for what a cue is (see :class:`PackedCues`)."""
+    kind = (term_id, sense_id, phrase, weight)
+    number = _CUE_NUMBERS.get(kind)
+    if number is None:
+        number = _CUE_NUMBERS[kind] = len(_CUE_KINDS)
+        _CUE_KINDS.append(kind)
+    return number
+
+
+def cue_kind_of(number: int) -> tuple[str, str, str, float]:
+    """(term, sense, phrase, weight) of a :func:`cue_kind` number."""
+    return _CUE_KINDS[number]
+
+
 class PackedCues:
     """A block's cue hits packed: what a cue is (term, sense, phrase, weight) numbered once per
     process, where it is six numbers in one array; read back as :class:`CueHit` records. A
@@ -196,15 +211,20 @@ class PackedCues:
     _WIDTH = 6
 
     def __init__(self, cues: Iterable[CueHit] = ()):
-        numbered, kinds = _CUE_NUMBERS, _CUE_KINDS
         self._numbers = numbers = array("q")
         for cue in cues:
-            kind = (cue.term_id, cue.sense_id, cue.phrase, cue.weight)
-            number = numbered.get(kind)
-            if number is None:
-                number = numbered[kind] = len(kinds)
-                kinds.append(kind)
+            number = cue_kind(cue.term_id, cue.sense_id, cue.phrase, cue.weight)
             numbers.extend((number, cue.start, cue.end, cue.token, cue.token_end, cue.sentence))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[int, int, int, int, int, int]]) -> PackedCues:
+        """Packed from ``(kind, start, end, token, token_end, sentence)`` rows, ``kind`` from
+        :func:`cue_kind` (the analyzer's own form: no record made per cue only to be packed)."""
+        packed = cls()
+        extend = packed._numbers.extend
+        for row in rows:
+            extend(row)
+        return packed
 
     def __len__(self) -> int:
         return len(self._numbers) // self._WIDTH
@@ -228,8 +248,13 @@ class PackedCues:
         return self._cue(index * self._WIDTH)
 
     def __iter__(self) -> Iterator[CueHit]:
-        for at in range(0, len(self._numbers), self._WIDTH):
-            yield self._cue(at)
+        # the six columns read as strided slices: no index arithmetic per cue
+        n, kinds = self._numbers, _CUE_KINDS
+        for kind, start, end, token, token_end, sentence in zip(
+            n[0::6], n[1::6], n[2::6], n[3::6], n[4::6], n[5::6], strict=True
+        ):
+            term_id, sense_id, phrase, weight = kinds[kind]
+            yield CueHit(term_id, sense_id, phrase, weight, start, end, token, token_end, sentence)
 
     def __eq__(self, other) -> bool:
         if isinstance(other, (PackedCues, list, tuple)):

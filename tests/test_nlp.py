@@ -116,3 +116,41 @@ def test_the_analyzer_is_built_once_per_glossary_and_kept_with_it():
     other = load_project(use_cache=False).glossary  # an equal glossary, another object
     assert analyzer_for(other) is not analyzer_for(glossary)
     assert other._derived["analyzer"] is analyzer_for(other)
+
+
+def test_a_cue_inside_a_longer_cue_of_its_term_is_dropped_and_packing_keeps_the_rest():
+    from termlint.model import CueHit, PackedCues, cue_kind
+    from termlint.nlp.analyzer import _longest_cues
+
+    long_a = cue_kind("term-a", "s1", "in-context evals", 1.5)
+    short_a = cue_kind("term-a", "s1", "evals", 0.5)
+    again_a = cue_kind("term-a", "s1", "in context evals", 1.5)
+    short_b = cue_kind("term-b", "s2", "evals", 0.5)
+    rows = [
+        (short_b, 11, 16, 2, 3, 0),
+        (long_a, 0, 16, 0, 3, 0),
+        (short_a, 11, 16, 2, 3, 0),  # inside "in-context evals" of the same term: dropped
+        (again_a, 0, 16, 0, 3, 0),  # the same span and sense again: the last phrase stays
+        (short_a, 20, 25, 4, 5, 1),
+    ]
+    kept = _longest_cues(rows)
+    assert kept == [
+        (again_a, 0, 16, 0, 3, 0),
+        (short_b, 11, 16, 2, 3, 0),
+        (short_a, 20, 25, 4, 5, 1),
+    ]
+    packed = PackedCues.from_rows(kept)
+    assert list(packed) == [
+        CueHit("term-a", "s1", "in context evals", 1.5, 0, 16, 0, 3, 0),
+        CueHit("term-b", "s2", "evals", 0.5, 11, 16, 2, 3, 0),
+        CueHit("term-a", "s1", "evals", 0.5, 20, 25, 4, 5, 1),
+    ]
+    assert PackedCues(list(packed)) == packed and packed[2] == list(packed)[2]
+
+
+def test_a_pickled_analyzer_renumbers_its_cues_in_the_process_that_reads_it():
+    analyzer = analyzer_for(default_project().glossary)
+    analyzer.analyze(["In-context scheming evals need training data."])
+    assert analyzer._cue_kinds
+    state = analyzer.__getstate__()
+    assert state["_cue_kinds"] == {} and state["keys"] is analyzer.keys

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
+from operator import itemgetter
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
-from ..model import BlockAnalysis, CueHit, PackedCues, PackedSpans, TermHit
+from ..model import BlockAnalysis, PackedCues, PackedSpans, TermHit, cue_kind, cue_kind_of
 from .sentences import sentence_bounds, sentence_index
 from .stems import stem
 
@@ -162,6 +163,7 @@ class Analyzer:
         from spacy.matcher import PhraseMatcher
 
         self.keys: dict[int, tuple] = {}
+        self._cue_kinds: dict[int, int] = {}  # a cue match id → its packed kind (cue_kind)
         self.term_matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
         self.norm_matcher = PhraseMatcher(tokenizer.vocab, attr="NORM")
         make = tokenizer
@@ -192,6 +194,12 @@ class Analyzer:
             self._key(("context", "pronoun")), [make(str(w)) for w in lex["human_pronouns"]]
         )
 
+    def __getstate__(self) -> dict:
+        # cue kind numbers are this process's own (see PackedCues): another process renumbers
+        state = self.__dict__.copy()
+        state["_cue_kinds"] = {}
+        return state
+
     def _key(self, meaning: tuple) -> str:
         name = "|".join(map(str, meaning))
         self.keys[self.tokenizer.vocab.strings.add(name)] = meaning
@@ -213,8 +221,9 @@ class Analyzer:
     def _analyze_doc(self, doc, text: str) -> BlockAnalysis:
         result = BlockAnalysis()
         result.sentences = sentence_bounds(text)  # doc.text would rebuild it token by token
-        self._collect(doc, result, [s for s, _ in result.sentences])
-        return _finish(result)
+        cues: list[tuple[int, int, int, int, int, int]] = []
+        self._collect(doc, result, cues, [s for s, _ in result.sentences])
+        return _finish(result, cues)
 
     def _analyze_long(self, text: str) -> BlockAnalysis:
         """A paragraph too long for one spaCy Doc, analysed a run of sentences at a time.
@@ -226,16 +235,24 @@ class Analyzer:
         result.sentences = sentence_bounds(text)
         starts = [s for s, _ in result.sentences]
         token_base = 0
+        cues: list[tuple[int, int, int, int, int, int]] = []
         for begin, end in _long_text_pieces(text, result.sentences):
             doc = self.tokenizer(_break_long_chunks(text[begin:end]))
-            self._collect(doc, result, starts, begin, token_base)
+            self._collect(doc, result, cues, starts, begin, token_base)
             token_base += len(doc)
-        return _finish(result)
+        return _finish(result, cues)
 
     def _collect(
-        self, doc, result: BlockAnalysis, starts: list[int], base: int = 0, token_base: int = 0
+        self,
+        doc,
+        result: BlockAnalysis,
+        cues: list[tuple[int, int, int, int, int, int]],
+        starts: list[int],
+        base: int = 0,
+        token_base: int = 0,
     ) -> None:
-        """Add one Doc's matches to ``result``; the Doc's text starts at ``base``."""
+        """Add one Doc's matches to ``result``, its cues to ``cues`` as packed rows
+        (:meth:`PackedCues.from_rows`); the Doc's text starts at ``base``."""
         term_matches = self.term_matcher(doc)
         norm_matches = self.norm_matcher(doc)
         if not term_matches and not norm_matches:
@@ -276,8 +293,7 @@ class Analyzer:
                     right,
                 )
             )
-        cues = result.cues
-        assert isinstance(cues, list)  # still being collected: packed in _finish
+        kinds = self._cue_kinds
         for match_id, start, end in norm_matches:
             meaning = self.keys[match_id]
             start_char = base + idx[start]
@@ -290,20 +306,12 @@ class Analyzer:
                 }[meaning[1]]
                 target.append((token_base + start, sentence))
                 continue
-            _, term_id, sense_id, phrase, weight = meaning
+            kind = kinds.get(match_id)
+            if kind is None:
+                kind = kinds[match_id] = cue_kind(*meaning[1:])
             end_char = base + idx[end - 1] + length[end - 1]
             cues.append(
-                CueHit(
-                    term_id,
-                    sense_id,
-                    phrase,
-                    weight,
-                    start_char,
-                    end_char,
-                    token_base + start,
-                    token_base + end,
-                    sentence,
-                )
+                (kind, start_char, end_char, token_base + start, token_base + end, sentence)
             )
 
 
@@ -328,13 +336,13 @@ def _long_text_pieces(text: str, sentences: list[tuple[int, int]]):
         yield begin, len(text)
 
 
-def _finish(result: BlockAnalysis) -> BlockAnalysis:
+def _finish(
+    result: BlockAnalysis, cues: list[tuple[int, int, int, int, int, int]]
+) -> BlockAnalysis:
     result.terms = _longest_terms(result.terms)
-    assert isinstance(result.cues, list)
-    result.cues = _longest_cues(result.cues)
     # Packed once read (see PackedCues): a dense document keeps every block's until it is read.
-    if result.cues:
-        result.cues = PackedCues(result.cues)
+    kept = _longest_cues(cues)
+    result.cues = PackedCues.from_rows(kept) if kept else []
     if result.sentences:
         result.sentences = PackedSpans(result.sentences)
     # Most blocks match nothing of most kinds: one shared empty tuple instead of a list each
@@ -383,25 +391,35 @@ def _longest_terms(hits: list[TermHit]) -> list[TermHit]:
     return kept
 
 
-def _longest_cues(hits: list[CueHit]) -> list[CueHit]:
-    """Drop a cue that lies strictly inside a longer cue of the same term."""
-    by_term: dict[str, list[CueHit]] = {}
-    for h in hits:
-        by_term.setdefault(h.term_id, []).append(h)
-    kept: list[CueHit] = []
-    for group in by_term.values():
-        unique = {(h.sense_id, h.start, h.end): h for h in group}  # one phrase per span
+def _longest_cues(
+    rows: list[tuple[int, int, int, int, int, int]],
+) -> list[tuple[int, int, int, int, int, int]]:
+    """Drop a cue that lies strictly inside a longer cue of the same term (rows as
+    :meth:`PackedCues.from_rows` takes them)."""
+    by_term: dict[str, dict[tuple[str, int, int], tuple]] = {}
+    for row in rows:
+        term_id, sense_id, _, _ = cue_kind_of(row[0])
+        unique = by_term.get(term_id)
+        if unique is None:
+            unique = by_term[term_id] = {}
+        unique[sense_id, row[1], row[2]] = row  # one phrase per span: the last one found
+    kept: list[tuple[int, int, int, int, int, int]] = []
+    for unique in by_term.values():
         # A span lies strictly inside a longer one exactly when some span before it, in
         # order of start and then of longest first, reaches as far (a sweep, not k² pairs).
         reach = -1
-        spans = sorted({(h.start, h.end) for h in unique.values()}, key=lambda x: (x[0], -x[1]))
         inside = set()
-        for span in spans:
-            if reach >= span[1]:
-                inside.add(span)
-            reach = max(reach, span[1])
-        kept.extend(h for h in unique.values() if (h.start, h.end) not in inside)
-    kept.sort(key=lambda h: h.start)
+        for start, negative_end in sorted({(row[1], -row[2]) for row in unique.values()}):
+            end = -negative_end
+            if reach >= end:
+                inside.add((start, end))
+            elif end > reach:
+                reach = end
+        if inside:
+            kept.extend(row for row in unique.values() if (row[1], row[2]) not in inside)
+        else:
+            kept.extend(unique.values())
+    kept.sort(key=itemgetter(1))
     return kept
 
 

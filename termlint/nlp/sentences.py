@@ -12,6 +12,7 @@ import bisect
 import re
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[*_]*[A-Z0-9])")
+_SPACES = re.compile(r"\s*")
 _ABBREVIATIONS = frozenset(
     """e.g i.e et al etc vs cf fig figs eq eqs sec dr mr mrs ms prof
 st no vol pp ch approx resp ca incl esp viz al jr sr""".split()
@@ -23,20 +24,22 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in _BOUNDARY.finditer(text):
+        stop = m.start()
+        # Only a full stop can follow an abbreviation: the word before it is read only then.
+        if text[stop] == ".":
+            # The word before the stop; no abbreviation is longer than 32 characters, and
+            # looking further back made a paragraph of tab-separated sentences quadratic.
+            low = max(0, stop - 32)
+            space = max(text.rfind(" ", low, stop), text.rfind("(", low, stop))
+            word = text[space + 1 if space >= 0 else low : stop].lower().rstrip(".")
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue  # "e.g. The", "et al. Then", "J. Carlsmith"
         end = m.end()
-        # The word before the stop; no abbreviation is longer than 32 characters, and looking
-        # further back made a paragraph of tab-separated sentences quadratic.
-        low = max(0, m.start() - 32)
-        space = max(text.rfind(" ", low, m.start()), text.rfind("(", low, m.start()))
-        word = text[space + 1 if space >= 0 else low : m.start()].lower().rstrip(".")
-        if m.group().startswith(".") and (
-            word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-        ):
-            continue  # "e.g. The", "et al. Then", "J. Carlsmith"
         spans.append((start, end))
-        start = end
-        while start < len(text) and text[start].isspace():
-            start += 1
+        # the boundary is always followed by whitespace (its lookahead): the next sentence
+        # starts after it (``\s`` is ``str.isspace``)
+        spaces = _SPACES.match(text, end)  # always matches (maybe nothing)
+        start = spaces.end() if spaces else end
     if start < len(text) or not spans:
         spans.append((start, len(text)))
     return spans

@@ -73,7 +73,16 @@ class Evidence:
 
     @property
     def feature(self) -> str:
-        return f"{self.kind.value}.{self.tier}" if self.tier else self.kind.value
+        # made once per (kind, tier): an enum's .value is a slow descriptor, read per use
+        key = (self.kind, self.tier)
+        name = _FEATURE_NAMES.get(key)
+        if name is None:
+            value = self.kind.value
+            name = _FEATURE_NAMES[key] = f"{value}.{self.tier}" if self.tier else value
+        return name
+
+
+_FEATURE_NAMES: dict[tuple[EvidenceKind, str], str] = {}
 
 
 class FirstPass(Mapping):
@@ -241,11 +250,20 @@ class BlockIndex:
     __slots__ = ("by_term", "by_sentence", "sentences", "human", "ai", "pronoun")
 
     def __init__(self, analysis: BlockAnalysis):
-        self.by_term: dict[str, list[CueHit]] = {}
-        self.by_sentence: dict[tuple[str, int], list[CueHit]] = {}
-        for cue in analysis.cues:
-            self.by_term.setdefault(cue.term_id, []).append(cue)
-            self.by_sentence.setdefault((cue.term_id, cue.sentence), []).append(cue)
+        by_term: dict[str, list[CueHit]] = {}
+        by_sentence: dict[tuple[str, int], list[CueHit]] = {}
+        self.by_term, self.by_sentence = by_term, by_sentence
+        for cue in analysis.cues:  # built twice per block (both passes): kept lean
+            term_id = cue.term_id
+            group = by_term.get(term_id)
+            if group is None:
+                group = by_term[term_id] = []
+            group.append(cue)
+            key = (term_id, cue.sentence)
+            group = by_sentence.get(key)
+            if group is None:
+                group = by_sentence[key] = []
+            group.append(cue)
         # cues come sorted by offset, so each term's sentence numbers are sorted too
         self.sentences = {t: [c.sentence for c in cues] for t, cues in self.by_term.items()}
         self.human = _tokens_by_sentence(analysis.human_tokens)

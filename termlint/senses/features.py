@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..nlp.stems import stem
-from .evidence import Evidence
+from .evidence import Evidence, EvidenceKind
 
 if TYPE_CHECKING:
     from ..glossary.entries import Term
@@ -80,22 +80,22 @@ def sentence_words(block_text: str, sentence: tuple[int, int], occ: Occurrence):
     """(near, elsewhere): stems of the content words next to the use and in the rest of its
     sentence."""
     start, end = sentence
-    near: set[str] = set()
-    rest: set[str] = set()
-    before = list(_WORD.finditer(block_text, start, occ.text_start))
-    after = list(_WORD.finditer(block_text, occ.text_end, end))
-    for i, m in enumerate(reversed(before)):
-        _add(m.group(), near if i < NEAR_WORDS else rest)
-    for i, m in enumerate(after):
-        _add(m.group(), near if i < NEAR_WORDS else rest)
+    before = _WORD.findall(block_text, start, occ.text_start)
+    after = _WORD.findall(block_text, occ.text_end, end)
+    cut = max(0, len(before) - NEAR_WORDS)
+    near = _stems(before[cut:] + after[:NEAR_WORDS])
+    rest = _stems(before[:cut] + after[NEAR_WORDS:])
     return near, rest - near
 
 
-def _add(word: str, into: set[str]) -> None:
-    w = word.lower().replace("’", "'")
-    if w in _STOP or len(w) < 3:
-        return
-    into.add(stem(w))
+def _stems(words: list[str]) -> set[str]:
+    """The stems of the content words among ``words`` (stop words and short ones left out)."""
+    out: set[str] = set()
+    for word in words:
+        w = word.lower().replace("’", "'")
+        if w not in _STOP and len(w) >= 3:
+            out.add(stem(w))
+    return out
 
 
 def build(
@@ -106,53 +106,61 @@ def build(
 ) -> list[dict[str, float]]:
     """One feature dict per candidate sense of the term, in :func:`candidates` order."""
     evidence = list(evidence)
+    named = [(e.feature, e.sense, e.strength) for e in evidence]  # each name made once
     near, rest = words
+    near_words, rest_words = (sorted(near), sorted(rest)) if with_words else ((), ())
     out = []
     kins = _kin_of(term)
     for sense_id in candidates(term):
         if sense_id == UNCLEAR:
-            out.append(_unclear_features(term, evidence, near, rest, with_words))
+            out.append(_unclear_features(term, evidence, named, near_words, rest_words))
             continue
         if sense_id == MENTION:
-            out.append(_mention_features(term, evidence, near, rest, with_words))
+            out.append(_mention_features(term, evidence, near_words, rest_words))
             continue
-        feats: dict[str, float] = {f"bias@{sense_id}": 1.0}
         kin = kins[sense_id]
-        for e in evidence:
-            if e.sense == sense_id:
-                name = e.feature
-                feats[name] = feats.get(name, 0.0) + e.strength
-                feats[f"{name}@{sense_id}"] = feats.get(f"{name}@{sense_id}", 0.0) + e.strength
-            elif e.sense in kin:
-                name = f"{e.feature}~family"
-                feats[name] = feats.get(name, 0.0) + e.strength
-        for name in list(feats):
-            if not name.startswith("bias@"):
-                feats[name] = math.log1p(feats[name])  # the fifth cue adds less than the first
-        if with_words:
-            for w in sorted(near):
-                feats[f"near@{sense_id}:{w}"] = 1.0
-            for w in sorted(rest):
-                feats[f"sent@{sense_id}:{w}"] = 1.0
+        summed: dict[str, float] = {}
+        get = summed.get
+        for name, sense, strength in named:
+            if sense == sense_id:
+                summed[name] = get(name, 0.0) + strength
+                own = f"{name}@{sense_id}"
+                summed[own] = get(own, 0.0) + strength
+            elif sense in kin:
+                name = f"{name}~family"
+                summed[name] = get(name, 0.0) + strength
+        feats: dict[str, float] = {f"bias@{sense_id}": 1.0}
+        for name, total in summed.items():
+            feats[name] = math.log1p(total)  # the fifth cue adds less than the first
+        _add_words(feats, sense_id, near_words, rest_words)
         out.append(feats)
     return out
 
 
+def _add_words(feats: dict[str, float], sense_id: str, near_words, rest_words) -> None:
+    """The word features of one candidate, in sorted word order (near ones first)."""
+    if near_words:
+        feats.update(dict.fromkeys([f"near@{sense_id}:{w}" for w in near_words], 1.0))
+    if rest_words:
+        feats.update(dict.fromkeys([f"sent@{sense_id}:{w}" for w in rest_words], 1.0))
+
+
 def _unclear_features(
-    term: Term, evidence: list[Evidence], near: set[str], rest: set[str], with_words: bool
+    term: Term, evidence: list[Evidence], named: list, near_words, rest_words
 ) -> dict[str, float]:
     """What makes a use unclear: how much evidence there is, and how it is spread."""
-    feats: dict[str, float] = {f"bias@{UNCLEAR}": 1.0, f"bias@{UNCLEAR}:{term.id}": 1.0}
+    summed: dict[str, float] = {}
     per_sense: dict[str, float] = {}
-    for e in evidence:
-        if e.sense == MENTION:
+    for e, (name, sense, strength) in zip(evidence, named, strict=True):
+        if sense == MENTION:
             continue
-        feats[f"{UNCLEAR}:{e.feature}"] = feats.get(f"{UNCLEAR}:{e.feature}", 0.0) + e.strength
-        if e.kind.value not in ("people",):
-            per_sense[e.sense] = per_sense.get(e.sense, 0.0) + e.strength
-    for name in list(feats):
-        if not name.startswith("bias@"):
-            feats[name] = math.log1p(feats[name])
+        name = f"{UNCLEAR}:{name}"
+        summed[name] = summed.get(name, 0.0) + strength
+        if e.kind is not EvidenceKind.PEOPLE:
+            per_sense[sense] = per_sense.get(sense, 0.0) + strength
+    feats: dict[str, float] = {f"bias@{UNCLEAR}": 1.0, f"bias@{UNCLEAR}:{term.id}": 1.0}
+    for name, total in summed.items():
+        feats[name] = math.log1p(total)
     if per_sense:
         ranked = sorted(per_sense.values(), reverse=True)
         total = sum(ranked)
@@ -160,24 +168,16 @@ def _unclear_features(
         feats[f"{UNCLEAR}:senses"] = math.log1p(len(ranked))
     else:
         feats[f"{UNCLEAR}:no-evidence"] = 1.0
-    if with_words:
-        for w in sorted(near):
-            feats[f"near@{UNCLEAR}:{w}"] = 1.0
-        for w in sorted(rest):
-            feats[f"sent@{UNCLEAR}:{w}"] = 1.0
+    _add_words(feats, UNCLEAR, near_words, rest_words)
     return feats
 
 
 def _mention_features(
-    term: Term, evidence: list[Evidence], near: set[str], rest: set[str], with_words: bool
+    term: Term, evidence: list[Evidence], near_words, rest_words
 ) -> dict[str, float]:
     feats: dict[str, float] = {f"bias@{MENTION}": 1.0, f"bias@{MENTION}:{term.id}": 1.0}
     for e in evidence:
         if e.sense == MENTION:
             feats[f"{MENTION}:{e.tier}"] = 1.0
-    if with_words:
-        for w in sorted(near):
-            feats[f"near@{MENTION}:{w}"] = 1.0
-        for w in sorted(rest):
-            feats[f"sent@{MENTION}:{w}"] = 1.0
+    _add_words(feats, MENTION, near_words, rest_words)
     return feats
