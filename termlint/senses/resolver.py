@@ -190,8 +190,8 @@ class DocumentResolver:
             sense, _ = decide.best_family(term, readings[first][2])
             occ = occurrences[first]
             line = self.doc.source.line_col(occ.start)[0]
-            # A definition holds from its paragraph's start: a bold lead-in use just before
-            # it ("**Scheming.** By scheming we mean …") is read by the same definition.
+            # A definition holds from its paragraph's start: a lead-in use just before it
+            # ("**Schemers.** A schemer is a model that …") is read by the same definition.
             scope_start = (
                 0
                 if first in view.document_scope
@@ -228,8 +228,8 @@ class DocumentResolver:
             ):
                 # A definition that does not say it holds for the document settles only the
                 # uses the model can read: one it reads as unclear even with the definition
-                # in view is still flagged (on dev, these were unclear to the readers more
-                # often than not).
+                # in view is still flagged (chosen on dev and on cross-validation through
+                # the pipeline; docs/accuracy.md, third version).
                 applies = False
             decide.apply(
                 occ,
