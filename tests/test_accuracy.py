@@ -27,13 +27,16 @@ def dev_scores(project):
 
 def test_dev_flags_and_senses_do_not_regress(dev_scores):
     # chosen on dev: the learned reader against the hand-tuned one's 0.225 F1 / 0.614 here;
-    # the second version (clarity flag, per-term thresholds) reaches 0.383 / 0.747
-    assert dev_scores.f1 >= 0.37, dev_scores.errors[:20]
-    assert dev_scores.sense_accuracy >= 0.74, dev_scores.errors[:20]
+    # the second version (clarity flag, per-term thresholds) reaches 0.383 / 0.747; the third
+    # (definitions: paragraph scope, more document-level shapes, unclear uses after a
+    # passage's definition flagged) 0.457 / 0.757
+    assert dev_scores.f1 >= 0.44, dev_scores.errors[:20]
+    assert dev_scores.sense_accuracy >= 0.75, dev_scores.errors[:20]
 
 
 def test_dev_mentions_and_everyday_uses_are_rarely_flagged(dev_scores):
-    # the second version flags 4 of 104 mentions and 1 of 26 everyday uses here
+    # the second version flags 4 of 104 mentions and 1 of 26 everyday uses here (the third 5
+    # and 2)
     assert dev_scores.mention_flagged <= 0.06 * dev_scores.mention_total
     assert dev_scores.non_ai_flagged <= 0.08 * dev_scores.non_ai_total
     assert dev_scores.missing_occurrences <= 20

@@ -44,7 +44,8 @@ def test_unknown_sense_in_declaration_is_an_input_error(project):
         "By scheming I mean an AI model that plays the training game to gain power after training.",
         "In this post, scheming (i.e. training-gaming by a power-motivated model) is the worry.",
         "We use 'schemer' to refer to a power-motivated instrumental training-gamer.",
-        "Following Carlsmith, a schemer is a model that games training to get power later.",
+        "In this post, following Carlsmith, a schemer is a model that games training to get "
+        "power later.",
     ],
 )
 def test_definition_sets_the_sense_for_later_uses(lint, definition):
@@ -54,6 +55,32 @@ def test_definition_sets_the_sense_for_later_uses(lint, definition):
     assert later.status == "established"
     assert "defined on line 1" in later.evidence[0]
     assert not [d for d in r.diagnostics if d.rule == "ambiguous-term"]
+
+
+_CARLSMITH = "Following Carlsmith, a schemer is a model that games training to get power later."
+
+
+def test_a_definition_for_one_passage_settles_only_the_uses_the_model_can_read(lint):
+    # Not said to hold for the document: a later use the model still reads as unclear, the
+    # definition in view, is flagged (on dev such uses were unclear to the readers more
+    # often than not); one it can read takes the defined sense.
+    r = lint(f"{_CARLSMITH}\n\nLater, is an AI model likely to be scheming at all?\n")
+    assert occ_at(r, "scheming at all").status == "ambiguous"
+    assert [d for d in r.diagnostics if d.rule == "ambiguous-term"]
+    r = lint(f"{_CARLSMITH}\n\nLater, the AI model kept scheming to get power after training.\n")
+    later = occ_at(r, "scheming to get")
+    assert (later.sense, later.status) == ("power-motivated-training-gamer", "established")
+
+
+def test_a_definition_holds_from_the_start_of_its_paragraph(lint):
+    # a lead-in use right before the definition, in the same paragraph, is read by it …
+    r = lint(f"Is an AI model likely to be scheming at all? {_CARLSMITH}\n")
+    first = occ_at(r, "scheming at all")
+    assert (first.sense, first.status) == ("power-motivated-training-gamer", "established")
+    assert "defined on line 1" in first.evidence[0]
+    # … a use in an earlier paragraph is not
+    r = lint(f"Is an AI model likely to be scheming at all?\n\n{_CARLSMITH}\n")
+    assert occ_at(r, "scheming at all").status == "ambiguous"
 
 
 def test_definition_in_own_words_quiets_later_uses(lint):
@@ -402,9 +429,14 @@ def test_quotes_or_word_talk_alone_do_not_make_a_mention(lint, text):
 )
 def test_saying_what_people_mean_when_they_talk_about_the_word_defines_it(lint, text):
     r = lint(text + "\n\nTools for detecting scheming should be ready before they are needed.\n")
-    statuses = [o.status for o in r.occurrences if o.term_id == "scheming"]
-    assert statuses[0] == "defined" and statuses[1] in ("established", "defined")
-    assert not any(d.rule == "ambiguous-term" for d in r.diagnostics)
+    first, later = [o for o in r.occurrences if o.term_id == "scheming"]
+    assert first.status == "defined"
+    # a definition for one passage settles a later use the model can read; one it reads as
+    # unclear is flagged, never silently read as another sense
+    flagged = any(d.rule == "ambiguous-term" for d in r.diagnostics)
+    assert (later.status in ("established", "defined") and later.sense == first.sense) or (
+        later.status == "ambiguous" and flagged
+    )
 
 
 def test_talking_about_the_word_without_saying_what_it_means_defines_nothing(lint):

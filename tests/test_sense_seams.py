@@ -67,6 +67,11 @@ def _view(text: str, analyses: list[BlockAnalysis], occs: list[Occurrence]) -> D
         "Plotting, here, is any covert pursuit of a goal.",
         "A plotter is a model that plays along in training.",
         "I use plotting broadly, i.e. for any hidden pursuit of a goal.",
+        "I'm using a broad definition of plotting: any covert pursuit of a goal.",
+        "We adopt the narrow definition of plotting here.",
+        'Throughout this post, "plotting" means a model hiding its goal.',
+        "In what follows, plotting refers to hidden goal pursuit.",
+        "By plotting, throughout this post and elsewhere, I mean hidden goal pursuit.",
     ],
 )
 def test_definitional_shapes(sentence):
@@ -80,6 +85,9 @@ def test_definitional_shapes(sentence):
     [
         "Plotting is more likely in larger models.",
         "We found plotting in two of the six runs.",
+        "The paper's definition of plotting is too broad.",
+        "Plotting means trouble for the lab.",
+        "Here plotting is rare.",
     ],
 )
 def test_not_definitional(sentence):
@@ -90,6 +98,10 @@ def test_not_definitional(sentence):
 def test_document_scope():
     assert governs_document("In this post I use plotting broadly, i.e. for any hidden goal.")
     assert not governs_document("Plotting, the hidden kind, is rare.")
+    assert governs_document("I'm using a broad definition of plotting: any hidden goal.")
+    assert governs_document("We are using the narrow definition of plotting.")
+    assert governs_document('Throughout, "plotting" means a model hiding its goal.')
+    assert not governs_document("Their definition of plotting is narrow.")
 
 
 # -- providers -----------------------------------------------------------------------------

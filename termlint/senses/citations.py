@@ -140,6 +140,10 @@ _BEFORE = [
     r"\b(?:we|i)\s+say\s+(?:that\s+)?(?:an?\s+|the\s+)?(?:model|system|ai|policy|agent)\s+"
     r"(?:is|was|engages\s+in)\s+" + _Q + r"$",
     r"\bdefine[sd]?\s+" + _Q + r"$",
+    # "I'm using a broad definition of X", "we adopt a narrow definition of X"
+    r"\b(?:i|we)(?:['’]m|['’]re|\s+am|\s+are|\s+will|['’]ll)?\s+(?:using|use|adopt(?:ing)?|"
+    r"tak(?:e|ing)|work(?:ing)?\s+with)\s+(?:a|an|the|my|our)\s+(?:[\w-]+\s+){0,2}?"
+    r"definition\s+of\s+(?:an?\s+)?" + _Q + r"$",
 ]
 _AFTER = [
     r"^" + _TERM_END + r",?\s*(?:i|we|this\s+(?:post|paper|memo|report|piece|essay|note|"
@@ -192,6 +196,15 @@ _TALK_AFTER = re.compile(
     r"mean\b",
     re.I,
 )
+#: "Throughout, X means …", "In this post, X refers to …": a stated scope, then what the word means.
+_SCOPE_BEFORE = re.compile(
+    r"\b(?:throughout(?:\s+this\s+\w+)?|in\s+this\s+(?:post|paper|essay|piece|memo|report|"
+    r"note|document|page|section)|in\s+what\s+follows|here|below)\s*,?\s*" + _Q + r"$",
+    re.I,
+)
+_MEANS_AFTER = re.compile(
+    r"^" + _TERM_END + r"\s+(?:means|will\s+mean|refers\s+to|denotes|stands\s+for)\b", re.I
+)
 _HEREAFTER = re.compile(r"\b(?:hereafter|henceforth)\b", re.I)
 _BEFORE_RE = [re.compile(p, re.I) for p in _BEFORE]
 _AFTER_RE = [re.compile(p, re.I) for p in _AFTER]
@@ -201,7 +214,9 @@ _DOCUMENT_SCOPE = re.compile(
     r"document|write-?up|sequence|review)|throughout|in\s+what\s+"
     r"follows|for\s+the\s+rest\s+of|hereafter|henceforth|i\s+use|we\s+use|"
     r"i['’]ll\s+use|we['’]ll\s+use|broadly|by\s+\S+\s+i\s+mean|"
-    r"by\s+\S+\s+we\s+mean)\b",
+    r"by\s+\S+\s+we\s+mean|(?:i|we)(?:['’]m|['’]re|\s+am|\s+are)\s+using|"
+    r"(?:using|adopt(?:ing)?|work(?:ing)?\s+with)\s+(?:a|an|the|my|our)\s+(?:[\w-]+\s+){0,2}?"
+    r"definition)\b",
     re.I,
 )
 
@@ -219,8 +234,11 @@ def is_definitional(sentence: str, rel_start: int, rel_end: int) -> bool:
         return True
     if _TALK_BEFORE.search(before) and _TALK_AFTER.search(after):
         return True
+    if _SCOPE_BEFORE.search(before) and _MEANS_AFTER.search(after):
+        return True
+    # "By X I mean", also with an aside: "By X, throughout this post, I mean"
     if re.search(r"\bby\s+" + _Q + r"$", before, re.I) and re.search(
-        r"^" + _TERM_END + r"\s*,?\s*(?:i|we)\s+(?:mean|refer)", after, re.I
+        r"^" + _TERM_END + r"\s*(?:,[^,.;]{1,60},)?\s*,?\s*(?:i|we)\s+(?:mean|refer)", after, re.I
     ):
         return True
     return bool(_HEREAFTER.search(sentence))
