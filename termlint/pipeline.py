@@ -272,7 +272,7 @@ def read_document(source: SourceText, project: Project, lean: bool = False):
         return None
     from .document.markdown import parse_markdown
     from .nlp.analyzer import analyzer_for
-    from .senses.occurrences import find_occurrences
+    from .senses.occurrences import OccurrenceFinder
 
     doc = parse_markdown(source)
     for d in doc.directives:
@@ -285,10 +285,15 @@ def read_document(source: SourceText, project: Project, lean: bool = False):
             raise TermlintError(
                 f"suppression names unknown rule {unknown[0]!r}", source.path, d.line
             )
-    analyzer = analyzer_for(project.glossary)
-    analyses = analyzer.analyze([block.text for block in doc.blocks])
-    occurrences = find_occurrences(doc, analyses, project.glossary, lean)
-    return doc, analyses, occurrences
+    # Each block's term matches become occurrences as it is analysed (OccurrenceFinder), so
+    # a lean reading never holds every block's matches at once.
+    finder = OccurrenceFinder(doc, project.glossary, lean)
+    analyses = []
+    texts = [block.text for block in doc.blocks]
+    for index, analysis in enumerate(analyzer_for(project.glossary).each_analysis(texts)):
+        analyses.append(analysis)
+        finder.add(index, analysis)
+    return doc, analyses, finder.finish()
 
 
 def analyze_source(source: SourceText, project: Project, lean: bool = False):
@@ -301,9 +306,6 @@ def analyze_source(source: SourceText, project: Project, lean: bool = False):
     from .senses.resolver import DocumentResolver
 
     doc, analyses, occurrences = read
-    if lean:
-        for analysis in analyses:
-            analysis.terms = []  # read into occurrences; nothing reads the raw matches again
     resolver = DocumentResolver(
         doc, analyses, project.glossary, strictness=project.config.strictness
     )

@@ -317,3 +317,42 @@ def test_decided_lean_uses_that_read_alike_share_one_read_only_evidence_list():
         pass
     else:
         raise AssertionError("a shared evidence list took a note for one use")
+
+
+def test_a_lean_read_drops_each_blocks_term_matches_as_it_is_read(monkeypatch):
+    from termlint.pipeline import read_document
+    from termlint.senses import occurrences as occ_module
+
+    seen_kept = []
+    real_add = occ_module.OccurrenceFinder.add
+
+    def add(self, index, analysis):
+        real_add(self, index, analysis)
+        seen_kept.append(bool(analysis.terms))
+
+    monkeypatch.setattr(occ_module.OccurrenceFinder, "add", add)
+    _, _, found = read_document(_source(), default_project(), lean=True)
+    assert len(found) > 100 and not any(seen_kept)
+    _, full_analyses, full = read_document(_source(), default_project())
+    assert [(o.start, o.term_id, o.mention) for o in found] == [
+        (o.start, o.term_id, o.mention) for o in full
+    ]
+    assert sum(bool(a.terms) for a in full_analyses) > 50  # a full read keeps them
+
+
+def test_a_block_waiting_for_the_documents_ai_words_keeps_its_place():
+    from termlint.pipeline import read_document
+
+    project = default_project()
+    # "sycophancy" needs AI context; its first block has none, the document has plenty later
+    text = (
+        "Sycophancy is a worry here.\n\n"
+        + "We worry that scheming will emerge once models plan.\n\n"
+        + "Language models and AI systems, and a model, and the assistant.\n\n"
+        + "Sycophancy again, and scheming.\n\n"
+    )
+    for lean in (False, True):
+        _, _, found = read_document(SourceText(path="w.md", text=text), project, lean=lean)
+        starts = [o.start for o in found]
+        assert starts == sorted(starts)
+        assert found[0].term_id == "sycophancy"

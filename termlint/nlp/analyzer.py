@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from sys import intern
@@ -205,18 +206,22 @@ class Analyzer:
         self.keys[self.tokenizer.vocab.strings.add(name)] = meaning
         return name
 
-    def analyze(self, texts: list[str]) -> list[BlockAnalysis]:
+    def analyze(self, texts: Sequence[str]) -> list[BlockAnalysis]:
         """Analyse prose blocks in one batch; returns plain data, one per text."""
+        return list(self.each_analysis(texts))
+
+    def each_analysis(self, texts: Sequence[str]) -> Iterator[BlockAnalysis]:
+        """:meth:`analyze`, one block's analysis at a time, as spaCy's batches come."""
         # A generator, not a list: no second copy of the whole document's prose is kept, and
         # each Doc is freed once its block is read.
         docs = self.tokenizer.pipe(
             (_break_long_chunks(t) if len(t) <= LONG_TEXT else "" for t in texts),
             batch_size=BATCH_SIZE,
         )
-        return [
-            self._analyze_doc(doc, text) if len(text) <= LONG_TEXT else self._analyze_long(text)
-            for doc, text in zip(docs, texts, strict=True)
-        ]
+        for doc, text in zip(docs, texts, strict=True):
+            yield (
+                self._analyze_doc(doc, text) if len(text) <= LONG_TEXT else self._analyze_long(text)
+            )
 
     def _analyze_doc(self, doc, text: str) -> BlockAnalysis:
         result = BlockAnalysis()

@@ -7,7 +7,9 @@ occurrence; a word discussed as a word ("the word 'schemer'") is a *mention*.
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from sys import intern
 from typing import TYPE_CHECKING, Any
@@ -61,18 +63,67 @@ _LEX: _Lexicon | None = None
 def find_occurrences(
     doc: MarkdownDoc, analyses: list[BlockAnalysis], glossary: Glossary, lean: bool = False
 ) -> list[Occurrence]:
-    """Turn term matches into occurrences, dropping non-term uses. ``lean``: the lists the
-    reading replaces wholesale start as shared read-only empties (see ``model.ReadOnlyList``)."""
-    empties: dict[str, Any] = (
-        {"evidence": NO_ITEMS, "candidates": NO_ITEMS, "scores": NO_SCORES, "reasons": NO_ITEMS}
-        if lean
-        else {}
-    )
-    found = []
-    ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
+    """Turn term matches into occurrences, dropping non-term uses (see OccurrenceFinder)."""
+    finder = OccurrenceFinder(doc, glossary, lean)
     for index, analysis in enumerate(analyses):
+        finder.add(index, analysis)
+    return finder.finish()
+
+
+class OccurrenceFinder:
+    """:func:`find_occurrences` one block at a time, as the analyzer reads the blocks: a
+    block's term matches (each with its context words) become occurrences at once, and in a
+    lean reading are dropped then, instead of every block's living until the whole document
+    is analysed. ``lean``: the lists the reading replaces wholesale start as shared read-only
+    empties (see ``model.ReadOnlyList``).
+
+    A term that needs AI context counts the AI words of the whole document when its own block
+    has none: such a block waits for the end, and its uses are merged back in block order.
+    """
+
+    def __init__(self, doc: MarkdownDoc, glossary: Glossary, lean: bool = False):
+        self.doc = doc
+        self.glossary = glossary
+        self.lean = lean
+        self.empties: dict[str, Any] = (
+            {"evidence": NO_ITEMS, "candidates": NO_ITEMS, "scores": NO_SCORES, "reasons": NO_ITEMS}
+            if lean
+            else {}
+        )
+        self.found: list[Occurrence] = []
+        self.waiting: list[tuple[int, BlockAnalysis]] = []
+        self.ai_in_doc = 0
+
+    def add(self, index: int, analysis: BlockAnalysis) -> None:
+        self.ai_in_doc += len(analysis.ai_tokens)
         if not analysis.terms:
-            continue  # most blocks: no need to make their block objects
+            return  # most blocks: no need to make their block objects
+        terms = self.glossary.terms
+        if not analysis.ai_tokens and any(
+            terms[hit.term_id].requires_ai_context for hit in analysis.terms
+        ):
+            self.waiting.append((index, analysis))
+            return
+        self.found.extend(self._read_block(index, analysis, self.ai_in_doc))
+        if self.lean:
+            analysis.terms = NO_ITEMS  # read into occurrences; nothing reads them again
+
+    def finish(self) -> list[Occurrence]:
+        """Every occurrence, in document order."""
+        if not self.waiting:
+            return self.found
+        late: list[Occurrence] = []
+        for index, analysis in self.waiting:
+            late.extend(self._read_block(index, analysis, self.ai_in_doc))
+            if self.lean:
+                analysis.terms = NO_ITEMS
+        self.waiting = []
+        return list(heapq.merge(self.found, late, key=lambda o: o.block))
+
+    def _read_block(
+        self, index: int, analysis: BlockAnalysis, ai_in_doc: int
+    ) -> Iterator[Occurrence]:
+        doc, glossary, empties = self.doc, self.glossary, self.empties
         block = doc.blocks[index]
         previous: Occurrence | None = None
         for hit in analysis.terms:
@@ -114,9 +165,8 @@ def find_occurrences(
             )
             if any(s.agent for s in term.senses):
                 occ.agent, occ.agent_word = agent_of(hit, occ.match)
-            found.append(occ)
+            yield occ
             previous = occ
-    return found
 
 
 _QUOTED_LIST_GAP = re.compile(r"""["”'’]\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)["“'‘]$""")
