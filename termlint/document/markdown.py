@@ -95,6 +95,9 @@ class ProseBlock:
             elif isinstance(self._build, BlockList):
                 self._text, self._pieces, self._links = self._build.walker._inline_prose(self)
                 self._build.built[self.index] = self  # keep it: building costs
+                # its Markdown source was read only to build the prose: a long document
+                # would otherwise keep every block's source twice over
+                self._build.raw[self.index] = self.raw = ""
             else:
                 self._text, self._pieces, self._links = self._build()
             self._build = self._origins = None
@@ -107,9 +110,18 @@ class ProseBlock:
 
     @property
     def pieces(self) -> list[tuple[int, int, int]]:
+        """``(text start, source start, length)`` of each run of prose copied from the source."""
+        numbers = self._packed_pieces()
+        return list(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=True))
+
+    def _packed_pieces(self) -> array:
+        # kept as one array of numbers, three a piece: a list of tuples of boxed numbers was
+        # a good part of what a long document's blocks kept
         self._materialize()
-        assert self._pieces is not None
-        return self._pieces
+        pieces: Any = self._pieces
+        if not isinstance(pieces, array):
+            pieces = self._pieces = array("q", [n for piece in pieces for n in piece])  # type: ignore[assignment]
+        return pieces
 
     @property
     def links(self) -> list[Link]:
@@ -119,12 +131,11 @@ class ProseBlock:
 
     def source_offset(self, text_index: int) -> int:
         """Source offset of a prose-text index (the nearest mapped character)."""
-        pieces = self.pieces
-        if not pieces:
+        numbers = self._packed_pieces()
+        if not numbers:
             return 0
-        starts = [p[0] for p in pieces]
-        i = max(0, bisect.bisect_right(starts, text_index) - 1)
-        text_start, source_start, length = pieces[i]
+        i = max(0, bisect.bisect_right(numbers[0::3], text_index) - 1)
+        text_start, source_start, length = numbers[3 * i : 3 * i + 3]
         return source_start + min(text_index - text_start, length)
 
 

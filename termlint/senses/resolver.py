@@ -172,6 +172,7 @@ class DocumentResolver:
         declared = self.declarations()
         view, readable, second = self._first_pass(occurrences)
         shared = _SharedLists()
+        confidences: dict[float, float] = {}
         readings: dict[int, list] = {i: second(i) for i in sorted(view.definitional)}
         established = dict(declared)
         # An author's own definition, read as the nearest sense, holds for the document.
@@ -255,6 +256,8 @@ class DocumentResolver:
             )
             if lean:
                 occ.scores, occ.reasons = NO_SCORES, NO_ITEMS
+                # a confidence is rounded to two places: one float object for each value
+                occ.confidence = confidences.setdefault(occ.confidence, occ.confidence)
                 occ.evidence = shared(occ.evidence)
                 occ.candidates = shared(occ.candidates)
         return occurrences
