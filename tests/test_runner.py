@@ -165,3 +165,28 @@ def test_a_cache_hit_counts_as_use(corpus, monkeypatch):
         os.utime(path, (0, 0))
     check_json("--jobs", "1")
     assert all(path.stat().st_mtime > 0 for path in entries)
+
+
+def _sigterm_disposition(_):
+    import signal
+
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_pool_workers_die_on_sigterm_whatever_handler_the_parent_has():
+    """``fix`` installs a SIGTERM handler that raises SystemExit; a worker forked after it
+    inherited it, and one blocked on the pool's queue lock when the pool ended it with SIGTERM
+    never died: the pool's join hung the run (seen in the full suite)."""
+    import multiprocessing
+    import signal
+
+    def raising(signum, frame):
+        raise SystemExit(128 + signum)
+
+    before = signal.signal(signal.SIGTERM, raising)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(2, initializer=runner._worker_init) as pool:
+            assert all(pool.map(_sigterm_disposition, range(4)))
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -188,12 +188,16 @@ def run_entries(
 
 def _worker_init(worker: tuple[Project, ResultCache | None, bool, bool] | None = None) -> None:
     """Ctrl-C is the parent's to handle (exit 130): a worker that took it printed its own
-    traceback ("Process ForkPoolWorker-2:"). ``worker``: what ``_WORKER`` holds, for a
-    worker that was not forked from the parent."""
+    traceback ("Process ForkPoolWorker-2:"); SIGTERM kills a worker outright. ``worker``:
+    what ``_WORKER`` holds, for a worker that was not forked from the parent."""
     import signal
 
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The pool ends its workers with SIGTERM. A forked worker inherits the parent's handler
+    # (``fix`` installs one that raises SystemExit, and a library caller keeps it); a worker
+    # blocked on the pool's queue lock then never died, and the pool's join hung for good.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if worker is not None:
         _WORKER = worker
 
