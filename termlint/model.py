@@ -146,7 +146,37 @@ class CueHit:
     sentence: int
 
 
-class PackedSpans:
+class _Packed:
+    """What the packed record sequences share: a checked index, equality with a list of the
+    records they stand for, and a repr that shows them."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator:
+        raise NotImplementedError
+
+    def _position(self, index: int) -> int:
+        """``index`` as a position from the start (negative counts from the end)."""
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return index
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (_Packed, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+class PackedSpans(_Packed):
     """``(start, end)`` pairs packed in one array, read back as tuples: a block's sentence
     bounds, kept for every block of a document while it is read."""
 
@@ -162,23 +192,12 @@ class PackedSpans:
         return len(self._numbers) // 2
 
     def __getitem__(self, index: int) -> tuple[int, int]:
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("span index out of range")
+        index = self._position(index)
         return self._numbers[2 * index], self._numbers[2 * index + 1]
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         numbers = self._numbers
         return zip(numbers[::2], numbers[1::2], strict=True)
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (PackedSpans, list, tuple)):
-            return list(self) == list(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"PackedSpans({list(self)!r})"
 
 
 #: every kind of cue seen in this process, and its number (bounded by the glossaries' cue lists)
@@ -201,7 +220,7 @@ def cue_kind_of(number: int) -> tuple[str, str, str, float]:
     return _CUE_KINDS[number]
 
 
-class PackedCues:
+class PackedCues(_Packed):
     """A block's cue hits packed: what a cue is (term, sense, phrase, weight) numbered once per
     process, where it is six numbers in one array; read back as :class:`CueHit` records. A
     record with its boxed numbers was about 260 bytes a cue, the most of a dense document's
@@ -241,11 +260,7 @@ class PackedCues:
         )
 
     def __getitem__(self, index: int) -> CueHit:
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("cue index out of range")
-        return self._cue(index * self._WIDTH)
+        return self._cue(self._position(index) * self._WIDTH)
 
     def __iter__(self) -> Iterator[CueHit]:
         # the six columns read as strided slices: no index arithmetic per cue
@@ -255,14 +270,6 @@ class PackedCues:
         ):
             term_id, sense_id, phrase, weight = kinds[kind]
             yield CueHit(term_id, sense_id, phrase, weight, start, end, token, token_end, sentence)
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (PackedCues, list, tuple)):
-            return list(self) == list(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"PackedCues({list(self)!r})"
 
 
 @dataclass(slots=True)
@@ -415,7 +422,7 @@ class Related:
         }
 
 
-class RelatedUses:
+class RelatedUses(_Packed):
     """A grouped finding's related uses, packed: six numbers each in one array and the matched
     words shared, read back as :class:`Related` records (one unclear term used throughout a
     large file groups a million uses into one finding: a record each was most of its memory)."""
@@ -441,10 +448,7 @@ class RelatedUses:
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("related use index out of range")
+        index = self._position(index)
         return self._use(index * self._WIDTH, self._matches[index])
 
     def _use(self, at: int, match: str) -> Related:
@@ -454,14 +458,6 @@ class RelatedUses:
     def __iter__(self) -> Iterator[Related]:
         for index, match in enumerate(self._matches):
             yield self._use(index * self._WIDTH, match)
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (RelatedUses, list, tuple)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"RelatedUses({list(self)!r})"
 
 
 @dataclass(slots=True)
