@@ -146,6 +146,16 @@ class CueHit:
     sentence: int
 
 
+def compact_numbers(values: Iterable[int]) -> array:
+    """``values`` in one array of 4-byte numbers, or of 8-byte ones when one does not fit:
+    offsets and counts in a document under 2 GB fit in four."""
+    values = values if isinstance(values, list) else list(values)
+    try:
+        return array("i", values)
+    except OverflowError:
+        return array("q", values)
+
+
 class _Packed:
     """What the packed record sequences share: a checked index, equality with a list of the
     records they stand for, and a repr that shows them."""
@@ -183,10 +193,7 @@ class PackedSpans(_Packed):
     __slots__ = ("_numbers",)
 
     def __init__(self, spans: Iterable[tuple[int, int]] = ()):
-        self._numbers = array("q")
-        for start, end in spans:
-            self._numbers.append(start)
-            self._numbers.append(end)
+        self._numbers = compact_numbers([n for span in spans for n in span])
 
     def __len__(self) -> int:
         return len(self._numbers) // 2
@@ -230,19 +237,18 @@ class PackedCues(_Packed):
     _WIDTH = 6
 
     def __init__(self, cues: Iterable[CueHit] = ()):
-        self._numbers = numbers = array("q")
+        numbers: list[int] = []
         for cue in cues:
             number = cue_kind(cue.term_id, cue.sense_id, cue.phrase, cue.weight)
             numbers.extend((number, cue.start, cue.end, cue.token, cue.token_end, cue.sentence))
+        self._numbers = compact_numbers(numbers)
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[int, int, int, int, int, int]]) -> PackedCues:
         """Packed from ``(kind, start, end, token, token_end, sentence)`` rows, ``kind`` from
         :func:`cue_kind` (the analyzer's own form: no record made per cue only to be packed)."""
         packed = cls()
-        extend = packed._numbers.extend
-        for row in rows:
-            extend(row)
+        packed._numbers = compact_numbers([n for row in rows for n in row])
         return packed
 
     def __len__(self) -> int:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import TermlintError
-from ..model import Directive, Link, SourceText, line_starts
+from ..model import NO_ITEMS, Directive, Link, SourceText, compact_numbers, line_starts
 from .directives import parse_directives
 
 #: Stands in for inline code and images in prose so sentences stay grammatical.
@@ -120,7 +120,7 @@ class ProseBlock:
         self._materialize()
         pieces: Any = self._pieces
         if not isinstance(pieces, array):
-            pieces = self._pieces = array("q", [n for piece in pieces for n in piece])  # type: ignore[assignment]
+            pieces = self._pieces = compact_numbers([n for piece in pieces for n in piece])  # type: ignore[assignment]
         return pieces
 
     @property
@@ -857,7 +857,7 @@ class _Walker:
         # every block read would leave a reference cycle (walker, text and all) for the
         # cyclic collector to find.
         del read
-        return "".join(out), pieces, links
+        return "".join(out), pieces, links or NO_ITEMS  # most blocks link nothing: one shared empty
 
     def _inline_children(self, content: str, line: int) -> list:
         """The inline tokens of a block (the core parse skipped them: see _parser)."""

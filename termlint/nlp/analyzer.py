@@ -348,8 +348,11 @@ def _finish(
     # Packed once read (see PackedCues): a dense document keeps every block's until it is read.
     kept = _longest_cues(cues)
     result.cues = PackedCues.from_rows(kept) if kept else []
-    if result.sentences:
-        result.sentences = PackedSpans(result.sentences)
+    # Packed too (a dense document keeps every block's analysis until it is read): sentence
+    # bounds and (token, sentence) pairs of the words that say who acts.
+    for name in ("sentences", "ai_tokens", "human_tokens", "pronoun_tokens"):
+        if getattr(result, name):
+            setattr(result, name, PackedSpans(getattr(result, name)))
     # Most blocks match nothing of most kinds: one shared empty tuple instead of a list each
     # (a large document keeps hundreds of thousands of analyses).
     for name in ("terms", "cues", "ai_tokens", "human_tokens", "pronoun_tokens", "exclusions"):

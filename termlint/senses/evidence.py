@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from ..model import BlockAnalysis, CueHit, Occurrence
+from ..model import BlockAnalysis, CueHit, Occurrence, compact_numbers
 from .citations import LinkCue, link_cues
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class FirstPassTable(MutableMapping):
 
     def __init__(self, size: int):
         self._at = array("q", [-1]) * size  # where a use's row starts in _numbers; -1: none
-        self._names = array("q", [0]) * size  # which reading names the row goes with
+        self._names = array("i", [0]) * size  # which reading names the row goes with (few)
         self._senses: list[tuple[str, ...]] = []
         self._numbers = array("d")
         self._count = 0
@@ -177,7 +177,7 @@ class Positions:
     def __init__(self, occurrences: list[Occurrence]):
         pairs = sorted((id(o), i) for i, o in enumerate(occurrences))
         self._ids = array("Q", (p[0] for p in pairs))
-        self._indexes = array("q", (p[1] for p in pairs))
+        self._indexes = compact_numbers([p[1] for p in pairs])
 
     def get(self, key: int, default: int = -1) -> int:
         at = bisect_left(self._ids, key)
