@@ -86,18 +86,20 @@ class ProseBlock:
         self.in_quote = in_quote
         self._build = build  # a callable, or the _Walker that parses this block's inlines
         self._origins = origins
-        self._text, self._pieces, self._links = text, pieces, links
+        self._text, self._links = text, links
+        self._pieces: list[tuple[int, int, int]] | array | None = pieces
 
     def _materialize(self) -> None:
         if self._text is None:
             if self._build is None:
                 self._text, self._pieces, self._links = "", [], []
             elif isinstance(self._build, BlockList):
-                self._text, self._pieces, self._links = self._build.walker._inline_prose(self)
-                self._build.built[self.index] = self  # keep it: building costs
+                text, pieces, links = self._build.walker._inline_prose(self)
+                self._text, self._links = text, links
+                self._pieces = self._build.keep(self.index, text, pieces, links)
                 # its Markdown source was read only to build the prose: a long document
                 # would otherwise keep every block's source twice over
-                self._build.raw[self.index] = self.raw = ""
+                self.raw = ""
             else:
                 self._text, self._pieces, self._links = self._build()
             self._build = self._origins = None
@@ -120,7 +122,7 @@ class ProseBlock:
         self._materialize()
         pieces: Any = self._pieces
         if not isinstance(pieces, array):
-            pieces = self._pieces = compact_numbers([n for piece in pieces for n in piece])  # type: ignore[assignment]
+            pieces = self._pieces = compact_numbers([n for piece in pieces for n in piece])
         return pieces
 
     @property
@@ -146,9 +148,13 @@ class BlockList(Sequence):
     """A document's prose blocks, stored compactly.
 
     A long document has a million blocks, and a ProseBlock object for each took more memory
-    than the text. Here each block is its Markdown source, five numbers and a byte; the
-    ProseBlock is made when asked for, and kept only once its prose has been built.
+    than the text. Here each block is its Markdown source, five numbers and a byte until its
+    prose is built, then its prose: the pieces array alone where the prose is a verbatim run
+    of the source (most paragraphs), else (text, pieces, links). The ProseBlock is made when
+    asked for; the latest RECENT_KEPT are kept, as uses are read in document order.
     """
+
+    RECENT_KEPT = 256
 
     def __init__(self, walker: _Walker):
         self.walker = walker
@@ -159,7 +165,8 @@ class BlockList(Sequence):
         self.path_ids = array("l")
         self.paths: list[tuple[int, ...]] = []
         self.origins = array("q")  # a table cell's first source offset, else -1
-        self.built: dict[int, ProseBlock] = {}
+        self.prose: list[Any] = []  # per block: None until built, then see keep()
+        self.recent: dict[int, ProseBlock] = {}
 
     def append(
         self,
@@ -175,6 +182,7 @@ class BlockList(Sequence):
         if not self.paths or self.paths[-1] is not heading_path:
             self.paths.append(heading_path)
         self.raw.append(raw)
+        self.prose.append(None)
         self.lines.append(line)
         self.end_lines.append(end_line)
         self.flags.append(_KINDS.index(kind) | in_quote << 2 | heading_level << 3)
@@ -194,12 +202,12 @@ class BlockList(Sequence):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self.raw)
-        block = self.built.get(index)
+        block = self.recent.get(index)
         if block is not None:
             return block
         flags = self.flags[index]
         origin = self.origins[index]
-        return ProseBlock(
+        block = ProseBlock(
             index,
             _KINDS[flags & 3],
             self.lines[index],
@@ -211,6 +219,33 @@ class BlockList(Sequence):
             in_quote=bool(flags & 4),
             origins=None if origin < 0 else [origin],
         )
+        prose = self.prose[index]
+        if prose is not None:
+            if isinstance(prose, array):  # a verbatim run of the source (see keep)
+                start, length = prose[1], prose[2]
+                prose = (self.walker.source.text[start : start + length], prose, NO_ITEMS)
+            block.raw = ""
+            block._build = block._origins = None
+            block._text, block._pieces, block._links = prose
+        recent = self.recent
+        if len(recent) >= self.RECENT_KEPT:
+            del recent[next(iter(recent))]
+        recent[index] = block
+        return block
+
+    def keep(self, index: int, text: str, pieces: list[tuple[int, int, int]], links) -> array:
+        """Keep a block's built prose (its source is dropped); returns the packed pieces."""
+        packed = compact_numbers([n for piece in pieces for n in piece])
+        verbatim = (
+            not links
+            and len(packed) == 3
+            and packed[0] == 0
+            and packed[2] == len(text)
+            and self.walker.source.text.startswith(text, packed[1])
+        )
+        self.prose[index] = packed if verbatim else (text, packed, links)
+        self.raw[index] = ""
+        return packed
 
     def __iter__(self):
         for i in range(len(self.raw)):
