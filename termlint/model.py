@@ -188,23 +188,36 @@ class _Packed:
 
 class PackedSpans(_Packed):
     """``(start, end)`` pairs packed in one array, read back as tuples: a block's sentence
-    bounds, kept for every block of a document while it is read."""
+    bounds, kept for every block of a document while it is read. It may be a window
+    ``[lo, hi)`` of a larger array (see :class:`BlockAnalysis`)."""
 
-    __slots__ = ("_numbers",)
+    __slots__ = ("_numbers", "_lo", "_hi")
 
     def __init__(self, spans: Iterable[tuple[int, int]] = ()):
         self._numbers = compact_numbers([n for span in spans for n in span])
+        self._lo, self._hi = 0, len(self._numbers)
+
+    @classmethod
+    def window(cls, numbers: array, lo: int, hi: int) -> PackedSpans:
+        spans = cls.__new__(cls)
+        spans._numbers, spans._lo, spans._hi = numbers, lo, hi
+        return spans
 
     def __len__(self) -> int:
-        return len(self._numbers) // 2
+        return (self._hi - self._lo) // 2
 
-    def __getitem__(self, index: int) -> tuple[int, int]:
-        index = self._position(index)
-        return self._numbers[2 * index], self._numbers[2 * index + 1]
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        at = self._lo + 2 * self._position(index)
+        return self._numbers[at], self._numbers[at + 1]
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        numbers = self._numbers
-        return zip(numbers[::2], numbers[1::2], strict=True)
+        numbers, lo, hi = self._numbers, self._lo, self._hi
+        return zip(numbers[lo:hi:2], numbers[lo + 1 : hi : 2], strict=True)
+
+    def __reduce__(self):
+        return PackedSpans, (list(self),)
 
 
 #: every kind of cue seen in this process, and its number (bounded by the glossaries' cue lists)
@@ -231,9 +244,9 @@ class PackedCues(_Packed):
     """A block's cue hits packed: what a cue is (term, sense, phrase, weight) numbered once per
     process, where it is six numbers in one array; read back as :class:`CueHit` records. A
     record with its boxed numbers was about 260 bytes a cue, the most of a dense document's
-    memory while it is read."""
+    memory while it is read. It may be a window ``[lo, hi)`` of a larger array."""
 
-    __slots__ = ("_numbers",)
+    __slots__ = ("_numbers", "_lo", "_hi")
     _WIDTH = 6
 
     def __init__(self, cues: Iterable[CueHit] = ()):
@@ -242,17 +255,23 @@ class PackedCues(_Packed):
             number = cue_kind(cue.term_id, cue.sense_id, cue.phrase, cue.weight)
             numbers.extend((number, cue.start, cue.end, cue.token, cue.token_end, cue.sentence))
         self._numbers = compact_numbers(numbers)
+        self._lo, self._hi = 0, len(self._numbers)
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[int, int, int, int, int, int]]) -> PackedCues:
         """Packed from ``(kind, start, end, token, token_end, sentence)`` rows, ``kind`` from
         :func:`cue_kind` (the analyzer's own form: no record made per cue only to be packed)."""
-        packed = cls()
-        packed._numbers = compact_numbers([n for row in rows for n in row])
-        return packed
+        numbers = compact_numbers([n for row in rows for n in row])
+        return cls.window(numbers, 0, len(numbers))
+
+    @classmethod
+    def window(cls, numbers: array, lo: int, hi: int) -> PackedCues:
+        cues = cls.__new__(cls)
+        cues._numbers, cues._lo, cues._hi = numbers, lo, hi
+        return cues
 
     def __len__(self) -> int:
-        return len(self._numbers) // self._WIDTH
+        return (self._hi - self._lo) // self._WIDTH
 
     def __reduce__(self):
         # the kind numbers are this process's own: another process gets the records
@@ -265,28 +284,141 @@ class PackedCues(_Packed):
             term_id, sense_id, phrase, weight, n[at + 1], n[at + 2], n[at + 3], n[at + 4], n[at + 5]
         )
 
-    def __getitem__(self, index: int) -> CueHit:
-        return self._cue(self._position(index) * self._WIDTH)
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._cue(self._lo + self._position(index) * self._WIDTH)
 
     def __iter__(self) -> Iterator[CueHit]:
         # the six columns read as strided slices: no index arithmetic per cue
-        n, kinds = self._numbers, _CUE_KINDS
+        n, kinds, lo, hi = self._numbers, _CUE_KINDS, self._lo, self._hi
         for kind, start, end, token, token_end, sentence in zip(
-            n[0::6], n[1::6], n[2::6], n[3::6], n[4::6], n[5::6], strict=True
+            n[lo:hi:6],
+            n[lo + 1 : hi : 6],
+            n[lo + 2 : hi : 6],
+            n[lo + 3 : hi : 6],
+            n[lo + 4 : hi : 6],
+            n[lo + 5 : hi : 6],
+            strict=True,
         ):
             term_id, sense_id, phrase, weight = kinds[kind]
             yield CueHit(term_id, sense_id, phrase, weight, start, end, token, token_end, sentence)
 
 
-@dataclass(slots=True)
+#: BlockAnalysis's packed sections, in the order they are stored, and their kinds
+_SECTIONS = ("sentences", "cues", "ai_tokens", "human_tokens", "pronoun_tokens")
+
+
 class BlockAnalysis:
-    sentences: list[tuple[int, int]] | PackedSpans = field(default_factory=list)
-    terms: list[TermHit] = field(default_factory=list)
-    cues: list[CueHit] | PackedCues = field(default_factory=list)
-    ai_tokens: list[tuple[int, int]] = field(default_factory=list)  # (token, sentence)
-    human_tokens: list[tuple[int, int]] = field(default_factory=list)
-    pronoun_tokens: list[tuple[int, int]] = field(default_factory=list)
-    exclusions: list[tuple[int, int]] = field(default_factory=list)  # character spans
+    """What the analyzer found in one prose block: its sentence bounds, term hits, cue hits,
+    the (token, sentence) pairs of words that say who acts (``ai_tokens``, ``human_tokens``,
+    ``pronoun_tokens``) and the character spans of exclusions.
+
+    The numbers of the five packed sections live in one array (a dense document keeps every
+    block's analysis while it is read, and an array and a wrapper per section cost more than
+    their numbers): its first five entries are where each section ends, then the sections in
+    the order of ``_SECTIONS``. Each reads back as a :class:`PackedSpans` or
+    :class:`PackedCues` window, equal to the list of tuples or records it stands for.
+    """
+
+    __slots__ = ("terms", "exclusions", "_numbers")
+
+    def __init__(
+        self,
+        sentences: Iterable[tuple[int, int]] = (),
+        terms: list[TermHit] | None = None,
+        cues: Iterable[CueHit] = (),
+        ai_tokens: Iterable[tuple[int, int]] = (),
+        human_tokens: Iterable[tuple[int, int]] = (),
+        pronoun_tokens: Iterable[tuple[int, int]] = (),
+        exclusions: list[tuple[int, int]] | None = None,
+        *,
+        cue_rows: Iterable[tuple[int, int, int, int, int, int]] | None = None,
+    ):
+        self.terms = [] if terms is None else terms
+        self.exclusions = [] if exclusions is None else exclusions
+        if cue_rows is None:
+            cue_rows = [
+                (cue_kind(c.term_id, c.sense_id, c.phrase, c.weight), *_cue_place(c)) for c in cues
+            ]
+        sections = [
+            [n for span in sentences for n in span],
+            [n for row in cue_rows for n in row],
+            *(
+                [n for pair in pairs for n in pair]
+                for pairs in (ai_tokens, human_tokens, pronoun_tokens)
+            ),
+        ]
+        ends, at = [], len(_SECTIONS)
+        for numbers in sections:
+            at += len(numbers)
+            ends.append(at)
+        self._numbers = compact_numbers([*ends, *(n for numbers in sections for n in numbers)])
+
+    def _bounds(self, section: int) -> tuple[int, int]:
+        numbers = self._numbers
+        return (numbers[section - 1] if section else len(_SECTIONS)), numbers[section]
+
+    @property
+    def sentences(self) -> PackedSpans:
+        return PackedSpans.window(self._numbers, len(_SECTIONS), self._numbers[0])
+
+    @property
+    def cues(self) -> PackedCues:
+        return PackedCues.window(self._numbers, *self._bounds(1))
+
+    @property
+    def ai_tokens(self) -> PackedSpans:
+        return PackedSpans.window(self._numbers, *self._bounds(2))
+
+    @property
+    def human_tokens(self) -> PackedSpans:
+        return PackedSpans.window(self._numbers, *self._bounds(3))
+
+    @property
+    def pronoun_tokens(self) -> PackedSpans:
+        return PackedSpans.window(self._numbers, *self._bounds(4))
+
+    def _fields(self) -> dict:
+        return {
+            "sentences": list(self.sentences),
+            "terms": self.terms,
+            "cues": list(self.cues),
+            "ai_tokens": list(self.ai_tokens),
+            "human_tokens": list(self.human_tokens),
+            "pronoun_tokens": list(self.pronoun_tokens),
+            "exclusions": self.exclusions,
+        }
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _SECTIONS:  # repacked whole: only tests and tools set a section
+            fields = self._fields()
+            fields[name] = list(value)
+            BlockAnalysis.__init__(self, **fields)
+        else:
+            object.__setattr__(self, name, value)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, BlockAnalysis):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "BlockAnalysis(" + ", ".join(f"{k}={v!r}" for k, v in self._fields().items()) + ")"
+
+    def __reduce__(self):
+        # the cue kind numbers are this process's own: another process gets the records
+        return _rebuild_analysis, (self._fields(),)
+
+
+def _cue_place(cue: CueHit) -> tuple[int, int, int, int, int]:
+    return cue.start, cue.end, cue.token, cue.token_end, cue.sentence
+
+
+def _rebuild_analysis(fields: dict) -> BlockAnalysis:
+    return BlockAnalysis(**fields)
 
 
 # -- senses --------------------------------------------------------------------------------
@@ -340,35 +472,170 @@ NO_ITEMS: list = ReadOnlyList()
 NO_SCORES: dict = MappingProxyType({})  # type: ignore[assignment]
 
 
-@dataclass(slots=True)
+#: an occurrence's yes/no fields, one bit each of its flags (see Occurrence)
+_OCCURRENCE_FLAGS = ("in_blockquote", "in_heading", "verb", "mention", "defines")
+
+
+def _flag(bit: int, doc: str) -> property:
+    def get(self) -> bool:
+        return bool(self._flags & bit)
+
+    def set(self, value: bool) -> None:
+        self._flags = self._flags | bit if value else self._flags & ~bit
+
+    return property(get, set, doc=doc)
+
+
 class Occurrence:
-    """One use (or mention) of a glossary term, and what the resolver decided about it."""
+    """One use (or mention) of a glossary term, and what the resolver decided about it.
+
+    A plain record with the fields below (``OCCURRENCE_FIELDS``, in order), stored in fewer
+    slots than it has fields: the five yes/no fields are bits of one number and ``end`` is
+    kept as the match's length (a small number, not a boxed offset). A document dense in
+    terms holds a million of these while it is read.
+    """
+
+    __slots__ = (
+        "term_id",
+        "match",
+        "start",
+        "_length",
+        "block",
+        "sentence",
+        "token",
+        "_flags",
+        "sense",
+        "confidence",
+        "status",
+        "evidence",
+        "candidates",
+        "scores",
+        "established",
+        "text_start",
+        "text_end",
+        "agent",
+        "agent_word",
+        "reasons",
+    )
 
     term_id: str
     match: str
-    start: int  # source offsets
-    end: int
+    start: int  # source offsets (and end, below)
     block: int
     sentence: int
     token: int
-    in_blockquote: bool = False
-    in_heading: bool = False
-    verb: bool = False  # matched through a verb-only form ("models that scheme")
-    mention: bool = False
-    sense: str | None = None
-    confidence: float = 0.0
-    status: str = Status.UNRESOLVED
-    evidence: list[str] = field(default_factory=list)
-    candidates: list[str] = field(default_factory=list)
-    scores: dict[str, float] = field(default_factory=dict)
-    established: tuple[str | None, str] | None = None  # (sense, origin); no sense: own words
-    defines: bool = False
-    text_start: int = 0  # offsets in the block's prose text
-    text_end: int = 0
-    agent: str = ""  # who does it, if the words around say: "ai" or "developer" (see agent_of)
-    agent_word: str = ""
+    sense: str | None
+    confidence: float
+    status: str
+    evidence: list[str]
+    candidates: list[str]
+    scores: dict[str, float]
+    established: tuple[str | None, str] | None  # (sense, origin); no sense: own words
+    text_start: int  # offsets in the block's prose text
+    text_end: int
+    agent: str  # who does it, if the words around say: "ai" or "developer" (see agent_of)
+    agent_word: str
     #: the typed evidence behind the reading, strongest first: {kind, sense, weight, text}
-    reasons: list[dict] = field(default_factory=list)
+    reasons: list[dict]
+
+    def __init__(
+        self,
+        term_id: str,
+        match: str,
+        start: int,
+        end: int,
+        block: int,
+        sentence: int,
+        token: int,
+        in_blockquote: bool = False,
+        in_heading: bool = False,
+        verb: bool = False,
+        mention: bool = False,
+        sense: str | None = None,
+        confidence: float = 0.0,
+        status: str = Status.UNRESOLVED,
+        evidence: list[str] | None = None,
+        candidates: list[str] | None = None,
+        scores: dict[str, float] | None = None,
+        established: tuple[str | None, str] | None = None,
+        defines: bool = False,
+        text_start: int = 0,
+        text_end: int = 0,
+        agent: str = "",
+        agent_word: str = "",
+        reasons: list[dict] | None = None,
+    ):
+        self.term_id, self.match, self.start, self._length = term_id, match, start, end - start
+        self.block, self.sentence, self.token = block, sentence, token
+        self._flags = in_blockquote | in_heading << 1 | verb << 2 | mention << 3 | defines << 4
+        self.sense, self.confidence = sense, confidence
+        self.status = status
+        self.evidence = [] if evidence is None else evidence
+        self.candidates = [] if candidates is None else candidates
+        self.scores = {} if scores is None else scores
+        self.established = established
+        self.text_start, self.text_end = text_start, text_end
+        self.agent, self.agent_word = agent, agent_word
+        self.reasons = [] if reasons is None else reasons
+
+    @property
+    def end(self) -> int:
+        return self.start + self._length
+
+    @end.setter
+    def end(self, value: int) -> None:
+        self._length = value - self.start
+
+    in_blockquote = _flag(1, "in a block quote")
+    in_heading = _flag(2, "in a heading")
+    verb = _flag(4, 'matched through a verb-only form ("models that scheme")')
+    mention = _flag(8, "the word talked about as a word")
+    defines = _flag(16, "the use an author's definition gives")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in OCCURRENCE_FIELDS)
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as a dataclass)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{n}={v!r}" for n, v in zip(OCCURRENCE_FIELDS, self._values(), strict=True)
+        )
+        return f"Occurrence({shown})"
+
+
+#: Occurrence's fields, in the order its constructor takes them
+OCCURRENCE_FIELDS = (
+    "term_id",
+    "match",
+    "start",
+    "end",
+    "block",
+    "sentence",
+    "token",
+    "in_blockquote",
+    "in_heading",
+    "verb",
+    "mention",
+    "sense",
+    "confidence",
+    "status",
+    "evidence",
+    "candidates",
+    "scores",
+    "established",
+    "defines",
+    "text_start",
+    "text_end",
+    "agent",
+    "agent_word",
+    "reasons",
+)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TermlintError
-from ..model import Diagnostic, FileResult, Related, Suggestion
+from ..model import OCCURRENCE_FIELDS, Diagnostic, FileResult, Occurrence, Related, Suggestion
 from ..project.datafiles import read_cache_entry, write_cache_entry
 from .source import decode
 
@@ -226,7 +226,9 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+        names = _FIELD_NAMES[cls] = (
+            OCCURRENCE_FIELDS if cls is Occurrence else tuple(f.name for f in fields(cls))
+        )
     return names
 
 
@@ -238,7 +240,7 @@ def _result_from_json(raw: dict, source) -> FileResult:
         item["suggestions"] = [Suggestion(**s) for s in item["suggestions"]]
         item["related"] = [Related(**r) for r in item.get("related", [])]
         diagnostics.append(Diagnostic(path=source.path, **item))
-    names = {f.name for f in fields(Occurrence)}
+    names = set(OCCURRENCE_FIELDS)
     occurrences = []
     for item in raw["occurrences"]:
         item = {k: v for k, v in item.items() if k in names}

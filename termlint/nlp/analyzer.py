@@ -18,7 +18,7 @@ from operator import itemgetter
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
-from ..model import BlockAnalysis, PackedCues, PackedSpans, TermHit, cue_kind, cue_kind_of
+from ..model import NO_ITEMS, BlockAnalysis, TermHit, cue_kind, cue_kind_of
 from .sentences import sentence_bounds, sentence_index
 from .stems import stem
 
@@ -224,7 +224,7 @@ class Analyzer:
             )
 
     def _analyze_doc(self, doc, text: str) -> BlockAnalysis:
-        result = BlockAnalysis()
+        result = _Found()
         result.sentences = sentence_bounds(text)  # doc.text would rebuild it token by token
         cues: list[tuple[int, int, int, int, int, int]] = []
         self._collect(doc, result, cues, [s for s, _ in result.sentences])
@@ -236,7 +236,7 @@ class Analyzer:
         spaCy refuses a text over a million characters, and a Doc costs some hundred bytes
         a token; token indices and offsets are carried on so the result reads as one Doc.
         """
-        result = BlockAnalysis()
+        result = _Found()
         result.sentences = sentence_bounds(text)
         starts = [s for s, _ in result.sentences]
         token_base = 0
@@ -250,7 +250,7 @@ class Analyzer:
     def _collect(
         self,
         doc,
-        result: BlockAnalysis,
+        result: _Found,
         cues: list[tuple[int, int, int, int, int, int]],
         starts: list[int],
         base: int = 0,
@@ -341,24 +341,32 @@ def _long_text_pieces(text: str, sentences: list[tuple[int, int]]):
         yield begin, len(text)
 
 
-def _finish(
-    result: BlockAnalysis, cues: list[tuple[int, int, int, int, int, int]]
-) -> BlockAnalysis:
-    result.terms = _longest_terms(result.terms)
-    # Packed once read (see PackedCues): a dense document keeps every block's until it is read.
-    kept = _longest_cues(cues)
-    result.cues = PackedCues.from_rows(kept) if kept else []
-    # Packed too (a dense document keeps every block's analysis until it is read): sentence
-    # bounds and (token, sentence) pairs of the words that say who acts.
-    for name in ("sentences", "ai_tokens", "human_tokens", "pronoun_tokens"):
-        if getattr(result, name):
-            setattr(result, name, PackedSpans(getattr(result, name)))
-    # Most blocks match nothing of most kinds: one shared empty tuple instead of a list each
-    # (a large document keeps hundreds of thousands of analyses).
-    for name in ("terms", "cues", "ai_tokens", "human_tokens", "pronoun_tokens", "exclusions"):
-        if not getattr(result, name):
-            setattr(result, name, ())
-    return result
+class _Found:
+    """What the analyzer collects from one block, before it is packed (BlockAnalysis)."""
+
+    __slots__ = ("sentences", "terms", "ai_tokens", "human_tokens", "pronoun_tokens", "exclusions")
+
+    def __init__(self) -> None:
+        self.sentences: list[tuple[int, int]] = []
+        self.terms: list[TermHit] = []
+        self.ai_tokens: list[tuple[int, int]] = []  # (token, sentence)
+        self.human_tokens: list[tuple[int, int]] = []
+        self.pronoun_tokens: list[tuple[int, int]] = []
+        self.exclusions: list[tuple[int, int]] = []  # character spans
+
+
+def _finish(result: _Found, cues: list[tuple[int, int, int, int, int, int]]) -> BlockAnalysis:
+    # Packed once read (see BlockAnalysis): a dense document keeps every block's until it is
+    # read. Most blocks hold no term and no exclusion: one shared empty instead of a list each.
+    return BlockAnalysis(
+        result.sentences,
+        _longest_terms(result.terms) or NO_ITEMS,
+        ai_tokens=result.ai_tokens,
+        human_tokens=result.human_tokens,
+        pronoun_tokens=result.pronoun_tokens,
+        exclusions=result.exclusions or NO_ITEMS,
+        cue_rows=_longest_cues(cues),
+    )
 
 
 _LONG_CHUNK = re.compile(r"\S{256,}")
