@@ -356,3 +356,95 @@ def test_a_block_waiting_for_the_documents_ai_words_keeps_its_place():
         starts = [o.start for o in found]
         assert starts == sorted(starts)
         assert found[0].term_id == "sycophancy"
+
+
+def test_a_blocks_analysis_is_one_array_read_back_as_its_lists():
+    import pickle
+
+    from termlint.model import BlockAnalysis, CueHit
+
+    cues = [
+        CueHit("scheming", "in-context-scheming", "in-context", 1.0, 10, 20, 2, 3, 0),
+        CueHit("scheming", "worst-case-model", "worst case", 0.5, 40, 50, 9, 11, 1),
+    ]
+    spans, ai, human = [(0, 30), (31, 60)], [(4, 0), (12, 1)], [(7, 1)]
+    a = BlockAnalysis(spans, cues=cues, ai_tokens=ai, human_tokens=human)
+    assert a.sentences == spans and a.cues == cues and a.ai_tokens == ai
+    assert a.human_tokens == human and not a.pronoun_tokens and a.terms == []
+    assert a.sentences[1] == (31, 60) and a.cues[-1] == cues[-1] and a.cues[:1] == cues[:1]
+    # every section is a window of the same array: no array or wrapper kept per section
+    assert a.sentences._numbers is a.cues._numbers is a.ai_tokens._numbers
+    assert not hasattr(a, "__dict__")
+    assert pickle.loads(pickle.dumps(a)) == a  # another process gets the records
+    a.pronoun_tokens = [(1, 0)]  # setting a section repacks it; the others read the same
+    assert a.pronoun_tokens == [(1, 0)] and a.cues == cues and a.human_tokens == human
+    far = BlockAnalysis([(0, 3_000_000_000)])  # past four bytes: eight-byte numbers
+    assert far.sentences == [(0, 3_000_000_000)]
+    assert BlockAnalysis(spans, cues=cues) != BlockAnalysis(spans)
+
+
+def test_an_occurrence_keeps_its_fields_in_fewer_slots():
+    import pickle
+
+    from termlint.model import OCCURRENCE_FIELDS, Occurrence
+
+    values = {
+        "term_id": "scheming",
+        "match": "schemer",
+        "start": 1_000_000,
+        "end": 1_000_007,
+        "block": 9,
+        "sentence": 2,
+        "token": 40,
+        "in_blockquote": True,
+        "in_heading": False,
+        "verb": True,
+        "mention": False,
+        "sense": "in-context-scheming",
+        "confidence": 0.75,
+        "status": Status.RESOLVED,
+        "evidence": ["a cue"],
+        "candidates": ["x"],
+        "scores": {"x": 0.5},
+        "established": None,
+        "defines": True,
+        "text_start": 3,
+        "text_end": 10,
+        "agent": "ai",
+        "agent_word": "model",
+        "reasons": [{"kind": "cue"}],
+    }
+    assert set(values) == set(OCCURRENCE_FIELDS)
+    occ = Occurrence(**values)
+    assert {name: getattr(occ, name) for name in OCCURRENCE_FIELDS} == values
+    assert len(Occurrence.__slots__) < len(OCCURRENCE_FIELDS) and not hasattr(occ, "__dict__")
+    occ.mention, occ.in_blockquote, occ.end = True, False, 1_000_010
+    assert occ.mention and not occ.in_blockquote and occ.verb and occ.defines
+    assert (occ.start, occ.end) == (1_000_000, 1_000_010)
+    twin = pickle.loads(pickle.dumps(occ))
+    assert twin == occ and twin is not occ and repr(twin) == repr(occ)
+    twin.defines = False
+    assert twin != occ and repr(occ).startswith("Occurrence(term_id='scheming', match=")
+    plain = Occurrence("scheming", "scheming", 0, 8, 0, 0, 0)
+    assert (
+        plain.evidence == [] and plain.evidence is not Occurrence("s", "s", 0, 1, 0, 0, 0).evidence
+    )
+
+
+def test_a_built_block_keeps_verbatim_prose_as_its_pieces_only():
+    from termlint.document.markdown import BlockList, parse_markdown
+
+    plain = "".join(f"Plain paragraph {n} about scheming.\n\n" for n in range(300))
+    marked = "A *marked* paragraph with [a link](https://example.org).\n\n"
+    doc = parse_markdown(SourceText(path="p.md", text=marked + plain))
+    blocks = doc.blocks
+    assert isinstance(blocks, BlockList)
+    first = [(b.text, b.pieces, b.links) for b in blocks]
+    assert first[0][0] == "A marked paragraph with a link." and len(first[0][2]) == 1
+    assert isinstance(blocks.prose[0], tuple)  # prose that is not a run of the source
+    assert all(type(p).__name__ == "array" for p in blocks.prose[1:])  # verbatim: pieces only
+    assert all(raw == "" for raw in blocks.raw)  # the Markdown source is dropped once built
+    assert len(blocks.recent) <= BlockList.RECENT_KEPT < len(blocks)
+    # a block read again after its object was let go reads the same
+    assert [(b.text, b.pieces, b.links) for b in blocks] == first
+    assert blocks[5].source_offset(3) == doc.source.text.index(blocks[5].text) + 3
