@@ -146,6 +146,9 @@ class CueHit:
     sentence: int
 
 
+_INT_MAX = 2**31 - 1  # the largest number a four-byte array ("i") holds
+
+
 def compact_numbers(values: Iterable[int]) -> array:
     """``values`` in one array of 4-byte numbers, or of 8-byte ones when one does not fit:
     offsets and counts in a document under 2 GB fit in four."""
@@ -704,15 +707,16 @@ class RelatedUses(_Packed):
     _WIDTH = 6
 
     def __init__(self, uses: Iterable[Related] = ()):
-        self._numbers = array("q")
+        self._numbers = array("i")  # four bytes a number until one does not fit
         self._matches: list[str] = []
         for use in uses:
             self.append(use)
 
     def append(self, use: Related) -> None:
-        self._numbers.extend(
-            (use.start, use.end, use.line, use.column, use.end_line, use.end_column)
-        )
+        numbers = (use.start, use.end, use.line, use.column, use.end_line, use.end_column)
+        if self._numbers.typecode == "i" and max(numbers) > _INT_MAX:
+            self._numbers = array("q", self._numbers)
+        self._numbers.extend(numbers)
         self._matches.append(use.match)
 
     def __len__(self) -> int:

@@ -204,6 +204,9 @@ def test_packed_records_read_back_as_the_records_they_replace():
     related = RelatedUses(uses)
     assert related == uses and uses == related and related[1:] == uses[1:]
     assert [r.to_json() for r in related] == [r.to_json() for r in uses]
+    far = Related(3_000_000_000, 3_000_000_008, 1, 3_000_000_001, 1, 3_000_000_009, "scheming")
+    related.append(far)  # past four bytes: the numbers move to eight-byte ones, none lost
+    assert related == [*uses, far]
     for seq in (packed, spans, related):
         try:
             seq[len(seq)]
