@@ -15,6 +15,7 @@ import re
 from array import array
 from dataclasses import dataclass, field, fields
 from enum import Enum
+from itertools import chain
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -217,6 +218,8 @@ class PackedSpans(_Packed):
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         numbers, lo, hi = self._numbers, self._lo, self._hi
+        if lo == hi:  # most blocks' agent-token sections
+            return iter(())
         return zip(numbers[lo:hi:2], numbers[lo + 1 : hi : 2], strict=True)
 
     def __reduce__(self):
@@ -344,43 +347,59 @@ class BlockAnalysis:
             cue_rows = [
                 (cue_kind(c.term_id, c.sense_id, c.phrase, c.weight), *_cue_place(c)) for c in cues
             ]
-        sections = [
-            [n for span in sentences for n in span],
-            [n for row in cue_rows for n in row],
-            *(
-                [n for pair in pairs for n in pair]
-                for pairs in (ai_tokens, human_tokens, pronoun_tokens)
-            ),
-        ]
-        ends, at = [], len(_SECTIONS)
-        for numbers in sections:
-            at += len(numbers)
-            ends.append(at)
-        self._numbers = compact_numbers([*ends, *(n for numbers in sections for n in numbers)])
+        numbers = [0] * len(_SECTIONS)  # where each section ends, filled in below
+        for at, section in enumerate(
+            (sentences, cue_rows, ai_tokens, human_tokens, pronoun_tokens)
+        ):
+            numbers.extend(chain.from_iterable(section))
+            numbers[at] = len(numbers)
+        self._numbers = compact_numbers(numbers)
 
-    def _bounds(self, section: int) -> tuple[int, int]:
-        numbers = self._numbers
-        return (numbers[section - 1] if section else len(_SECTIONS)), numbers[section]
+    def _window(section: int, kind: type[PackedSpans | PackedCues]) -> property:  # type: ignore[misc]
+        """A section read as a window of the analysis's array; setting it repacks the whole
+        analysis (only tests and tools set one: the analyzer builds it at once)."""
+
+        def get(self):
+            numbers = self._numbers
+            view = kind.__new__(kind)
+            view._numbers = numbers
+            view._lo = numbers[section - 1] if section else len(_SECTIONS)
+            view._hi = numbers[section]
+            return view
+
+        def set(self, value) -> None:
+            fields = self._fields()
+            fields[_SECTIONS[section]] = list(value)
+            BlockAnalysis.__init__(self, **fields)
+
+        return property(get, set)
+
+    sentences = _window(0, PackedSpans)
+    cues = _window(1, PackedCues)
+    ai_tokens = _window(2, PackedSpans)
+    human_tokens = _window(3, PackedSpans)
+    pronoun_tokens = _window(4, PackedSpans)
+    del _window
 
     @property
-    def sentences(self) -> PackedSpans:
-        return PackedSpans.window(self._numbers, len(_SECTIONS), self._numbers[0])
+    def sentence_count(self) -> int:
+        return (self._numbers[0] - len(_SECTIONS)) // 2
 
     @property
-    def cues(self) -> PackedCues:
-        return PackedCues.window(self._numbers, *self._bounds(1))
+    def ai_count(self) -> int:
+        """``len(ai_tokens)`` without making a window."""
+        return (self._numbers[2] - self._numbers[1]) // 2
 
     @property
-    def ai_tokens(self) -> PackedSpans:
-        return PackedSpans.window(self._numbers, *self._bounds(2))
+    def human_count(self) -> int:
+        return (self._numbers[3] - self._numbers[2]) // 2
 
-    @property
-    def human_tokens(self) -> PackedSpans:
-        return PackedSpans.window(self._numbers, *self._bounds(3))
-
-    @property
-    def pronoun_tokens(self) -> PackedSpans:
-        return PackedSpans.window(self._numbers, *self._bounds(4))
+    def sentence(self, index: int) -> tuple[int, int]:
+        """The bounds of sentence ``index`` (``sentences[index]`` without making a window)."""
+        numbers, at = self._numbers, len(_SECTIONS) + 2 * index
+        if index < 0 or at >= numbers[0]:
+            raise IndexError("sentence index out of range")
+        return numbers[at], numbers[at + 1]
 
     def _fields(self) -> dict:
         return {
@@ -392,14 +411,6 @@ class BlockAnalysis:
             "pronoun_tokens": list(self.pronoun_tokens),
             "exclusions": self.exclusions,
         }
-
-    def __setattr__(self, name: str, value) -> None:
-        if name in _SECTIONS:  # repacked whole: only tests and tools set a section
-            fields = self._fields()
-            fields[name] = list(value)
-            BlockAnalysis.__init__(self, **fields)
-        else:
-            object.__setattr__(self, name, value)
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, BlockAnalysis):

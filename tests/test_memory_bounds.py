@@ -375,6 +375,18 @@ def test_a_blocks_analysis_is_one_array_read_back_as_its_lists():
     assert a.sentences == spans and a.cues == cues and a.ai_tokens == ai
     assert a.human_tokens == human and not a.pronoun_tokens and a.terms == []
     assert a.sentences[1] == (31, 60) and a.cues[-1] == cues[-1] and a.cues[:1] == cues[:1]
+    assert (
+        a.sentence(1) == (31, 60)
+        and a.sentence_count == 2
+        and (a.ai_count, a.human_count) == (2, 1)
+    )
+    for bad in (2, -1):
+        try:
+            a.sentence(bad)
+        except IndexError:
+            pass
+        else:
+            raise AssertionError(f"sentence({bad}) read outside the sentences")
     # every section is a window of the same array: no array or wrapper kept per section
     assert a.sentences._numbers is a.cues._numbers is a.ai_tokens._numbers
     assert not hasattr(a, "__dict__")

@@ -234,9 +234,11 @@ class DocumentView:
         view = cls(doc, analyses, glossary, occurrences)
         view.position = Positions(occurrences)
         view.first_pass = FirstPassTable(len(occurrences))
-        view.links = link_cues(doc, glossary, [i for i, a in enumerate(analyses) if a.sentences])
-        view.ai_in_doc = sum(len(a.ai_tokens) for a in analyses)
-        view.human_in_doc = sum(len(a.human_tokens) for a in analyses)
+        view.links = link_cues(
+            doc, glossary, [i for i, a in enumerate(analyses) if a.sentence_count]
+        )
+        view.ai_in_doc = sum(a.ai_count for a in analyses)
+        view.human_in_doc = sum(a.human_count for a in analyses)
         view.framing_mass = _framing_mass(analyses)
         return view
 
@@ -335,7 +337,7 @@ def _in_contrast(block_text: str, sentence_start: int, cue: CueHit, occ: Occurre
 def sentence_cues(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evidence]:
     analysis = view.analyses[occ.block]
     text = view.doc.blocks[occ.block].text
-    sent_start = analysis.sentences[occ.sentence][0] if analysis.sentences else 0
+    sent_start = analysis.sentence(occ.sentence)[0] if analysis.sentence_count else 0
     for cue in view.index(occ.block).by_sentence.get((term.id, occ.sentence), ()):
         d = token_distance(cue, occ)
         t = tier(cue)
@@ -383,7 +385,7 @@ def citations(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[Evide
     analysis = view.analyses[occ.block]
     if not analysis.sentences:
         return
-    start, end = analysis.sentences[occ.sentence]
+    start, end = analysis.sentence(occ.sentence)
     for link in view.links.get(occ.block, ()):
         if link.term_id == term.id and not link.own_sense and start <= link.start < end:
             yield Evidence(
@@ -576,7 +578,7 @@ def mention_shape(view: DocumentView, occ: Occurrence, term: Term) -> Iterable[E
         )
     analysis = view.analyses[occ.block]
     if analysis.sentences:
-        start, end = analysis.sentences[occ.sentence]
+        start, end = analysis.sentence(occ.sentence)
         if _WORD_TALK.search(text, start, end):
             yield Evidence(
                 EvidenceKind.MENTION_SHAPE,

@@ -95,11 +95,11 @@ class OccurrenceFinder:
         self.ai_in_doc = 0
 
     def add(self, index: int, analysis: BlockAnalysis) -> None:
-        self.ai_in_doc += len(analysis.ai_tokens)
+        self.ai_in_doc += analysis.ai_count
         if not analysis.terms:
             return  # most blocks: no need to make their block objects
         terms = self.glossary.terms
-        if not analysis.ai_tokens and any(
+        if not analysis.ai_count and any(
             terms[hit.term_id].requires_ai_context for hit in analysis.terms
         ):
             self.waiting.append((index, analysis))
@@ -159,8 +159,7 @@ class OccurrenceFinder:
                     and _listed_after(block.text, previous.text_end, hit.start)
                 )
                 or (
-                    _quoted(hit)
-                    and _talks_about_words(block.text, analysis.sentences[hit.sentence])
+                    _quoted(hit) and _talks_about_words(block.text, analysis.sentence(hit.sentence))
                 )
             )
             if any(s.agent for s in term.senses):
@@ -204,7 +203,7 @@ def _listed_after(text: str, previous_end: int, start: int) -> bool:
 
 
 def _has_ai_context(hit: TermHit, analysis: BlockAnalysis, ai_in_doc: int) -> bool:
-    return bool(analysis.ai_tokens) or ai_in_doc >= 3
+    return analysis.ai_count > 0 or ai_in_doc >= 3
 
 
 def _is_verb_use(hit: TermHit, text: str) -> bool:

@@ -352,7 +352,7 @@ def prepare_view(
     for i, occ in enumerate(occurrences):
         if not glossary.terms[occ.term_id].multi_sense:
             continue
-        start, end = analyses[occ.block].sentences[occ.sentence]
+        start, end = analyses[occ.block].sentence(occ.sentence)
         sentence = doc.blocks[occ.block].text[start:end]
         rel = occ.text_start - start
         if is_definitional(sentence, rel, rel + occ.text_end - occ.text_start) and (
@@ -371,7 +371,7 @@ def prepare_view(
     for i in readable:
         occ = occurrences[i]
         words[i] = features.sentence_words(
-            doc.blocks[occ.block].text, analyses[occ.block].sentences[occ.sentence], occ
+            doc.blocks[occ.block].text, analyses[occ.block].sentence(occ.sentence), occ
         )
     return view, readable, words
 
@@ -387,7 +387,7 @@ class _SentenceWords:
     def __getitem__(self, i: int):
         occ = self.occurrences[i]
         return features.sentence_words(
-            self.doc.blocks[occ.block].text, self.analyses[occ.block].sentences[occ.sentence], occ
+            self.doc.blocks[occ.block].text, self.analyses[occ.block].sentence(occ.sentence), occ
         )
 
     pop = __getitem__
