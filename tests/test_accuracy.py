@@ -29,14 +29,16 @@ def test_dev_flags_and_senses_do_not_regress(dev_scores):
     # chosen on dev: the learned reader against the hand-tuned one's 0.225 F1 / 0.614 here;
     # the second version (clarity flag, per-term thresholds) reaches 0.383 / 0.747; the third
     # (definitions: paragraph scope, more document-level shapes, unclear uses after a
-    # passage's definition flagged) 0.457 / 0.757
-    assert dev_scores.f1 >= 0.44, dev_scores.errors[:20]
-    assert dev_scores.sense_accuracy >= 0.75, dev_scores.errors[:20]
+    # passage's definition flagged) 0.457 / 0.757; the fourth ("a reader could not tell" reads
+    # only the words next to the use) 0.468 / 0.771, precision 0.397 -> 0.550
+    assert dev_scores.f1 >= 0.46, dev_scores.errors[:20]
+    assert dev_scores.precision >= 0.52, dev_scores.errors[:20]
+    assert dev_scores.sense_accuracy >= 0.765, dev_scores.errors[:20]
 
 
 def test_dev_mentions_and_everyday_uses_are_rarely_flagged(dev_scores):
     # the second version flags 4 of 104 mentions and 1 of 26 everyday uses here (the third 5
-    # and 2)
+    # and 2, the fourth 2 and 0)
     assert dev_scores.mention_flagged <= 0.06 * dev_scores.mention_total
     assert dev_scores.non_ai_flagged <= 0.08 * dev_scores.non_ai_total
     assert dev_scores.missing_occurrences <= 20

@@ -135,7 +135,7 @@ def test_positions_round_trip_in_each_encoding(encoding):
 
 
 def test_rewrite_actions_fit_the_role_and_skip_titles(project):
-    text = "# Detecting Scheming in Frontier Models\n\nOne plan is constructing scheming models.\n"
+    text = "# Detecting Scheming in Frontier Models\n\nOne plan is making scheming models.\n"
     result = lint(text, project)
     heading, modifier = sorted(
         (d for d in result.diagnostics if d.rule == "ambiguous-term"), key=lambda d: d.start
@@ -153,5 +153,5 @@ def test_rewrite_actions_fit_the_role_and_skip_titles(project):
         words = action.title.removeprefix("Rewrite as “").split("”", 1)[0]
         assert "(" not in words and (words.endswith("scheming") or " " not in words), words
         assert apply_edits(text, [action.edit]) == text.replace(
-            "constructing scheming models", f"constructing {words} models"
+            "making scheming models", f"making {words} models"
         )

@@ -21,7 +21,7 @@ GIVE_UP_AFTER = 180
 DRAFT = (
     "# Notes\n"
     "\n"
-    "One plan is constructing scheming models on purpose.\n"
+    "One plan is making scheming models on purpose.\n"
     "\n"
     "Later, a model scheming against its overseers leaves traces.\n"
     "\n"
@@ -103,14 +103,14 @@ def test_the_menu_keeps_one_order_and_shows_each_rewrite(folder):
     assert listed[0][6] == "roleplay"
     # each option shows the words it would write, fitted to the role
     assert "`scheming` (a modifier before a noun)" in shown
-    assert "→ One plan is constructing role-play scheming models on purpose." in shown
+    assert "→ One plan is making role-play scheming models on purpose." in shown
     assert "`scheming` (a verb)" in shown
     assert "→ Later, a model scheming (in the worst-case sense) against its overseers" in shown
     assert "`schemers` (an agent noun)" in shown
     assert "→ Weak worst-case schemers are easier" in shown
     assert "Title-Case heading “Detecting Scheming in Frontier Models”" in shown
     assert (folder / "d.md").read_text() == DRAFT.replace(
-        "constructing scheming models", "constructing role-play scheming models"
+        "making scheming models", "making role-play scheming models"
     ).replace("a model scheming against", "a model scheming (in the worst-case sense) against")
 
 
@@ -120,7 +120,7 @@ def test_the_same_answer_for_every_remaining_use(folder):
     assert shown.count(PROMPT) == 1  # asked once, then the answer held for the rest
     assert "every remaining use of scheming" in shown
     assert (folder / "d.md").read_text() == (
-        DRAFT.replace("constructing scheming models", "constructing worst-case scheming models")
+        DRAFT.replace("making scheming models", "making worst-case scheming models")
         .replace("a model scheming against", "a model scheming (in the worst-case sense) against")
         .replace("Weak schemers", "Weak worst-case schemers")
     )
@@ -164,5 +164,5 @@ def test_link_previews_show_the_link(folder):
     (folder / ".termlint.yaml").write_text("docs_url: https://example.org/glossary\n")
     code, shown = drive(folder, ["fix", "d.md", "--interactive", "--how", "link"], ["7", "0a"])
     assert code == 0, shown
-    assert re.search(r"→ One plan is constructing \[scheming\]\(\S+#roleplay\) models", shown)
+    assert re.search(r"→ One plan is making \[scheming\]\(\S+#roleplay\) models", shown)
     assert "[scheming](" in (folder / "d.md").read_text().splitlines()[2]

@@ -64,8 +64,8 @@ def test_a_definition_for_one_passage_settles_only_the_uses_the_model_can_read(l
     # Not said to hold for the document: a later use the model still reads as unclear, the
     # definition in view, is flagged (on dev such uses were unclear to the readers more
     # often than not); one it can read takes the defined sense.
-    r = lint(f"{_CARLSMITH}\n\nLater, is an AI model likely to be scheming at all?\n")
-    assert occ_at(r, "scheming at all").status == "ambiguous"
+    r = lint(f"{_CARLSMITH}\n\nLater, we ask whether scheming is likely at all.\n")
+    assert occ_at(r, "scheming is likely").status == "ambiguous"
     assert [d for d in r.diagnostics if d.rule == "ambiguous-term"]
     r = lint(f"{_CARLSMITH}\n\nLater, the AI model kept scheming to get power after training.\n")
     later = occ_at(r, "scheming to get")

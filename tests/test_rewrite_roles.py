@@ -47,7 +47,7 @@ ROLE_CASES = [
         "noun",
     ),
     ("The main concern is scheming.", "scheming", "scheming", "noun"),
-    ("One plan is constructing scheming models on purpose.", "scheming", "scheming", "modifier"),
+    ("One plan is making scheming models on purpose.", "scheming", "scheming", "modifier"),
     ("Scheming models are hard to catch.", "Scheming", "scheming", "modifier"),
     ("early evidence of scheming-related behaviour", "scheming", "scheming", "modifier"),
     ("We ran sandbagging evaluations on both.", "sandbagging", "sandbagging", "modifier"),
@@ -258,7 +258,7 @@ def test_sentence_start_capital_moves_to_the_new_first_word():
 # -- the review's sentences, rewritten -------------------------------------------------------
 
 REVIEW = (
-    "One plan is constructing scheming models on purpose.\n"
+    "One plan is making scheming models on purpose.\n"
     "\n"
     "Weak schemers which are easier to catch come first.\n"
     "\n"
@@ -272,7 +272,7 @@ REVIEW = (
         (
             "roleplay",
             [
-                "constructing role-play scheming models",
+                "making role-play scheming models",
                 "Weak role-playing schemers which",
                 "A model scheming (only as a role-played persona) against its overseers",
             ],
@@ -280,7 +280,7 @@ REVIEW = (
         (
             "worst-case-model",
             [
-                "constructing worst-case scheming models",
+                "making worst-case scheming models",
                 "Weak worst-case schemers which",
                 "A model scheming (in the worst-case sense) against its overseers",
             ],
@@ -288,7 +288,7 @@ REVIEW = (
         (
             "visible-cot-gaming",
             [
-                "constructing chain-of-thought scheming models",
+                "making chain-of-thought scheming models",
                 "Weak schemers whose reasoning shows in the chain of thought which",
                 "A model legibly scheming against",
             ],
@@ -310,7 +310,7 @@ def test_the_reviews_broken_rewrites_now_read(sense, expected):
 DRAFT = (
     "# Iterated Development and Study of Schemers (IDSS)\n"
     "\n"
-    "One plan is constructing scheming models on purpose, then studying them. Weak schemers\n"
+    "One plan is making scheming models on purpose, then studying them. Weak schemers\n"
     "are easier to catch than strong ones.\n"
     "\n"
     # A paragraph of its own: next to the name above, the second sense model reads this use
@@ -326,7 +326,7 @@ DRAFT = (
 def test_fix_rewrites_prose_by_role_and_leaves_names_and_headings(project):
     plan = fix_source(SourceText("d.md", DRAFT), project, lambda d, o: "roleplay", "rewrite")
     assert plan.new_text == DRAFT.replace(
-        "constructing scheming models", "constructing role-play scheming models"
+        "making scheming models", "making role-play scheming models"
     ).replace("Weak schemers", "Weak role-playing schemers").replace(
         "a model scheming against", "a model scheming (only as a role-played persona) against"
     )
@@ -436,7 +436,7 @@ def test_role_forms_load_and_a_null_role_does_not_fit(tmp_path):
 NEUTRAL = {  # sentences with nothing in them that says which sense
     "scheming": {
         "noun": "We looked for signs of scheming in the logs.",
-        "modifier": "One plan is constructing scheming models on purpose.",
+        "modifier": "One plan is making scheming models on purpose.",
         "verb": "Later, a model scheming against its overseers leaves traces.",
         "agent": "Weak schemers are easier to catch than strong ones.",
     },

@@ -8,7 +8,9 @@ from termlint.pipeline import lint_text, load_project
 from termlint.project.config import Config
 
 AMBIGUOUS = "AI labs should prepare for scheming before the next model ships."
-CLEAR = "AI labs should prepare for in-context scheming before the next model ships."
+# a clear use of another term: a clear "in-context scheming" here frames the whole document,
+# so the bare use above it is read in that sense too
+CLEAR = "AI labs should prepare for models sandbagging evaluations before the next model ships."
 
 
 def unused(lint, text):

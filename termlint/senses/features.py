@@ -9,7 +9,10 @@ its features with learned weights. Three families of feature:
   counts and where it counts differently; evidence for a broader or narrower sense of the same
   family counts as ``…~family``;
 - **words**: the word stems next to the use (``near@sense:stem``) and elsewhere in its sentence
-  (``sent@sense:stem``) — what the glossary's cue lists do not name yet;
+  (``sent@sense:stem``) — what the glossary's cue lists do not name yet; "a reader could not
+  tell" (``?``) gets only the words next to the use: with the rest of the sentence too, its
+  few hundred labelled uses learned sentence words that did not carry to other writing (fourth
+  version, docs/accuracy.md);
 - **bias**: one per sense (``bias@sense``): how often a sense is meant when nothing says so.
 """
 
@@ -113,7 +116,7 @@ def build(
     kins = _kin_of(term)
     for sense_id in candidates(term):
         if sense_id == UNCLEAR:
-            out.append(_unclear_features(term, evidence, named, near_words, rest_words))
+            out.append(_unclear_features(term, evidence, named, near_words))
             continue
         if sense_id == MENTION:
             out.append(_mention_features(term, evidence, near_words, rest_words))
@@ -146,9 +149,10 @@ def _add_words(feats: dict[str, float], sense_id: str, near_words, rest_words) -
 
 
 def _unclear_features(
-    term: Term, evidence: list[Evidence], named: list, near_words, rest_words
+    term: Term, evidence: list[Evidence], named: list, near_words
 ) -> dict[str, float]:
-    """What makes a use unclear: how much evidence there is, and how it is spread."""
+    """What makes a use unclear: how much evidence there is, how it is spread, and the words
+    right next to the use (not the rest of its sentence)."""
     summed: dict[str, float] = {}
     per_sense: dict[str, float] = {}
     for e, (name, sense, strength) in zip(evidence, named, strict=True):
@@ -168,7 +172,7 @@ def _unclear_features(
         feats[f"{UNCLEAR}:senses"] = math.log1p(len(ranked))
     else:
         feats[f"{UNCLEAR}:no-evidence"] = 1.0
-    _add_words(feats, UNCLEAR, near_words, rest_words)
+    _add_words(feats, UNCLEAR, near_words, ())
     return feats
 
 
