@@ -322,9 +322,14 @@ def _(w):
 
 @case("D11", "CR-only line endings: 4 warnings on lines 1, 3, 5, 7")
 def _(w):
+    # One warning per use with --per-use (what the report saw before findings were grouped);
+    # grouped, the one finding on line 1 names the other three uses' lines.
     (w / "cr.md").write_bytes(b"We think scheming is bad.\r\r" * 4)
-    p = tl("check", "cr.md", "-q", cwd=w)
-    return clean(p) and all(f"cr.md:{n}:10: warning" in p.out for n in (1, 3, 5, 7)), p.out
+    p = tl("check", "cr.md", "-q", "--per-use", cwd=w)
+    grouped = tl("check", "cr.md", "-q", cwd=w)
+    per_use = all(f"cr.md:{n}:10: warning" in p.out for n in (1, 3, 5, 7))
+    named = "cr.md:1:10: warning" in grouped.out and "lines 3, 5, 7)" in grouped.out
+    return clean(p) and clean(grouped) and per_use and named, p.out + grouped.out
 
 
 FIX = ("fix", "--sense", "scheming=worst-case-model")
