@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Summary
+from ..records import Summary
 from ..rules.group import suggestion_text, uses_note
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}

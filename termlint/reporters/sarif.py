@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..model import Summary
+from ..records import Summary
 from ..rules.group import suggestion_text, uses_note
 
 if TYPE_CHECKING:
