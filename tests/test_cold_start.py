@@ -58,7 +58,7 @@ def _modules(folder: Path, *args: str) -> tuple[set[str], subprocess.CompletedPr
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="platformdirs is skipped on Linux only")
-@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
 def test_a_cached_no_term_check_imports_no_record_module_nor_heavy_library(tmp_path, fmt):
     write(tmp_path, "plain.md", PLAIN)
     _modules(tmp_path, "check", "plain.md")  # fills the glossary, rules and result caches
@@ -82,8 +82,8 @@ def test_the_kind_names_a_cached_rule_list_is_checked_against_are_the_kinds():
     from termlint.rules.kinds import AFTER_SUPPRESSION, KINDS
     from termlint.rules.load import KIND_NAMES
 
-    assert KIND_NAMES == set(KINDS) | set(AFTER_SUPPRESSION)
-    assert KIND_NAMES == set(schema("rule")["properties"]["kind"]["enum"])
+    assert set(KINDS) | set(AFTER_SUPPRESSION) == KIND_NAMES
+    assert set(schema("rule")["properties"]["kind"]["enum"]) == KIND_NAMES
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the direct answer is for Linux")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..records import Summary
-from ..rules.group import suggestion_text, uses_note
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -39,6 +38,8 @@ class GithubReporter:
                     f"title={_escape_property('termlint ' + d.rule)}",
                 ]
             )
+            from ..rules.group import suggestion_text, uses_note  # not for a run without findings
+
             message = d.text_message or d.message  # read by people in a pull request
             note = uses_note(d)
             if note:
