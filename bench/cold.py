@@ -8,7 +8,12 @@ bench/paired.py does) or a ``termlint`` console script (a checkout's own venv). 
 one right after the other: before and after on a Markdown file with no glossary term, then
 ``python -c "import spacy"`` and before and after on a 10k-word draft dense in terms. The
 glossary cache is warm (what a second pre-commit run has), the draft's cached result is removed
-before each run so it is really linted. Medians of the rounds; the load average is printed.
+before each run so it is really linted. Which side goes first alternates from round to round
+(ABBA), so a slow stretch of the shared host does not always fall on the same side. Medians of
+the rounds, and the median of each round's after/before ratio; ``python -c pass`` is timed in
+every round too, as the reference the no-term target is set against. The load average is
+printed. Bytecode must be cached (``python -m compileall``): with PYTHONDONTWRITEBYTECODE set
+every run compiles termlint's sources again, about 20 ms of a no-term run.
 """
 
 from __future__ import annotations
@@ -75,14 +80,17 @@ def main() -> None:
         wall([*command(sides[name]), "check", str(plain)], env)  # warm the glossary cache
     walls: dict[str, list[float]] = {k: [] for k in ("plain-b", "plain-a", "draft-b", "draft-a")}
     spacy = []
+    nothing = []
     print(f"load before: {os.getloadavg()}", file=sys.stderr)
-    for _ in range(opts.rounds):
-        for name in sides:
+    for n in range(opts.rounds):
+        order = list(sides) if n % 2 == 0 else list(sides)[::-1]
+        nothing.append(wall([python, "-c", "pass"], envs["after"]))
+        for name in order:
             walls[f"plain-{name[0]}"].append(
                 wall([*command(sides[name]), "check", str(plain)], envs[name])
             )
         spacy.append(wall([python, "-c", "import spacy"], envs["after"]))
-        for name in sides:
+        for name in order:
             shutil.rmtree(work / f"cache-{name}" / "termlint" / "results", ignore_errors=True)
             walls[f"draft-{name[0]}"].append(
                 wall([*command(sides[name]), "check", str(draft)], envs[name])
@@ -90,13 +98,26 @@ def main() -> None:
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
     med = {k: statistics.median(v) * 1000 for k, v in walls.items()}
     sp = statistics.median(spacy) * 1000
-    print("| cold start | before | after |")
-    print("|---|---:|---:|")
-    print(f"| file with no term | {med['plain-b']:.0f} ms | {med['plain-a']:.0f} ms |")
-    print(f"| 10k-word dense draft | {med['draft-b']:.0f} ms | {med['draft-a']:.0f} ms |")
+    ratio = {
+        kind: statistics.median(
+            a / b for a, b in zip(walls[f"{kind}-a"], walls[f"{kind}-b"], strict=True)
+        )
+        for kind in ("plain", "draft")
+    }
+    print("| cold start | before | after | after/before (paired) |")
+    print("|---|---:|---:|---:|")
+    print(f"| `python -c pass` | {statistics.median(nothing) * 1000:.0f} ms | | |")
+    print(
+        f"| file with no term | {med['plain-b']:.0f} ms | {med['plain-a']:.0f} ms "
+        f"| {ratio['plain']:.2f}× |"
+    )
+    print(
+        f"| 10k-word dense draft | {med['draft-b']:.0f} ms | {med['draft-a']:.0f} ms "
+        f"| {ratio['draft']:.2f}× |"
+    )
     print(
         f"| draft − `import spacy` ({sp:.0f} ms) | {med['draft-b'] - sp:+.0f} ms "
-        f"| {med['draft-a'] - sp:+.0f} ms |"
+        f"| {med['draft-a'] - sp:+.0f} ms | |"
     )
     shutil.rmtree(work, ignore_errors=True)
 

@@ -208,7 +208,7 @@ def check(
     from .files.discovery import iter_paths
     from .files.progress import Progress
     from .files.runner import default_jobs, run_paths
-    from .model import Summary
+    from .records import Summary
     from .reporters import reporter_class
     from .rules.load import severity_rank
 

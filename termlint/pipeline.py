@@ -11,14 +11,17 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import DataErrors, TermlintError
 from .files.source import decode
 from .glossary.entries import Glossary, SurfacePrefilter, load_glossary
-from .model import Diagnostic, FileResult, SourceText
 from .project.config import Config, load_config
-from .rules.kinds import AFTER_SUPPRESSION, KINDS, CheckContext
+from .records import FileResult, SourceText
 from .rules.load import Rule, load_rules
+
+if TYPE_CHECKING:
+    from .model import CheckContext, Diagnostic
 
 
 @dataclass
@@ -219,7 +222,9 @@ def _run_rules(
     A rule that fails (a bug, or rule data no load-time check catches) raises a TermlintError
     naming the rule, so the file reports it and the other files are still checked.
     """
+    from .model import CheckContext
     from .rules.group import Grouper
+    from .rules.kinds import AFTER_SUPPRESSION, KINDS
     from .rules.suppress import SuppressionIndex
 
     def context(rule: Rule) -> CheckContext:

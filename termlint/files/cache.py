@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TermlintError
-from ..model import OCCURRENCE_FIELDS, Diagnostic, FileResult, Occurrence, Related, Suggestion
 from ..project.datafiles import read_cache_entry, write_cache_entry
+from ..records import FileResult
 from .source import decode
 
 if TYPE_CHECKING:
@@ -226,6 +226,8 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
+        from ..model import OCCURRENCE_FIELDS, Occurrence
+
         names = _FIELD_NAMES[cls] = (
             OCCURRENCE_FIELDS if cls is Occurrence else tuple(f.name for f in fields(cls))
         )
@@ -233,7 +235,9 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def _result_from_json(raw: dict, source) -> FileResult:
-    from ..model import Occurrence
+    if not raw["diagnostics"] and not raw["occurrences"]:
+        return FileResult(source.path, source=source)  # no findings: no other record is needed
+    from ..model import OCCURRENCE_FIELDS, Diagnostic, Occurrence, Related, Suggestion
 
     diagnostics = []
     for item in raw["diagnostics"]:

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import TermlintError
-from ..model import FileResult, SourceText
 from ..pipeline import Project, lint_source
+from ..records import FileResult, SourceText
 from .cache import ResultCache, prune_cache
 from .discovery import Entry, iter_paths
 from .source import decode, read_bytes

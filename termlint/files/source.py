@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import TermlintError
-from ..model import SourceText
+from ..records import SourceText
 
 BOM = "\ufeff"
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -167,6 +168,15 @@ def default_cache_location() -> Path:
     """The platform's user cache folder for termlint, from platformdirs:
     ``$XDG_CACHE_HOME/termlint`` or ``~/.cache/termlint`` on Linux and the BSDs,
     ``~/Library/Caches/termlint`` on macOS, ``%LOCALAPPDATA%\\termlint\\Cache`` on Windows."""
+    if sys.platform == "linux" and not os.environ.get("ANDROID_DATA"):
+        # What platformdirs answers here, without importing it (5 ms of a 50 ms no-term run):
+        # an absolute XDG_CACHE_HOME, else ~/.cache under an absolute HOME.
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        if os.path.isabs(xdg):  # noqa: PTH117 - strings, no Path made for nothing
+            return Path(xdg, "termlint")
+        home = os.environ.get("HOME", "")
+        if os.path.isabs(home):  # noqa: PTH117
+            return Path(os.path.expanduser("~/.cache"), "termlint")  # noqa: PTH111
     import platformdirs
 
     path = Path(platformdirs.user_cache_dir("termlint", appauthor=False))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Summary
-from ..rules.group import suggestion_text, uses_note
+from ..records import Summary
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -39,6 +38,8 @@ class GithubReporter:
                     f"title={_escape_property('termlint ' + d.rule)}",
                 ]
             )
+            from ..rules.group import suggestion_text, uses_note  # not for a run without findings
+
             message = d.text_message or d.message  # read by people in a pull request
             note = uses_note(d)
             if note:

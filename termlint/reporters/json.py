@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ..model import Summary
+from ..records import Summary
 
 
 def dumps_at(value, level: int) -> str:

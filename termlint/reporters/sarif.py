@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..model import Summary
-from ..rules.group import suggestion_text, uses_note
+from ..records import Summary
 
 if TYPE_CHECKING:
     from .json import StreamedArray
@@ -176,6 +175,8 @@ class SarifReporter:
             write_with_array(self.spool, out, "relatedLocations", locations, 4)
 
     def result(self, d, line_text: str | None = None) -> dict:
+        from ..rules.group import suggestion_text, uses_note  # not for a run without findings
+
         uri = artifact_uri(d.path, self.root)
         key = fingerprint_key(d, line_text, uri)
         nth = self._seen[key]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from typing import TYPE_CHECKING
 
 import click
 
-from ..model import Diagnostic, Summary
+from ..records import Summary
+
+if TYPE_CHECKING:
+    from ..model import Diagnostic
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
