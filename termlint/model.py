@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from itertools import chain
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 # The records a no-term check needs, kept apart so that such a run never imports this module.
 from .records import FileResult, SourceLines, SourceText, Summary, line_starts  # noqa: F401
@@ -109,6 +109,14 @@ class _Packed:
     def __iter__(self) -> Iterator:
         raise NotImplementedError
 
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._item(self._position(index))
+
+    def _item(self, position: int):
+        raise NotImplementedError
+
     def _position(self, index: int) -> int:
         """``index`` as a position from the start (negative counts from the end)."""
         size = len(self)
@@ -127,30 +135,43 @@ class _Packed:
         return f"{type(self).__name__}({list(self)!r})"
 
 
-class PackedSpans(_Packed):
+_W = TypeVar("_W", bound="_Window")
+
+
+class _Window(_Packed):
+    """A packed sequence that may be a window ``[lo, hi)`` of a larger array, ``_WIDTH``
+    numbers a record (see :class:`BlockAnalysis`)."""
+
+    __slots__ = ("_numbers", "_lo", "_hi")
+    _numbers: array
+    _lo: int
+    _hi: int
+    _WIDTH = 1
+
+    @classmethod
+    def window(cls: type[_W], numbers: array, lo: int, hi: int) -> _W:
+        view = cls.__new__(cls)
+        view._numbers, view._lo, view._hi = numbers, lo, hi
+        return view
+
+    def __len__(self) -> int:
+        return (self._hi - self._lo) // self._WIDTH
+
+
+class PackedSpans(_Window):
     """``(start, end)`` pairs packed in one array, read back as tuples: a block's sentence
     bounds, kept for every block of a document while it is read. It may be a window
     ``[lo, hi)`` of a larger array (see :class:`BlockAnalysis`)."""
 
-    __slots__ = ("_numbers", "_lo", "_hi")
+    __slots__ = ()
+    _WIDTH = 2
 
     def __init__(self, spans: Iterable[tuple[int, int]] = ()):
         self._numbers = compact_numbers([n for span in spans for n in span])
         self._lo, self._hi = 0, len(self._numbers)
 
-    @classmethod
-    def window(cls, numbers: array, lo: int, hi: int) -> PackedSpans:
-        spans = cls.__new__(cls)
-        spans._numbers, spans._lo, spans._hi = numbers, lo, hi
-        return spans
-
-    def __len__(self) -> int:
-        return (self._hi - self._lo) // 2
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        at = self._lo + 2 * self._position(index)
+    def _item(self, position: int) -> tuple[int, int]:
+        at = self._lo + 2 * position
         return self._numbers[at], self._numbers[at + 1]
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
@@ -183,13 +204,13 @@ def cue_kind_of(number: int) -> tuple[str, str, str, float]:
     return _CUE_KINDS[number]
 
 
-class PackedCues(_Packed):
+class PackedCues(_Window):
     """A block's cue hits packed: what a cue is (term, sense, phrase, weight) numbered once per
     process, where it is six numbers in one array; read back as :class:`CueHit` records. A
     record with its boxed numbers was about 260 bytes a cue, the most of a dense document's
     memory while it is read. It may be a window ``[lo, hi)`` of a larger array."""
 
-    __slots__ = ("_numbers", "_lo", "_hi")
+    __slots__ = ()
     _WIDTH = 6
 
     def __init__(self, cues: Iterable[CueHit] = ()):
@@ -207,15 +228,6 @@ class PackedCues(_Packed):
         numbers = compact_numbers([n for row in rows for n in row])
         return cls.window(numbers, 0, len(numbers))
 
-    @classmethod
-    def window(cls, numbers: array, lo: int, hi: int) -> PackedCues:
-        cues = cls.__new__(cls)
-        cues._numbers, cues._lo, cues._hi = numbers, lo, hi
-        return cues
-
-    def __len__(self) -> int:
-        return (self._hi - self._lo) // self._WIDTH
-
     def __reduce__(self):
         # the kind numbers are this process's own: another process gets the records
         return PackedCues, (list(self),)
@@ -227,10 +239,8 @@ class PackedCues(_Packed):
             term_id, sense_id, phrase, weight, n[at + 1], n[at + 2], n[at + 3], n[at + 4], n[at + 5]
         )
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return self._cue(self._lo + self._position(index) * self._WIDTH)
+    def _item(self, position: int) -> CueHit:
+        return self._cue(self._lo + position * self._WIDTH)
 
     def __iter__(self) -> Iterator[CueHit]:
         # the six columns read as strided slices: no index arithmetic per cue
@@ -298,11 +308,8 @@ class BlockAnalysis:
 
         def get(self):
             numbers = self._numbers
-            view = kind.__new__(kind)
-            view._numbers = numbers
-            view._lo = numbers[section - 1] if section else len(_SECTIONS)
-            view._hi = numbers[section]
-            return view
+            lo = numbers[section - 1] if section else len(_SECTIONS)
+            return kind.window(numbers, lo, numbers[section])
 
         def set(self, value) -> None:
             fields = self._fields()
@@ -670,11 +677,8 @@ class RelatedUses(_Packed):
     def __len__(self) -> int:
         return len(self._matches)
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        index = self._position(index)
-        return self._use(index * self._WIDTH, self._matches[index])
+    def _item(self, position: int) -> Related:
+        return self._use(position * self._WIDTH, self._matches[position])
 
     def _use(self, at: int, match: str) -> Related:
         n = self._numbers

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write
+from conftest import imported_modules, write
 
 from termlint.cli import main
 
@@ -380,20 +380,7 @@ def _imported_modules(tmp_path: Path, *args: str) -> tuple[set[str], subprocess.
     """The modules ``python -X importtime -m termlint ARGS`` imports (its own report)."""
     env = {**os.environ, "TERMLINT_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("TERMLINT_NO_CACHE", None)
-    out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "termlint", *args],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    names = {
-        line.rsplit("|", 1)[1].strip()
-        for line in out.stderr.splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
-    return names, out
+    return imported_modules(tmp_path, env, *args)
 
 
 @pytest.mark.parametrize("config", [None, "fail_on: info\n"])

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import imported_modules, write
 
 AMBIGUOUS = "AI labs should prepare for scheming before the next model ships.\n"
 PLAIN = "# Notes\n\nNothing here names a glossary term, said twice.\n"
@@ -41,20 +41,7 @@ def _modules(folder: Path, *args: str) -> tuple[set[str], subprocess.CompletedPr
     env = {**os.environ, "XDG_CACHE_HOME": str(folder / "xdg-cache")}
     for name in ("TERMLINT_NO_CACHE", "TERMLINT_CACHE_DIR"):
         env.pop(name, None)
-    out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "termlint", *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    names = {
-        line.rsplit("|", 1)[1].strip()
-        for line in out.stderr.splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
-    return names, out
+    return imported_modules(folder, env, *args)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="platformdirs is skipped on Linux only")
