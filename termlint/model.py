@@ -606,6 +606,7 @@ class Establishment:
     line: int
     declared: bool = False  # a declaration, not a definition: it wins over cues
     own_words: bool = False  # a definition whose words fit no one glossary sense well
+    defined: bool = False  # read from the author's definition in the text (not declared, linked)
 
 
 # -- rules ---------------------------------------------------------------------------------

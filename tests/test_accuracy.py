@@ -30,10 +30,11 @@ def test_dev_flags_and_senses_do_not_regress(dev_scores):
     # the second version (clarity flag, per-term thresholds) reaches 0.383 / 0.747; the third
     # (definitions: paragraph scope, more document-level shapes, unclear uses after a
     # passage's definition flagged) 0.457 / 0.757; the fourth ("a reader could not tell" reads
-    # only the words next to the use) 0.468 / 0.771, precision 0.397 -> 0.550
+    # only the words next to the use) 0.468 / 0.771, precision 0.397 -> 0.550; the fifth (a
+    # definition's reading gives way to a sense holding most of the mass) 0.468 / 0.782
     assert dev_scores.f1 >= 0.46, dev_scores.errors[:20]
     assert dev_scores.precision >= 0.52, dev_scores.errors[:20]
-    assert dev_scores.sense_accuracy >= 0.765, dev_scores.errors[:20]
+    assert dev_scores.sense_accuracy >= 0.775, dev_scores.errors[:20]
 
 
 def test_dev_mentions_and_everyday_uses_are_rarely_flagged(dev_scores):

@@ -336,3 +336,28 @@ def test_a_term_threshold_moves_with_strictness_and_survives_the_model_file():
     again = SenseModel.from_json(model.to_json())
     assert again.term_shift == {"plotting": -0.9}
     assert SenseModel.from_json({**model.to_json(), "term_shift": {}}).term_shift == {}
+
+
+def test_a_definitions_reading_gives_way_to_a_sense_holding_most_of_the_mass():
+    # a rival sense at 0.6: enough against a sense read from a definition (it is a reading
+    # too, and can be wrong), not against a declaration (the author's explicit choice)
+    probs = {"lab": 0.6, "lab-narrow": 0.0, "field": 0.3, "everyday": 0.0, "?": 0.1}
+    defined = Establishment("field", "defined on line 1", 0, 1, defined=True)
+    occ = _decide(probs, defined)
+    assert occ.status == Status.INCONSISTENT and occ.sense == "lab"
+    assert "defined on line 1" in occ.evidence[-1]
+    declared = Establishment("field", "declared in front matter", 0, 1, declared=True)
+    assert _decide(probs, declared).status == Status.DECLARED
+    # a minority rival leaves the definition's sense in place
+    weak = {"lab": 0.45, "lab-narrow": 0.0, "field": 0.45, "everyday": 0.0, "?": 0.1}
+    occ = _decide(weak, defined)
+    assert occ.status == Status.ESTABLISHED and occ.sense == "field"
+
+
+def test_the_definitions_cut_off_lives_in_the_model_file_and_old_files_fall_back():
+    model = _model()
+    assert model.inconsistent_defined == pytest.approx(0.5)
+    model.inconsistent_defined = 0.4
+    assert SenseModel.from_json(model.to_json()).inconsistent_defined == pytest.approx(0.4)
+    old = {k: v for k, v in model.to_json().items() if k != "inconsistent_defined"}
+    assert SenseModel.from_json(old).inconsistent_defined == pytest.approx(model.inconsistent)

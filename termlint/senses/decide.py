@@ -230,11 +230,9 @@ def apply(
             key=lambda s: masses[s],
             default=None,
         )
-        if (
-            rival is not None
-            and masses[rival] >= model.inconsistent
-            and own < 1 - model.inconsistent
-        ):
+        # A sense read from a definition is itself a reading, so less takes it over.
+        cut = model.inconsistent_defined if established.defined else model.inconsistent
+        if rival is not None and masses[rival] >= cut and own < 1 - cut:
             occ.sense, occ.status = (
                 best_family(term, {s: p for s, p in probs.items() if _related(term, s, rival)})[0],
                 Status.INCONSISTENT,

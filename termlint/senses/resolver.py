@@ -216,7 +216,7 @@ class DocumentResolver:
                 else f"defined on line {line}"
             )
             established[term_id] = Establishment(
-                sense, origin, scope_start, line, own_words=own_words
+                sense, origin, scope_start, line, own_words=own_words, defined=True
             )
             defined_at[term_id] = first
             if first not in view.document_scope and not own_words:

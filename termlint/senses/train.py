@@ -440,6 +440,9 @@ def compare(a: SenseModel, b: SenseModel, tolerance: float = 1e-3) -> list[str]:
     out = []
     if a.thresholds != b.thresholds:
         out.append(f"thresholds {a.thresholds} != {b.thresholds}")
+    for name in ("inconsistent", "inconsistent_defined"):
+        if getattr(a, name) != getattr(b, name):
+            out.append(f"{name} {getattr(a, name)} != {getattr(b, name)}")
     if a.term_shift != b.term_shift:
         out.append(f"term shifts {a.term_shift} != {b.term_shift}")
     for name in ("stage1", "stage2"):

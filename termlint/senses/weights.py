@@ -34,6 +34,10 @@ class SenseModel:
     )
     #: A use reads as another sense than the document set when that sense has this much.
     inconsistent: float = 0.85
+    #: The same for a sense read from the author's own definition in the text: a reading of a
+    #: definition can be wrong, so a rival sense wins with less (chosen on pipeline CV and dev;
+    #: docs/accuracy.md, fifth version). A file without it uses ``inconsistent``.
+    inconsistent_defined: float = 0.5
     #: Per term: how far its threshold sits from the strictness's (chosen on cross-validation:
     #: each term's best-F1 threshold out of fold, less the best one for all terms together).
     term_shift: dict[str, float] = field(default_factory=dict)
@@ -52,6 +56,7 @@ class SenseModel:
             "meta": self.meta,
             "thresholds": self.thresholds,
             "inconsistent": self.inconsistent,
+            "inconsistent_defined": self.inconsistent_defined,
             "term_shift": dict(sorted(self.term_shift.items())),
             "stage1": {
                 "temperature": self.stage1.temperature,
@@ -70,6 +75,7 @@ class SenseModel:
             stage2=Fitted(dict(data["stage2"]["weights"]), float(data["stage2"]["temperature"])),
             thresholds={k: float(v) for k, v in data["thresholds"].items()},
             inconsistent=float(data["inconsistent"]),
+            inconsistent_defined=float(data.get("inconsistent_defined", data["inconsistent"])),
             term_shift={k: float(v) for k, v in data.get("term_shift", {}).items()},
             meta=dict(data.get("meta", {})),
         )
