@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from termlint.rules.load import load_rules, rule_doc_markdown
@@ -148,3 +150,35 @@ def test_suggestions_fit_a_modifier_and_skip_title_case_headings(lint):
     heading = "# Detecting Scheming in Frontier Models\n\nSome text here.\n"
     [d] = [d for d in lint(heading).diagnostics if d.rule == "ambiguous-term"]
     assert not [s for s in d.suggestions if s.kind == "rewrite"]
+
+
+def test_inconsistent_sense_min_share_keeps_only_the_clearer_switches(run, tmp_path):
+    # a definition, then a use that reads as Apollo's sense with less than all of the mass
+    from termlint.model import Status
+    from termlint.pipeline import lint_text, load_project
+
+    text = (
+        "By scheming I mean a model that plays along in training to gain power later.\n\n"
+        "Our evals found scheming in a few runs where o1 disabled oversight.\n"
+    )
+    (tmp_path / "a.md").write_text(text)
+    read = lint_text(text, "a.md", load_project(cwd=tmp_path))
+    shares = [o.confidence for o in read.occurrences if o.status == Status.INCONSISTENT]
+    assert len(shares) == 1 and shares[0] < 0.99, read.occurrences
+
+    def switches(value: float) -> int:
+        (tmp_path / ".termlint.yaml").write_text(
+            f"rule_options: {{inconsistent-sense: {{min_share: {value}}}}}\n"
+        )
+        out = run("check", "a.md", "--format", "json")
+        found = json.loads(out.output)["diagnostics"]
+        return len([d for d in found if d["rule"] == "inconsistent-sense"])
+
+    assert switches(0.0) == 1
+    assert switches(shares[0]) == 1
+    assert switches(round(shares[0] + 0.01, 2)) == 0
+    (tmp_path / ".termlint.yaml").write_text(
+        "rule_options: {inconsistent-sense: {min_share: 1.5}}\n"
+    )
+    out = run("check", "a.md")
+    assert out.exit_code == 2 and "min_share" in out.output
