@@ -95,7 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", type=Path, help="keep and reuse the fold models here")
     parser.add_argument("--per-sense", action="store_true", help="add the per-sense table")
+    parser.add_argument(
+        "--errors", type=int, default=0, metavar="N", help="add the N commonest confusions"
+    )
+    parser.add_argument(
+        "--score-without",
+        default="",
+        metavar="AUTHORS",
+        help="comma-separated writers whose documents are fitted on but not scored (to compare "
+        "a fit with more data on the same documents as before)",
+    )
     args = parser.parse_args(argv)
+    skip = tuple(f"{a}-" for a in args.score_without.split(",") if a)
     project = load_project()
     keep = None
     if args.models:
@@ -110,10 +121,17 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("inconsistent", "inconsistent_defined"):
             if hasattr(shipped, name):
                 setattr(model, name, getattr(shipped, name))
-        items = [it for it in load_corpus(splits=("train",)) if fold_of.get(it.id) == k]
+        items = [
+            it
+            for it in load_corpus(splits=("train",))
+            if fold_of.get(it.id) == k and not it.id.startswith(skip or ("\0",))
+        ]
         resolver.load_model = lambda model=model: model  # the resolver's default model
         add(total, ev.evaluate_corpus(items, project))
     print(ev.report(total, "pipeline CV (v2 train, fold models)", per_sense=args.per_sense))
+    for (gold, read), n in total.confusion.most_common(args.errors):
+        if gold != read:
+            print(f"{n:5}  {gold} read as {read}")
     return 0
 
 
