@@ -37,10 +37,11 @@ from termlint.senses.weights import SenseModel, load_model  # noqa: E402
 
 def data_digest() -> str:
     """What the fold models depend on besides code: what the fit reads (the first set's files,
-    the v2 train split) and the glossary."""
+    the v2 train split), the glossary and the word lists."""
     labelled = ROOT / "tests" / "labelled"
     paths = [*labelled.glob("*.yaml"), *(labelled / "v2" / "train").glob("*.yaml")]
     paths += (ROOT / "glossary").rglob("*.yaml")
+    paths.append(ROOT / "termlint" / "data" / "lexicon.yaml")
     h = hashlib.sha256()
     for path in sorted(paths):
         h.update(str(path.relative_to(ROOT)).encode())
