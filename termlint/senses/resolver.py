@@ -43,9 +43,10 @@ if TYPE_CHECKING:
     from ..glossary.entries import Glossary, Term
 
 
-#: How many first-pass evidence records a document keeps for its second pass (about 200 B
-#: each): every use of a document of up to about 200k dense words (ten records a use).
-KEPT_EVIDENCE = 20_000
+#: How many first-pass evidence records a document keeps for its second pass, a use's list
+#: counted as one more (≈ 145 B a record and ≈ 80 B a use: at most ≈ 1.5 MB). That is every
+#: use of a file of up to about 50k words as dense as bench/dense_corpus.py's (17 a use).
+KEPT_EVIDENCE = 10_000
 
 
 class DocumentResolver:
@@ -141,17 +142,18 @@ class DocumentResolver:
         unique: dict[str, bool] = {}  # no reading named twice (else a dict, as before)
         # Each use's first-pass evidence, kept for its second reading, which only adds the
         # document-wide kinds to it: the second pass then gathers (and indexes the blocks)
-        # nothing again. Up to KEPT_EVIDENCE records a document; the uses past it gather
-        # again (their blocks re-indexed), so a huge file's memory stays bounded.
+        # nothing again. Up to KEPT_EVIDENCE records a document (a use counts as one more,
+        # for its list); the uses past it gather again (their blocks re-indexed), so a huge
+        # file's memory stays bounded.
         kept: dict[int, list[Evidence]] = {}
         room = KEPT_EVIDENCE
         for i in readable:
             occ = occurrences[i]
             term = self.glossary.terms[occ.term_id]
             evidence = gather(view, occ, term, with_document=False)
-            if len(evidence) <= room:
+            if len(evidence) < room:
                 kept[i] = evidence
-                room -= len(evidence)
+                room -= len(evidence) + 1
             probs = self.model.stage1.probabilities(features.build(term, evidence, words[i]))
             senses = names.get(term.id)
             if senses is None:
