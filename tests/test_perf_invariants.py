@@ -158,3 +158,62 @@ def test_a_file_with_no_term_never_imports_the_spacy_stage(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+#: A titled document of more paragraphs than the view keeps indexes for, uses in each: clear
+#: ones (a cue next to the word) and unclear ones (flagged).
+MANY_BLOCKS = "# Scheming in evals\n\n" + "".join(
+    f"In the agentic eval, in-context scheming appeared in run {n}. Some say scheming is rare.\n\n"
+    if n % 2
+    else f"We worry that scheming will emerge in run {n}. Some say scheming is rare.\n\n"
+    for n in range(evidence.INDEXES_KEPT + 16)
+)
+
+
+_BLOCK_INDEX = evidence.BlockIndex  # the real one, whatever a test patches in
+
+
+def _counted_reading(monkeypatch, text: str, **kwargs):
+    """Lint ``text`` as ``check`` does, counting the cue indexes built per block."""
+    from termlint.model import SourceText
+    from termlint.pipeline import default_project, lint_source, read_document
+
+    built: list[int] = []
+
+    class Counted(_BLOCK_INDEX):
+        def __init__(self, analysis):
+            built.append(id(analysis))
+            super().__init__(analysis)
+
+    project = default_project()
+    source = SourceText(path="many.md", text=text)
+    lint_source(source, project)  # warm up: the analyzer and model are built once
+    monkeypatch.setattr(evidence, "BlockIndex", Counted)
+    result = lint_source(source, project, **kwargs)
+    monkeypatch.setattr(evidence, "BlockIndex", _BLOCK_INDEX)  # count this reading alone
+    _, _, occurrences = read_document(source, project)
+    return result, built, {o.block for o in occurrences}
+
+
+def test_each_blocks_cue_index_is_built_once_per_reading(monkeypatch):
+    # The second pass adds the document-wide evidence to what the first pass gathered, so it
+    # indexes no block again; and the title, read by every use, is not evicted and rebuilt.
+    _, built, with_uses = _counted_reading(monkeypatch, MANY_BLOCKS, lean=True)
+    assert len(with_uses) > evidence.INDEXES_KEPT + 16  # every paragraph and the title
+    assert len(built) == len(set(built)) == len(with_uses)
+
+
+def test_uses_past_the_kept_evidence_read_the_same(monkeypatch):
+    # Past KEPT_EVIDENCE records the second pass gathers again (memory stays bounded): the
+    # readings, scores and reasons are those of a reading that kept everything.
+    from termlint.senses import resolver
+
+    kept, built_kept, _ = _counted_reading(monkeypatch, MANY_BLOCKS, group="use")
+    monkeypatch.setattr(resolver, "KEPT_EVIDENCE", 40)
+    capped, built_capped, blocks = _counted_reading(monkeypatch, MANY_BLOCKS, group="use")
+    assert len(built_kept) == len(blocks) < len(built_capped)  # the cap was really reached
+    assert len([d for d in kept.diagnostics if d.rule == "ambiguous-term"]) > 40
+    assert [d.to_json() for d in capped.diagnostics] == [d.to_json() for d in kept.diagnostics]
+    assert [(o.sense, o.status, o.scores, o.reasons, o.evidence) for o in capped.occurrences] == [
+        (o.sense, o.status, o.scores, o.reasons, o.evidence) for o in kept.occurrences
+    ]

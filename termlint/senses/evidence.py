@@ -213,14 +213,18 @@ class DocumentView:
     _indexes: dict[int, BlockIndex] = field(default_factory=dict)
 
     def index(self, block: int) -> BlockIndex:
-        """A block's cues and agent tokens grouped by term and sentence (built on first use)."""
-        found = self._indexes.get(block)
+        """A block's cues and agent tokens grouped by term and sentence (built on first use).
+
+        The latest blocks read are kept, least recently read out first: uses are read in
+        document order, so a long document's indexes are not all alive at once (a rebuilt one
+        is the same), while a heading or title that every use of its section reads stays."""
+        indexes = self._indexes
+        found = indexes.pop(block, None)  # put back last: the most recently read
         if found is None:
-            if len(self._indexes) >= INDEXES_KEPT:
-                # uses are read in document order: keep only the latest blocks' indexes, so
-                # a long document's are not all alive at once (a rebuilt one is the same)
-                del self._indexes[next(iter(self._indexes))]
-            found = self._indexes[block] = BlockIndex(self.analyses[block])
+            if len(indexes) >= INDEXES_KEPT:
+                del indexes[next(iter(indexes))]
+            found = BlockIndex(self.analyses[block])
+        indexes[block] = found
         return found
 
     @classmethod
@@ -676,12 +680,26 @@ DOCUMENT_PROVIDERS: tuple[Callable[[DocumentView, Occurrence, Term], Iterable[Ev
 def gather(
     view: DocumentView, occ: Occurrence, term: Term, with_document: bool = True
 ) -> list[Evidence]:
+    """A use's evidence: its sentence's and context's, then (``with_document``) the
+    document-wide kinds that read the first pass — the same list as the first pass's followed
+    by :func:`gather_document`'s, which is how the second pass adds to a kept first reading."""
     providers = LOCAL_PROVIDERS + CONTEXT_PROVIDERS
+    found = _kept_kinds(view, [e for provider in providers for e in provider(view, occ, term)])
     if with_document:
-        providers += DOCUMENT_PROVIDERS
-    found = [e for provider in providers for e in provider(view, occ, term)]
+        found += gather_document(view, occ, term)
+    return found
+
+
+def gather_document(view: DocumentView, occ: Occurrence, term: Term) -> list[Evidence]:
+    """The evidence that needs the whole first pass (:data:`DOCUMENT_PROVIDERS`)."""
+    return _kept_kinds(
+        view, [e for provider in DOCUMENT_PROVIDERS for e in provider(view, occ, term)]
+    )
+
+
+def _kept_kinds(view: DocumentView, found: list[Evidence]) -> list[Evidence]:
     if view.exclude:
-        found = [e for e in found if e.kind.value not in view.exclude]
+        return [e for e in found if e.kind.value not in view.exclude]
     return found
 
 

@@ -35,12 +35,18 @@ from ..model import (
 )
 from . import decide, features
 from .citations import governs_document, is_definitional
-from .evidence import DocumentView, FirstPass, gather
+from .evidence import DocumentView, Evidence, FirstPass, gather, gather_document
 from .weights import SenseModel, load_model
 
 if TYPE_CHECKING:
     from ..document.markdown import MarkdownDoc
     from ..glossary.entries import Glossary, Term
+
+
+#: How many first-pass evidence records a document keeps for its second pass, a use's list
+#: counted as one more (≈ 145 B a record and ≈ 80 B a use: at most ≈ 1.5 MB). That is every
+#: use of a file of up to about 50k words as dense as bench/dense_corpus.py's (17 a use).
+KEPT_EVIDENCE = 10_000
 
 
 class DocumentResolver:
@@ -134,10 +140,20 @@ class DocumentResolver:
         )
         names: dict[str, tuple[str, ...]] = {}  # a term's readings, once per term
         unique: dict[str, bool] = {}  # no reading named twice (else a dict, as before)
+        # Each use's first-pass evidence, kept for its second reading, which only adds the
+        # document-wide kinds to it: the second pass then gathers (and indexes the blocks)
+        # nothing again. Up to KEPT_EVIDENCE records a document (a use counts as one more,
+        # for its list); the uses past it gather again (their blocks re-indexed), so a huge
+        # file's memory stays bounded.
+        kept: dict[int, list[Evidence]] = {}
+        room = KEPT_EVIDENCE
         for i in readable:
             occ = occurrences[i]
             term = self.glossary.terms[occ.term_id]
             evidence = gather(view, occ, term, with_document=False)
+            if len(evidence) < room:
+                kept[i] = evidence
+                room -= len(evidence) + 1
             probs = self.model.stage1.probabilities(features.build(term, evidence, words[i]))
             senses = names.get(term.id)
             if senses is None:
@@ -154,7 +170,12 @@ class DocumentResolver:
         def second(i: int) -> list:
             occ = occurrences[i]
             term = self.glossary.terms[occ.term_id]
-            evidence = gather(view, occ, term, with_document=True)
+            first = kept.pop(i, None)  # read once: free it
+            evidence = (
+                gather(view, occ, term, with_document=True)
+                if first is None
+                else first + gather_document(view, occ, term)
+            )
             feats = features.build(term, evidence, words.pop(i))  # read once: free it
             probs = self.model.stage2.probabilities(feats)
             return [term, evidence, dict(zip(features.candidates(term), probs, strict=True)), feats]
