@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from termlint.nlp.analyzer import analyzer_for, make_tokenizer
 from termlint.nlp.stems import stem
@@ -154,3 +156,35 @@ def test_a_pickled_analyzer_renumbers_its_cues_in_the_process_that_reads_it():
     assert analyzer._cue_kinds
     state = analyzer.__getstate__()
     assert state["_cue_kinds"] == {} and state["keys"] is analyzer.keys
+
+
+@given(st.text(alphabet=" \t\n.!?…\"')(A1a*_e.gJ", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_the_first_sentence_starts_at_zero_so_a_bisect_needs_no_floor(text):
+    # The analyzer finds a match's sentence with a bare bisect of the sentence starts
+    # (Analyzer._collect): right only while the first sentence starts at offset 0.
+    from termlint.nlp.sentences import sentence_bounds
+
+    spans = sentence_bounds(text)
+    assert spans and spans[0][0] == 0
+
+
+def test_each_hit_records_the_sentence_that_holds_it():
+    # Cues, terms and agent words all carry their sentence (bisected in _collect): checked
+    # against the sentences' own bounds, in a block with several of each.
+    analyzer = analyzer_for(default_project().glossary)
+    text = (
+        "The model was scheming. In-context scheming evals ran! Did the employee scheme? "
+        "The AI lab, e.g. Anthropic, said his model schemes. Last: the schemer."
+    )
+    [result] = analyzer.analyze([text])
+    bounds = list(result.sentences)
+    assert len(bounds) == 5
+
+    def holds(sentence, offset):
+        return bounds[sentence][0] <= offset < bounds[sentence][1]
+
+    assert result.terms and all(holds(h.sentence, h.start) for h in result.terms)
+    assert len(result.cues) >= 2 and all(holds(c.sentence, c.start) for c in result.cues)
+    agents = [*result.ai_tokens, *result.human_tokens, *result.pronoun_tokens]
+    assert {s for _, s in agents} >= {2, 3}
