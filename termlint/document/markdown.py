@@ -791,7 +791,14 @@ class _Walker:
     ) -> tuple[str, list[tuple[int, int, int]], list[Link]]:
         """The prose text of one block's inline content, its source pieces and its links."""
         content = block.raw
-        to_source = self._content_mapper(content, block.line - 1, block.end_line, block._origins)
+        origins = block._origins
+        if origins is None:
+            origins = self._content_line_origins(content, block.line - 1, block.end_line)
+        if "\n" not in content and _INLINE_MARKUP.search(content) is None:
+            # One line of plain text (see _plain_children): its prose is its content, one
+            # run of the source from its first character.
+            return content, [(0, origins[0], len(content))] if content else [], NO_ITEMS
+        to_source = self._content_mapper(content, block.line - 1, block.end_line, origins)
         out: list[str] = []
         pieces: list[tuple[int, int, int]] = []
         links: list[Link] = []
