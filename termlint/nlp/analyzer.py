@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from sys import intern
@@ -25,8 +25,6 @@ from .stems import stem
 
 if TYPE_CHECKING:
     from ..glossary.entries import Glossary
-
-BATCH_SIZE = 256
 
 
 def phrase_variants(phrase: str) -> set[str]:
@@ -217,18 +215,86 @@ class Analyzer:
         """Analyse prose blocks in one batch; returns plain data, one per text."""
         return list(self.each_analysis(texts))
 
-    def each_analysis(self, texts: Sequence[str]) -> Iterator[BlockAnalysis]:
-        """:meth:`analyze`, one block's analysis at a time, as spaCy's batches come."""
+    def each_analysis(self, texts: Iterable[str]) -> Iterator[BlockAnalysis]:
+        """:meth:`analyze`, one block's analysis at a time.
+
+        Consecutive blocks are tokenised and matched as one spaCy Doc of up to JOINED_CHARS
+        characters (each block's text, then a blank line): a Doc, its two matcher runs and its
+        arrays cost about as much per block as a paragraph's words. Each match is then read
+        as its own block's, with offsets, token indices and context words from that block
+        alone. A text that starts or ends with whitespace is analysed alone (its edge would
+        run into the blank line's token), and so is a text over LONG_TEXT.
+        """
         # A generator, not a list: no second copy of the whole document's prose is kept, and
-        # each Doc is freed once its block is read.
-        docs = self.tokenizer.pipe(
-            (_break_long_chunks(t) if len(t) <= LONG_TEXT else "" for t in texts),
-            batch_size=BATCH_SIZE,
-        )
-        for doc, text in zip(docs, texts, strict=True):
-            yield (
-                self._analyze_doc(doc, text) if len(text) <= LONG_TEXT else self._analyze_long(text)
-            )
+        # each Doc is freed once its blocks are read.
+        batch: list[tuple[str, str]] = []  # (text, the text spaCy reads)
+        size = 0
+        for text in texts:
+            if len(text) > LONG_TEXT:
+                if batch:
+                    yield from self._analyze_joined(batch)
+                    batch, size = [], 0
+                yield self._analyze_long(text)
+                continue
+            spaced = _break_long_chunks(text)
+            if not spaced or spaced[0].isspace() or spaced[-1].isspace():
+                if batch:
+                    yield from self._analyze_joined(batch)
+                    batch, size = [], 0
+                yield self._analyze_doc(self.tokenizer(spaced), text)
+                continue
+            batch.append((text, spaced))
+            size += len(spaced) + 2
+            if size >= JOINED_CHARS:
+                yield from self._analyze_joined(batch)
+                batch, size = [], 0
+        if batch:
+            yield from self._analyze_joined(batch)
+
+    def _analyze_joined(self, batch: list[tuple[str, str]]) -> Iterator[BlockAnalysis]:
+        """The analyses of blocks whose texts neither start nor end with whitespace, from
+        one Doc of their texts joined by blank lines (see :meth:`each_analysis`)."""
+        doc = self.tokenizer(_JOIN.join(spaced for _, spaced in batch))
+        term_matches = self.term_matcher(doc)
+        norm_matches = self.norm_matcher(doc)
+        columns = doc.to_array(self._columns).T.tolist()
+        idx = columns[0] if columns else []
+        # each block's first token: the one at its first character (it starts with a word);
+        # the blank line after a block is one token of its own, found by no pattern
+        firsts, ends, offset = [], [], 0
+        for _, spaced in batch:
+            firsts.append(bisect_left(idx, offset))
+            offset += len(spaced)
+            ends.append(bisect_left(idx, offset))
+            offset += len(_JOIN)
+        terms: list[list] = [[] for _ in batch]
+        norms: list[list] = [[] for _ in batch]
+        for match in term_matches:
+            terms[bisect_right(firsts, match[1]) - 1].append(match)
+        for match in norm_matches:
+            norms[bisect_right(firsts, match[1]) - 1].append(match)
+        offset = 0
+        for at, (text, spaced) in enumerate(batch):
+            result = _Found()
+            result.sentences = sentence_bounds(text)
+            cues: _Cues = {}
+            if terms[at] or norms[at]:
+                first = firsts[at]
+                self._collect_matches(
+                    terms[at],
+                    norms[at],
+                    columns,
+                    doc.vocab.strings,
+                    result,
+                    cues,
+                    [s for s, _ in result.sentences],
+                    -offset,
+                    -first,
+                    first,
+                    ends[at],
+                )
+            offset += len(spaced) + len(_JOIN)
+            yield _finish(result, cues)
 
     def _analyze_doc(self, doc, text: str) -> BlockAnalysis:
         result = _Found()
@@ -277,9 +343,39 @@ class Analyzer:
         # Offsets, lengths and lowercase forms read as arrays: a Token object per look-up
         # was most of this function's time.
         columns = doc.to_array(self._columns).T.tolist()
+        self._collect_matches(
+            term_matches,
+            norm_matches,
+            columns,
+            doc.vocab.strings,
+            result,
+            cues,
+            starts,
+            base,
+            token_base,
+            0,
+            len(doc),
+        )
+
+    def _collect_matches(
+        self,
+        term_matches: list,
+        norm_matches: list,
+        columns: list[list[int]],
+        strings,
+        result: _Found,
+        cues: _Cues,
+        starts: list[int],
+        base: int,
+        token_base: int,
+        lo: int,
+        hi: int,
+    ) -> None:
+        """:meth:`_collect` of one block's matches in a Doc whose ``columns`` are its tokens'
+        offsets, lengths and lowercase forms. ``base`` and ``token_base`` turn the Doc's
+        offsets and token indices into the block's; the block's tokens are ``lo`` up to
+        ``hi``, and context words are read only among them."""
         idx, length, lower = columns if columns else ([], [], [])
-        strings = doc.vocab.strings
-        size = len(idx)
         keys = self.keys
         for match_id, start, end in term_matches:
             meaning = keys[match_id]
@@ -294,8 +390,8 @@ class Analyzer:
                 result.exclusions.append((start_char, end_char))
                 continue
             # one str per word form, not one per look-up (a use keeps eight of them)
-            left = tuple(intern(strings[lower[i]]) for i in range(max(0, start - 4), start))
-            right = tuple(intern(strings[lower[i]]) for i in range(end, min(size, end + 4)))
+            left = tuple(intern(strings[lower[i]]) for i in range(max(lo, start - 4), start))
+            right = tuple(intern(strings[lower[i]]) for i in range(end, min(hi, end + 4)))
             result.terms.append(
                 TermHit(
                     meaning[1],
@@ -343,6 +439,9 @@ class Analyzer:
 
 #: Longer prose is analysed in pieces (spaCy's own limit is a million characters).
 LONG_TEXT = 100_000
+#: Blocks are tokenised together up to about this many characters (see each_analysis).
+JOINED_CHARS = 1 << 15
+_JOIN = "\n\n"
 
 
 def _long_text_pieces(text: str, sentences: list[tuple[int, int]]):
