@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from termlint.document.markdown import parse_markdown
 from termlint.errors import TermlintError
@@ -172,3 +174,41 @@ def test_decode_strips_bom_and_remembers_it():
 def test_deep_nesting_is_a_clear_error_not_a_recursion_error():
     with pytest.raises(TermlintError, match="nested too deeply"):
         parse_markdown(SourceText("deep.md", "> " * 5000 + "text\n"))
+
+
+# Plain content (no character that can start inline markup) is split by termlint instead of
+# markdown-it's inline parser (markdown._plain_children): the tokens must be markdown-it's.
+_PLAIN = st.text(alphabet=" \t\n-:#%+=>@{}|\"'.()]aZé\u00a0\x1e", max_size=40)
+
+
+@given(_PLAIN)
+@settings(max_examples=500, deadline=None)
+def test_plain_content_splits_into_the_tokens_markdown_it_makes(content):
+    from termlint.document.markdown import _INLINE_MARKUP, _parser, _plain_children
+
+    assert _INLINE_MARKUP.search(content) is None
+    md = _parser()
+    want = [(t.type, t.content) for t in md.inline.parse(content, md, {}, [])]
+    assert [(t.type, t.content) for t in _plain_children(content)] == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A plain paragraph about scheming.\n",
+        "Two lines, one space  \nthen a hard break\n   and indented: a # hash\n",
+        "- item one\n- item two: x > y\n\n| a | b |\n|---|---|\n| scheming | 1 |\n",
+        "# Heading, plain\n\nline one \nline two\t\nline three\n",
+    ],
+)
+def test_plain_blocks_read_as_markdown_it_would_read_them(text, monkeypatch):
+    # the whole prose (text, pieces, links) with the plain path and with markdown-it only
+    from termlint.document import markdown
+
+    def read(text):
+        return [(b.text, b.pieces, b.links, b.kind) for b in blocks_of(text)]
+
+    fast = read(text)
+    monkeypatch.setattr(markdown, "_INLINE_MARKUP", markdown.re.compile(r"(?s:.)|^"))
+    assert read(text) == fast
+    assert_pieces_map(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from termlint.nlp.analyzer import analyzer_for, make_tokenizer
 from termlint.nlp.stems import stem
@@ -154,3 +156,99 @@ def test_a_pickled_analyzer_renumbers_its_cues_in_the_process_that_reads_it():
     assert analyzer._cue_kinds
     state = analyzer.__getstate__()
     assert state["_cue_kinds"] == {} and state["keys"] is analyzer.keys
+
+
+@given(st.text(alphabet=" \t\n.!?…\"')(A1a*_e.gJ", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_the_first_sentence_starts_at_zero_so_a_bisect_needs_no_floor(text):
+    # The analyzer finds a match's sentence with a bare bisect of the sentence starts
+    # (Analyzer._collect): right only while the first sentence starts at offset 0.
+    from termlint.nlp.sentences import sentence_bounds
+
+    spans = sentence_bounds(text)
+    assert spans and spans[0][0] == 0
+
+
+def test_each_hit_records_the_sentence_that_holds_it():
+    # Cues, terms and agent words all carry their sentence (bisected in _collect): checked
+    # against the sentences' own bounds, in a block with several of each.
+    analyzer = analyzer_for(default_project().glossary)
+    text = (
+        "The model was scheming. In-context scheming evals ran! Did the employee scheme? "
+        "The AI lab, e.g. Anthropic, said his model schemes. Last: the schemer."
+    )
+    [result] = analyzer.analyze([text])
+    bounds = list(result.sentences)
+    assert len(bounds) == 5
+
+    def holds(sentence, offset):
+        return bounds[sentence][0] <= offset < bounds[sentence][1]
+
+    assert result.terms and all(holds(h.sentence, h.start) for h in result.terms)
+    assert len(result.cues) >= 2 and all(holds(c.sentence, c.start) for c in result.cues)
+    agents = [*result.ai_tokens, *result.human_tokens, *result.pronoun_tokens]
+    assert {s for _, s in agents} >= {2, 3}
+
+
+_WORDS = st.sampled_from(
+    [
+        "scheming",
+        "schemer's",
+        "in-context",
+        "evals",
+        "the",
+        "model",
+        "AI",
+        "lab",
+        "her",
+        "Ponzi",
+        "scheme",
+        "alignment",
+        "faking",
+        "(",
+        ")",
+        ".",
+        "'",
+        "“",
+        " ",
+        "  ",
+        "\n",
+        "\u00a0",
+        "\t",
+    ]
+)
+
+
+@given(st.lists(st.lists(_WORDS, max_size=12).map(" ".join), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_blocks_analysed_together_read_as_each_analysed_alone(texts):
+    # each_analysis tokenises consecutive blocks as one Doc (blank lines between them) and
+    # reads each match back as its own block's: nothing may cross from one block to the next
+    # (a phrase, a context word, an offset), and edge whitespace sends a block off alone.
+    analyzer = analyzer_for(default_project().glossary)
+    alone = [analyzer._analyze_doc(analyzer.tokenizer(t), t) for t in texts]
+    assert list(analyzer.each_analysis(texts)) == alone
+
+
+def test_blocks_are_joined_in_bounded_docs(monkeypatch):
+    # A long document's blocks go to spaCy in Docs of about JOINED_CHARS, never all at once.
+    from termlint.nlp import analyzer as module
+
+    analyzer = analyzer_for(default_project().glossary)
+    seen = []
+    tokenizer = analyzer.tokenizer
+
+    class Counting:
+        def __call__(self, text):
+            seen.append(len(text))
+            return tokenizer(text)
+
+        def __getattr__(self, name):
+            return getattr(tokenizer, name)
+
+    texts = ["The AI lab saw in-context scheming in evals."] * 40
+    want = analyzer.analyze(texts)
+    monkeypatch.setattr(module, "JOINED_CHARS", 200)
+    monkeypatch.setattr(analyzer, "tokenizer", Counting())
+    assert analyzer.analyze(texts) == want
+    assert len(seen) > 5 and max(seen) < 200 + 2 * len(texts[0]) + 4

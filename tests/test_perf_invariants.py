@@ -47,6 +47,34 @@ def test_linting_runs_with_the_collector_off_and_restores_it():
         gc.enable()
 
 
+def test_a_serial_run_freezes_what_the_language_stage_loaded_once_and_thaws_after(tmp_path):
+    # files.runner freezes the objects loaded by the first file with a term (spaCy, the
+    # analyzer, the model), so the collector never rescans them; the run ends as it began.
+    from termlint.pipeline import lint_paths
+
+    for n in range(3):
+        (tmp_path / f"d{n}.md").write_text(DRAFT)
+    lint_text(DRAFT)  # spaCy loaded
+    assert gc.get_freeze_count() == 0
+    counts = [gc.get_freeze_count() for _ in lint_paths([str(tmp_path)], jobs=1)]
+    assert len(counts) == 3 and min(counts) > 0  # frozen after the first file, until the end
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_caller_that_froze_objects_keeps_them_frozen(tmp_path):
+    from termlint.pipeline import lint_paths
+
+    (tmp_path / "d.md").write_text(DRAFT)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        results = list(lint_paths([str(tmp_path)], jobs=1))
+        assert results[0].diagnostics or results[0].occurrences
+        assert 0 < gc.get_freeze_count() <= frozen  # neither thawed nor frozen again
+    finally:
+        gc.unfreeze()
+
+
 def test_building_the_analyzer_in_the_command_never_imports_spacys_cli():
     code = (
         "import sys\n"

@@ -791,7 +791,14 @@ class _Walker:
     ) -> tuple[str, list[tuple[int, int, int]], list[Link]]:
         """The prose text of one block's inline content, its source pieces and its links."""
         content = block.raw
-        to_source = self._content_mapper(content, block.line - 1, block.end_line, block._origins)
+        origins = block._origins
+        if origins is None:
+            origins = self._content_line_origins(content, block.line - 1, block.end_line)
+        if "\n" not in content and _INLINE_MARKUP.search(content) is None:
+            # One line of plain text (see _plain_children): its prose is its content, one
+            # run of the source from its first character.
+            return content, [(0, origins[0], len(content))] if content else [], NO_ITEMS
+        to_source = self._content_mapper(content, block.line - 1, block.end_line, origins)
         out: list[str] = []
         pieces: list[tuple[int, int, int]] = []
         links: list[Link] = []
@@ -895,7 +902,14 @@ class _Walker:
         return "".join(out), pieces, links or NO_ITEMS  # most blocks link nothing: one shared empty
 
     def _inline_children(self, content: str, line: int) -> list:
-        """The inline tokens of a block (the core parse skipped them: see _parser)."""
+        """The inline tokens of a block (the core parse skipped them: see _parser).
+
+        Content with no character that can start inline markup (most headings, list items
+        and table cells, many paragraphs) is split here instead: markdown-it would make
+        the same text and break tokens after trying each of its rules at every stop.
+        """
+        if _INLINE_MARKUP.search(content) is None:
+            return _plain_children(content)
         children: list = []
         if content:
             md = _parser()
@@ -931,6 +945,57 @@ class _Walker:
             emit(ch, index)
             cursor = next_cursor
         return cursor
+
+
+#: The characters that can start an inline token other than text and line breaks, for the
+#: rules this parser runs: escapes, code, emphasis and strikethrough, links and images,
+#: footnotes (``[^``, ``^[``), autolinks and HTML, entities, math. Every other character,
+#: including the rest of markdown-it's text terminators, ends up as plain text.
+_INLINE_MARKUP = re.compile(r"[\\`*_~\[!^<&$]")
+
+
+class _PlainToken:
+    """A text or line-break token of content with no inline markup: the two fields the walk
+    reads of markdown-it's Token."""
+
+    __slots__ = ("type", "content")
+
+    def __init__(self, type: str, content: str = ""):
+        self.type = type
+        self.content = content
+
+
+_SOFTBREAK = _PlainToken("softbreak")
+_HARDBREAK = _PlainToken("hardbreak")
+
+
+def _plain_children(content: str) -> list:
+    """The inline tokens markdown-it makes of content with no inline markup (see
+    ``_INLINE_MARKUP``): a text token a line, and between lines the break its ``newline``
+    rule makes. That rule drops a line's trailing spaces (two or more make a hard break,
+    one a soft break) and skips the next line's leading spaces and tabs; an empty run of
+    text makes no token."""
+    if "\n" not in content:
+        return [_PlainToken("text", content)] if content else []
+    children: list = []
+    lines = content.split("\n")
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        if i:
+            line = line.lstrip(" \t")
+        if i == last:
+            if line:
+                children.append(_PlainToken("text", line))
+            break
+        brk = _SOFTBREAK
+        if line.endswith("  "):
+            line, brk = line.rstrip(" "), _HARDBREAK
+        elif line.endswith(" "):
+            line = line[:-1]
+        if line:
+            children.append(_PlainToken("text", line))
+        children.append(brk)
+    return children
 
 
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")

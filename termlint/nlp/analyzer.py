@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from ..model import NO_ITEMS, BlockAnalysis, TermHit, cue_kind, cue_kind_of
-from .sentences import sentence_bounds, sentence_index
+from .sentences import sentence_bounds
 from .stems import stem
 
 if TYPE_CHECKING:
     from ..glossary.entries import Glossary
-
-BATCH_SIZE = 256
 
 
 def phrase_variants(phrase: str) -> set[str]:
@@ -161,10 +160,15 @@ class Analyzer:
 
     def __init__(self, glossary: Glossary):
         self.tokenizer = tokenizer = make_tokenizer()  # first: it imports spaCy without its CLI
+        from spacy.attrs import IDX, LENGTH, LOWER
         from spacy.matcher import PhraseMatcher
 
         self.keys: dict[int, tuple] = {}
-        self._cue_kinds: dict[int, int] = {}  # a cue match id → its packed kind (cue_kind)
+        # a cue match id → its term, sense and packed kind (cue_kind), filled in as cues are
+        # first seen
+        self._cue_kinds: dict[int, tuple[str, str, int]] = {}
+        self._contexts: dict[int, int] = {}  # a context word's match id → 0 AI, 1 human
+        self._columns = [IDX, LENGTH, LOWER]
         self.term_matcher = PhraseMatcher(tokenizer.vocab, attr="LOWER")
         self.norm_matcher = PhraseMatcher(tokenizer.vocab, attr="NORM")
         make = tokenizer
@@ -190,6 +194,7 @@ class Analyzer:
         ):
             key = self._key(("context", kind))
             self.norm_matcher.add(key, [make(v) for w in words for v in phrase_variants(str(w))])
+            self._contexts[self.tokenizer.vocab.strings[key]] = 0 if kind == "ai" else 1
         # Pronouns match as written: their stems collide with other words ("here" → "her").
         self.term_matcher.add(
             self._key(("context", "pronoun")), [make(str(w)) for w in lex["human_pronouns"]]
@@ -210,23 +215,91 @@ class Analyzer:
         """Analyse prose blocks in one batch; returns plain data, one per text."""
         return list(self.each_analysis(texts))
 
-    def each_analysis(self, texts: Sequence[str]) -> Iterator[BlockAnalysis]:
-        """:meth:`analyze`, one block's analysis at a time, as spaCy's batches come."""
+    def each_analysis(self, texts: Iterable[str]) -> Iterator[BlockAnalysis]:
+        """:meth:`analyze`, one block's analysis at a time.
+
+        Consecutive blocks are tokenised and matched as one spaCy Doc of up to JOINED_CHARS
+        characters (each block's text, then a blank line): a Doc, its two matcher runs and its
+        arrays cost about as much per block as a paragraph's words. Each match is then read
+        as its own block's, with offsets, token indices and context words from that block
+        alone. A text that starts or ends with whitespace is analysed alone (its edge would
+        run into the blank line's token), and so is a text over LONG_TEXT.
+        """
         # A generator, not a list: no second copy of the whole document's prose is kept, and
-        # each Doc is freed once its block is read.
-        docs = self.tokenizer.pipe(
-            (_break_long_chunks(t) if len(t) <= LONG_TEXT else "" for t in texts),
-            batch_size=BATCH_SIZE,
-        )
-        for doc, text in zip(docs, texts, strict=True):
-            yield (
-                self._analyze_doc(doc, text) if len(text) <= LONG_TEXT else self._analyze_long(text)
-            )
+        # each Doc is freed once its blocks are read.
+        batch: list[tuple[str, str]] = []  # (text, the text spaCy reads)
+        size = 0
+        for text in texts:
+            if len(text) > LONG_TEXT:
+                if batch:
+                    yield from self._analyze_joined(batch)
+                    batch, size = [], 0
+                yield self._analyze_long(text)
+                continue
+            spaced = _break_long_chunks(text)
+            if not spaced or spaced[0].isspace() or spaced[-1].isspace():
+                if batch:
+                    yield from self._analyze_joined(batch)
+                    batch, size = [], 0
+                yield self._analyze_doc(self.tokenizer(spaced), text)
+                continue
+            batch.append((text, spaced))
+            size += len(spaced) + 2
+            if size >= JOINED_CHARS:
+                yield from self._analyze_joined(batch)
+                batch, size = [], 0
+        if batch:
+            yield from self._analyze_joined(batch)
+
+    def _analyze_joined(self, batch: list[tuple[str, str]]) -> Iterator[BlockAnalysis]:
+        """The analyses of blocks whose texts neither start nor end with whitespace, from
+        one Doc of their texts joined by blank lines (see :meth:`each_analysis`)."""
+        doc = self.tokenizer(_JOIN.join(spaced for _, spaced in batch))
+        term_matches = self.term_matcher(doc)
+        norm_matches = self.norm_matcher(doc)
+        columns = doc.to_array(self._columns).T.tolist()
+        idx = columns[0] if columns else []
+        # each block's first token: the one at its first character (it starts with a word);
+        # the blank line after a block is one token of its own, found by no pattern
+        firsts, ends, offset = [], [], 0
+        for _, spaced in batch:
+            firsts.append(bisect_left(idx, offset))
+            offset += len(spaced)
+            ends.append(bisect_left(idx, offset))
+            offset += len(_JOIN)
+        terms: list[list] = [[] for _ in batch]
+        norms: list[list] = [[] for _ in batch]
+        for match in term_matches:
+            terms[bisect_right(firsts, match[1]) - 1].append(match)
+        for match in norm_matches:
+            norms[bisect_right(firsts, match[1]) - 1].append(match)
+        offset = 0
+        for at, (text, spaced) in enumerate(batch):
+            result = _Found()
+            result.sentences = sentence_bounds(text)
+            cues: _Cues = {}
+            if terms[at] or norms[at]:
+                first = firsts[at]
+                self._collect_matches(
+                    terms[at],
+                    norms[at],
+                    columns,
+                    doc.vocab.strings,
+                    result,
+                    cues,
+                    [s for s, _ in result.sentences],
+                    -offset,
+                    -first,
+                    first,
+                    ends[at],
+                )
+            offset += len(spaced) + len(_JOIN)
+            yield _finish(result, cues)
 
     def _analyze_doc(self, doc, text: str) -> BlockAnalysis:
         result = _Found()
         result.sentences = sentence_bounds(text)  # doc.text would rebuild it token by token
-        cues: list[tuple[int, int, int, int, int, int]] = []
+        cues: _Cues = {}
         self._collect(doc, result, cues, [s for s, _ in result.sentences])
         return _finish(result, cues)
 
@@ -240,7 +313,7 @@ class Analyzer:
         result.sentences = sentence_bounds(text)
         starts = [s for s, _ in result.sentences]
         token_base = 0
-        cues: list[tuple[int, int, int, int, int, int]] = []
+        cues: _Cues = {}
         for begin, end in _long_text_pieces(text, result.sentences):
             doc = self.tokenizer(_break_long_chunks(text[begin:end]))
             self._collect(doc, result, cues, starts, begin, token_base)
@@ -251,31 +324,65 @@ class Analyzer:
         self,
         doc,
         result: _Found,
-        cues: list[tuple[int, int, int, int, int, int]],
+        cues: _Cues,
         starts: list[int],
         base: int = 0,
         token_base: int = 0,
     ) -> None:
         """Add one Doc's matches to ``result``, its cues to ``cues`` as packed rows
-        (:meth:`PackedCues.from_rows`); the Doc's text starts at ``base``."""
+        (:meth:`PackedCues.from_rows`) grouped as :func:`_longest_cues` reads them; the Doc's
+        text starts at ``base``.
+
+        A sentence is found by bisecting ``starts`` directly: the first sentence always
+        starts at 0 (``sentence_bounds``), so no offset lies before it.
+        """
         term_matches = self.term_matcher(doc)
         norm_matches = self.norm_matcher(doc)
         if not term_matches and not norm_matches:
             return
         # Offsets, lengths and lowercase forms read as arrays: a Token object per look-up
         # was most of this function's time.
-        from spacy.attrs import IDX, LENGTH, LOWER
+        columns = doc.to_array(self._columns).T.tolist()
+        self._collect_matches(
+            term_matches,
+            norm_matches,
+            columns,
+            doc.vocab.strings,
+            result,
+            cues,
+            starts,
+            base,
+            token_base,
+            0,
+            len(doc),
+        )
 
-        columns = doc.to_array([IDX, LENGTH, LOWER]).T.tolist()
+    def _collect_matches(
+        self,
+        term_matches: list,
+        norm_matches: list,
+        columns: list[list[int]],
+        strings,
+        result: _Found,
+        cues: _Cues,
+        starts: list[int],
+        base: int,
+        token_base: int,
+        lo: int,
+        hi: int,
+    ) -> None:
+        """:meth:`_collect` of one block's matches in a Doc whose ``columns`` are its tokens'
+        offsets, lengths and lowercase forms. ``base`` and ``token_base`` turn the Doc's
+        offsets and token indices into the block's; the block's tokens are ``lo`` up to
+        ``hi``, and context words are read only among them."""
         idx, length, lower = columns if columns else ([], [], [])
-        strings = doc.vocab.strings
-        size = len(idx)
+        keys = self.keys
         for match_id, start, end in term_matches:
-            meaning = self.keys[match_id]
+            meaning = keys[match_id]
             start_char = base + idx[start]
             if meaning[0] == "context":  # a pronoun
                 result.pronoun_tokens.append(
-                    (token_base + start, sentence_index(starts, start_char))
+                    (token_base + start, bisect_right(starts, start_char) - 1)
                 )
                 continue
             end_char = base + idx[end - 1] + length[end - 1]
@@ -283,8 +390,8 @@ class Analyzer:
                 result.exclusions.append((start_char, end_char))
                 continue
             # one str per word form, not one per look-up (a use keeps eight of them)
-            left = tuple(intern(strings[lower[i]]) for i in range(max(0, start - 4), start))
-            right = tuple(intern(strings[lower[i]]) for i in range(end, min(size, end + 4)))
+            left = tuple(intern(strings[lower[i]]) for i in range(max(lo, start - 4), start))
+            right = tuple(intern(strings[lower[i]]) for i in range(end, min(hi, end + 4)))
             result.terms.append(
                 TermHit(
                     meaning[1],
@@ -293,35 +400,48 @@ class Analyzer:
                     end_char,
                     token_base + start,
                     token_base + end,
-                    sentence_index(starts, start_char),
+                    bisect_right(starts, start_char) - 1,
                     left,
                     right,
                 )
             )
+        if not norm_matches:
+            return
+        contexts = self._contexts
+        targets = (result.ai_tokens, result.human_tokens)
         kinds = self._cue_kinds
         for match_id, start, end in norm_matches:
-            meaning = self.keys[match_id]
             start_char = base + idx[start]
-            sentence = sentence_index(starts, start_char)
-            if meaning[0] == "context":
-                target = {
-                    "ai": result.ai_tokens,
-                    "human": result.human_tokens,
-                    "pronoun": result.pronoun_tokens,
-                }[meaning[1]]
-                target.append((token_base + start, sentence))
+            sentence = bisect_right(starts, start_char) - 1
+            context = contexts.get(match_id)
+            if context is not None:  # a word that says who acts
+                targets[context].append((token_base + start, sentence))
                 continue
-            kind = kinds.get(match_id)
-            if kind is None:
-                kind = kinds[match_id] = cue_kind(*meaning[1:])
+            cue = kinds.get(match_id)
+            if cue is None:
+                meaning = keys[match_id]
+                cue = kinds[match_id] = (meaning[1], meaning[2], cue_kind(*meaning[1:]))
+            term_id, sense_id, kind = cue
             end_char = base + idx[end - 1] + length[end - 1]
-            cues.append(
-                (kind, start_char, end_char, token_base + start, token_base + end, sentence)
+            unique = cues.get(term_id)
+            if unique is None:
+                unique = cues[term_id] = {}
+            # one phrase per span: the last one found
+            unique[sense_id, start_char, end_char] = (
+                kind,
+                start_char,
+                end_char,
+                token_base + start,
+                token_base + end,
+                sentence,
             )
 
 
 #: Longer prose is analysed in pieces (spaCy's own limit is a million characters).
 LONG_TEXT = 100_000
+#: Blocks are tokenised together up to about this many characters (see each_analysis).
+JOINED_CHARS = 1 << 15
+_JOIN = "\n\n"
 
 
 def _long_text_pieces(text: str, sentences: list[tuple[int, int]]):
@@ -341,6 +461,10 @@ def _long_text_pieces(text: str, sentences: list[tuple[int, int]]):
         yield begin, len(text)
 
 
+#: A block's cue rows as the analyzer gathers them: by term, then by (sense, start, end)
+_Cues = dict[str, dict[tuple[str, int, int], tuple[int, int, int, int, int, int]]]
+
+
 class _Found:
     """What the analyzer collects from one block, before it is packed (BlockAnalysis)."""
 
@@ -355,7 +479,7 @@ class _Found:
         self.exclusions: list[tuple[int, int]] = []  # character spans
 
 
-def _finish(result: _Found, cues: list[tuple[int, int, int, int, int, int]]) -> BlockAnalysis:
+def _finish(result: _Found, cues: _Cues) -> BlockAnalysis:
     # Packed once read (see BlockAnalysis): a dense document keeps every block's until it is
     # read. Most blocks hold no term and no exclusion: one shared empty instead of a list each.
     return BlockAnalysis(
@@ -365,7 +489,7 @@ def _finish(result: _Found, cues: list[tuple[int, int, int, int, int, int]]) -> 
         human_tokens=result.human_tokens,
         pronoun_tokens=result.pronoun_tokens,
         exclusions=result.exclusions or NO_ITEMS,
-        cue_rows=_longest_cues(cues),
+        cue_rows=_longest_of(cues) if cues else NO_ITEMS,
     )
 
 
@@ -411,30 +535,38 @@ def _longest_cues(
     rows: list[tuple[int, int, int, int, int, int]],
 ) -> list[tuple[int, int, int, int, int, int]]:
     """Drop a cue that lies strictly inside a longer cue of the same term (rows as
-    :meth:`PackedCues.from_rows` takes them)."""
-    by_term: dict[str, dict[tuple[str, int, int], tuple]] = {}
+    :meth:`PackedCues.from_rows` takes them), and keep one phrase per span and sense: the
+    last one found."""
+    by_term: _Cues = {}
     for row in rows:
         term_id, sense_id, _, _ = cue_kind_of(row[0])
         unique = by_term.get(term_id)
         if unique is None:
             unique = by_term[term_id] = {}
-        unique[sense_id, row[1], row[2]] = row  # one phrase per span: the last one found
+        unique[sense_id, row[1], row[2]] = row
+    return _longest_of(by_term)
+
+
+def _longest_of(by_term: _Cues) -> list[tuple[int, int, int, int, int, int]]:
+    """:func:`_longest_cues` of rows already grouped by term and keyed by (sense, start, end),
+    as :meth:`Analyzer._collect` gathers them."""
     kept: list[tuple[int, int, int, int, int, int]] = []
     for unique in by_term.values():
-        # A span lies strictly inside a longer one exactly when some span before it, in
-        # order of start and then of longest first, reaches as far (a sweep, not k² pairs).
-        reach = -1
-        inside = set()
-        for start, negative_end in sorted({(row[1], -row[2]) for row in unique.values()}):
-            end = -negative_end
-            if reach >= end:
-                inside.add((start, end))
-            elif end > reach:
-                reach = end
-        if inside:
-            kept.extend(row for row in unique.values() if (row[1], row[2]) not in inside)
-        else:
-            kept.extend(unique.values())
+        if len(unique) > 1:
+            # A span lies strictly inside a longer one exactly when some span before it, in
+            # order of start and then of longest first, reaches as far (a sweep, not k² pairs).
+            reach = -1
+            inside = set()
+            for start, negative_end in sorted({(key[1], -key[2]) for key in unique}):
+                end = -negative_end
+                if reach >= end:
+                    inside.add((start, end))
+                elif end > reach:
+                    reach = end
+            if inside:
+                kept.extend(row for row in unique.values() if (row[1], row[2]) not in inside)
+                continue
+        kept.extend(unique.values())
     kept.sort(key=itemgetter(1))
     return kept
 
