@@ -75,6 +75,30 @@ def gitignore_option(fn):
     )(fn)
 
 
+def stdin_filename_option(fn):
+    """--stdin-filename, shared by the commands that read standard input (check, senses, fix)."""
+    return click.option(
+        "--stdin-filename",
+        metavar="PATH",
+        help="The path of the text read from standard input (-, the default with this "
+        "option): findings are reported under PATH, the configuration is the one for PATH, "
+        "and with --force-exclude nothing is checked if its exclude patterns cover PATH.",
+    )(fn)
+
+
+def _stdin_paths(paths, stdin_filename):
+    """(paths, where to look for the configuration) for a --stdin-filename run."""
+    if stdin_filename is None:
+        return paths, None
+    if not paths:
+        paths = ("-",)
+    elif "-" not in paths:
+        raise click.UsageError(
+            "--stdin-filename names the text read from standard input: pass - as a path"
+        )
+    return paths, Path(stdin_filename).parent  # its configuration, found from its folder up
+
+
 def _without_gitignore(project, no_gitignore):
     if not no_gitignore:
         return project
@@ -163,13 +187,7 @@ def main():
     help="Apply the configuration's exclude patterns to files named on the "
     "command line too (the pre-commit hook does: it names every staged file).",
 )
-@click.option(
-    "--stdin-filename",
-    metavar="PATH",
-    help="The path of the text read from standard input (-, the default with this "
-    "option): findings are reported under PATH, the configuration is the one for PATH, and "
-    "with --force-exclude nothing is checked if its exclude patterns cover PATH.",
-)
+@stdin_filename_option
 @gitignore_option
 @project_options
 def check(
@@ -212,15 +230,7 @@ def check(
     from .reporters import reporter_class
     from .rules.load import severity_rank
 
-    start = None
-    if stdin_filename is not None:
-        if not paths:
-            paths = ("-",)
-        elif "-" not in paths:
-            raise click.UsageError(
-                "--stdin-filename names the text read from standard input: pass - as a path"
-            )
-        start = Path(stdin_filename).parent  # its configuration, found from its folder up
+    paths, start = _stdin_paths(paths, stdin_filename)
     project = _with_strictness(_project(config_path, no_cache, cwd=start), strictness)
     project = _without_gitignore(project, no_gitignore)
     if per_use:
@@ -336,8 +346,9 @@ def lsp(stdio):
     help="How sure a reading must be before it counts as clear (default: the "
     "configuration's, else normal).",
 )
+@stdin_filename_option
 @project_options
-def senses(paths, fmt, strictness, config_path, no_cache):
+def senses(paths, fmt, strictness, stdin_filename, config_path, no_cache):
     """Show every use of a glossary term, the sense it was read in, and why.
 
     Each use gets the sense a careful reader would most likely name, how likely that is, and
@@ -348,6 +359,7 @@ def senses(paths, fmt, strictness, config_path, no_cache):
     Examples:
       termlint senses draft.md
       termlint senses draft.md --format json
+      termlint senses - --stdin-filename docs/post.md < buffer.md
     """
     import json
 
@@ -355,7 +367,8 @@ def senses(paths, fmt, strictness, config_path, no_cache):
     from .reporters.senses import document, occurrence_record, text_lines
 
     # Readings do not depend on grouping; per use, senses shares cached results with fix.
-    project = _per_use(_with_strictness(_project(config_path, no_cache), strictness))
+    paths, start = _stdin_paths(paths, stdin_filename)
+    project = _per_use(_with_strictness(_project(config_path, no_cache, cwd=start), strictness))
     records: list[dict] = []
     had_error = False
     results = run_paths(
@@ -365,6 +378,7 @@ def senses(paths, fmt, strictness, config_path, no_cache):
         jobs=default_jobs(),
         use_cache=not no_cache,
         whole_source=True,
+        stdin_filename=stdin_filename,
     )
     for result in results:
         if result.error is not None:
@@ -643,6 +657,7 @@ def evaluate(folder, split, strictness, verbose, config_path, no_cache):
     is_flag=True,
     help="Apply the exclude patterns to files named on the command line too.",
 )
+@stdin_filename_option
 @gitignore_option
 @project_options
 def fix(
@@ -653,6 +668,7 @@ def fix(
     line_diff,
     interactive,
     force_exclude,
+    stdin_filename,
     no_gitignore,
     config_path,
     no_cache,
@@ -669,6 +685,7 @@ def fix(
       termlint fix draft.md --sense scheming=worst-case-model --diff
       termlint fix posts/ --sense scheming=in-context-scheming --how link
       termlint fix draft.md --how declare          (asks, when run in a terminal)
+      termlint fix - --stdin-filename docs/post.md --sense scheming=worst-case-model < a.md
     """
     from .edits.fix import (
         encode,
@@ -681,7 +698,8 @@ def fix(
     from .model import SourceText
 
     # Fixes are made use by use: the runner's results must not fold repeated uses together.
-    project = _per_use(_without_gitignore(_project(config_path, no_cache), no_gitignore))
+    paths, start = _stdin_paths(paths, stdin_filename)
+    project = _per_use(_without_gitignore(_project(config_path, no_cache, cwd=start), no_gitignore))
     if how == "link" and not project.config.docs_url:
         from .edits.fix import LINK_NEEDS_DOCS_URL
 
@@ -706,6 +724,12 @@ def fix(
     )
 
     _terminate_cleanly()
+    from .files.discovery import stdin_excluded
+
+    excluded = stdin_excluded(stdin_filename, project.config, force_exclude)
+    if "-" in paths and excluded and not show_diff:
+        # An editor pipes its buffer through: an excluded file comes back unchanged.
+        sys.stdout.buffer.write(sys.stdin.buffer.read())
     had_error = False
     files = uses = 0
     results = run_entries(
@@ -717,6 +741,7 @@ def fix(
         force_exclude=force_exclude,
         notice=_note,
         whole_source=True,
+        stdin_filename=stdin_filename,
     )
     for path, result in results:
         try:

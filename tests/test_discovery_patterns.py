@@ -182,3 +182,35 @@ def test_stdin_filename_without_dash_among_paths_is_a_usage_error(tree):
     config(tree, "{}\n")
     out = termlint("check", "keep.md", "--stdin-filename", "x.md", input=AMBIGUOUS)
     assert out.exit_code == 2 and "pass - as a path" in out.output
+
+
+def test_senses_and_fix_read_stdin_as_the_named_file(tree):
+    config(tree, "{}\n")
+    named = termlint("senses", "-", "--stdin-filename", "drafts/x.md", input=AMBIGUOUS)
+    assert named.exit_code == 0, named.output
+    assert named.stdout.startswith("drafts/x.md:1:23: 'scheming'")
+    plain = termlint("senses", "-", input=AMBIGUOUS)
+    assert plain.stdout.startswith("<stdin>:1:23: 'scheming'")
+    fix = ("fix", "-", "--sense", "scheming=worst-case-model", "--diff")
+    diff = termlint(*fix, "--stdin-filename", "drafts/x.md", input=AMBIGUOUS)
+    assert diff.stdout.startswith("--- a/drafts/x.md\n+++ b/drafts/x.md\n")
+    assert "worst-case" in diff.stdout
+    # the configuration is the named file's: a broken one in drafts/ stops both
+    config(tree / "drafts", "strictness: sometimes\n")
+    for args in (("senses", "-"), fix):
+        out = termlint(*args, "--stdin-filename", "drafts/x.md", input=AMBIGUOUS)
+        assert out.exit_code == 2 and "drafts" in out.output and "strictness" in out.output
+        assert termlint(*args, "--stdin-filename", "notes/x.md", input=AMBIGUOUS).exit_code == 0
+    bad = termlint("senses", "keep.md", "--stdin-filename", "x.md", input=AMBIGUOUS)
+    assert bad.exit_code == 2 and "pass - as a path" in bad.output
+
+
+def test_fix_passes_an_excluded_stdin_through_unchanged(tree):
+    config(tree, 'exclude: ["drafts/*.md"]\n')
+    text = "Could an AI system be scheming right now?\r\n\r\nNo trailing newline"
+    args = ("fix", "-", "--sense", "scheming=worst-case-model", "--stdin-filename")
+    kept = termlint(*args, "drafts/x.md", "--force-exclude", input=text)
+    assert kept.exit_code == 0 and kept.stdout_bytes == text.encode()
+    fixed = termlint(*args, "notes/x.md", "--force-exclude", input=text)
+    assert b"worst-case" in fixed.stdout_bytes  # not excluded: fixed, the rest byte for byte
+    assert fixed.stdout_bytes.endswith(b"right now?\r\n\r\nNo trailing newline")

@@ -58,6 +58,11 @@ def not_regular_error(kind: str, display: str) -> TermlintError:
     )
 
 
+def stdin_excluded(stdin_filename: str | None, config: Config, force_exclude: bool) -> bool:
+    """Whether standard input, standing for ``stdin_filename``, is left out by ``exclude``."""
+    return bool(stdin_filename and force_exclude and _excluded(Path(stdin_filename), config))
+
+
 def iter_paths(
     paths: Iterable[str],
     config: Config,
@@ -76,7 +81,7 @@ def iter_paths(
     seen: set[str] = set()
     for raw in paths:
         if raw == "-":
-            if stdin_filename and force_exclude and _excluded(Path(stdin_filename), config):
+            if stdin_excluded(stdin_filename, config, force_exclude):
                 continue
             yield "-", None, None
             continue
