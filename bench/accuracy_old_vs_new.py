@@ -20,7 +20,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 V1_SPLITS = ["dev", "dev2", "blind3", "heldout", "fresh", "blind4"]
-V2_SPLITS = ["train", "dev", "dev-b", "blind-a", "blind-b", "blind-c", "blind-d", "blind-e"]
+V2_SPLITS = [
+    "train",
+    "dev",
+    "dev-b",
+    "blind-a",
+    "blind-b",
+    "blind-c",
+    "blind-d",
+    "blind-e",
+    "blind-f",
+]
 
 # Run inside either checkout: lint every text with *that* termlint, print one JSON line per
 # item with what it read at each occurrence (start, status, sense, flagged).

@@ -555,8 +555,8 @@ def glossary_build(out_dir, base_url, config_path, no_cache):
     default="dev",
     show_default=True,
     help="Which part of the labelled set to score: a folder of the v2 corpus "
-    "(train, dev, dev-b, blind-a, blind-b, blind-c, blind-d, blind-e), a `split:` value of the "
-    "first set's items (dev, dev2, heldout, fresh, blind3, blind4), or all.",
+    "(train, dev, dev-b, blind-a, blind-b, blind-c, blind-d, blind-e, blind-f), a `split:` "
+    "value of the first set's items (dev, dev2, heldout, fresh, blind3, blind4), or all.",
 )
 @click.option(
     "--strictness",

@@ -1,7 +1,7 @@
 """Accuracy guards for the learned sense reader (numbers and their history: docs/accuracy.md).
 
 The guards are on the splits choices are made on (v2 dev and dev-b) and on data the model is
-trained on (fit, not estimates). The blind sets (v2 blind-a, blind-b, blind-c, blind-d, blind-e; v1
+trained on (fit, not estimates). The blind sets (v2 blind-a to blind-f; v1
 heldout, fresh, blind4) are never asserted on: they are scored once, for the report.
 """
 

@@ -18,7 +18,17 @@ from ..errors import TermlintError
 
 LABELLED = Path(__file__).resolve().parents[2] / "tests" / "labelled"
 V2 = LABELLED / "v2"
-V2_SPLITS = ("train", "dev", "dev-b", "blind-a", "blind-b", "blind-c", "blind-d", "blind-e")
+V2_SPLITS = (
+    "train",
+    "dev",
+    "dev-b",
+    "blind-a",
+    "blind-b",
+    "blind-c",
+    "blind-d",
+    "blind-e",
+    "blind-f",
+)
 BROADER = {
     "goal-guarding-schemer": "power-motivated-training-gamer",
     "worst-case-assumption": "worst-case-model",
