@@ -72,6 +72,8 @@ def _view(text: str, analyses: list[BlockAnalysis], occs: list[Occurrence]) -> D
         'Throughout this post, "plotting" means a model hiding its goal.',
         "In what follows, plotting refers to hidden goal pursuit.",
         "By plotting, throughout this post and elsewhere, I mean hidden goal pursuit.",
+        "By plotting I'll mean roughly what Redwood people mean: hidden goal pursuit.",
+        "By plotting we will mean a model hiding its goal.",
     ],
 )
 def test_definitional_shapes(sentence):
@@ -102,6 +104,10 @@ def test_document_scope():
     assert governs_document("We are using the narrow definition of plotting.")
     assert governs_document('Throughout, "plotting" means a model hiding its goal.')
     assert not governs_document("Their definition of plotting is narrow.")
+    # a stipulation in the future tense governs the document as the present one does
+    assert governs_document("By plotting I'll mean hidden goal pursuit.")
+    assert governs_document("By plotting we will mean hidden goal pursuit.")
+    assert not governs_document("By plotting they mean hidden goal pursuit.")
 
 
 # -- providers -----------------------------------------------------------------------------

@@ -213,8 +213,8 @@ _DOCUMENT_SCOPE = re.compile(
     r"\b(?:in\s+this\s+(?:post|paper|essay|piece|memo|report|note|"
     r"document|write-?up|sequence|review)|throughout|in\s+what\s+"
     r"follows|for\s+the\s+rest\s+of|hereafter|henceforth|i\s+use|we\s+use|"
-    r"i['’]ll\s+use|we['’]ll\s+use|broadly|by\s+\S+\s+i\s+mean|"
-    r"by\s+\S+\s+we\s+mean|(?:i|we)(?:['’]m|['’]re|\s+am|\s+are)\s+using|"
+    r"i['’]ll\s+use|we['’]ll\s+use|broadly|by\s+\S+\s+(?:i|we)(?:['’]ll|\s+will)?\s+mean|"
+    r"(?:i|we)(?:['’]m|['’]re|\s+am|\s+are)\s+using|"
     r"(?:using|adopt(?:ing)?|work(?:ing)?\s+with)\s+(?:a|an|the|my|our)\s+(?:[\w-]+\s+){0,2}?"
     r"definition)\b",
     re.I,
@@ -238,7 +238,11 @@ def is_definitional(sentence: str, rel_start: int, rel_end: int) -> bool:
         return True
     # "By X I mean", also with an aside: "By X, throughout this post, I mean"
     if re.search(r"\bby\s+" + _Q + r"$", before, re.I) and re.search(
-        r"^" + _TERM_END + r"\s*(?:,[^,.;]{1,60},)?\s*,?\s*(?:i|we)\s+(?:mean|refer)", after, re.I
+        r"^"
+        + _TERM_END
+        + r"\s*(?:,[^,.;]{1,60},)?\s*,?\s*(?:i|we)(?:['’]ll|\s+will)?\s+(?:mean|refer)",
+        after,
+        re.I,
     ):
         return True
     return bool(_HEREAFTER.search(sentence))
