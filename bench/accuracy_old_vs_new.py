@@ -19,18 +19,10 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from termlint.evaluation.corpus import V2_SPLITS  # noqa: E402  (one list of the v2 splits)
+
 V1_SPLITS = ["dev", "dev2", "blind3", "heldout", "fresh", "blind4"]
-V2_SPLITS = [
-    "train",
-    "dev",
-    "dev-b",
-    "blind-a",
-    "blind-b",
-    "blind-c",
-    "blind-d",
-    "blind-e",
-    "blind-f",
-]
 
 # Run inside either checkout: lint every text with *that* termlint, print one JSON line per
 # item with what it read at each occurrence (start, status, sense, flagged).
@@ -132,11 +124,12 @@ def main() -> int:
     parser.add_argument("old", type=Path, help="a checkout of the old version")
     parser.add_argument(
         "--splits",
-        default=",".join([f"v1:{s}" for s in V1_SPLITS] + [f"v2:{s}" for s in V2_SPLITS[1:]]),
+        default=",".join(
+            [f"v1:{s}" for s in V1_SPLITS] + [f"v2:{s}" for s in V2_SPLITS if s != "train"]
+        ),
         help="comma-separated v1:SPLIT / v2:SPLIT",
     )
     args = parser.parse_args()
-    sys.path.insert(0, str(REPO))
     from termlint.evaluation.corpus import LABELLED, load_corpus, load_v1
     from termlint.pipeline import load_project
 
