@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Establishment, Occurrence, Status
+from . import features
 from .features import MENTION, PSEUDO, UNCLEAR
 
 if TYPE_CHECKING:
@@ -111,9 +112,14 @@ def explain(
     evidence: list[Evidence],
     feats: list[dict[str, float]],
     model: SenseModel,
+    words: tuple[list[str], list[str]] | None = None,
 ) -> list[dict]:
     """What spoke for the sense, strongest first: ``{kind, sense, weight, text}`` records whose
-    weight is the learned weight times the evidence's strength (its share of the score)."""
+    weight is the learned weight times the evidence's strength (its share of the score).
+
+    ``feats``: each candidate's features (:func:`features.build`), or only their evidence part
+    (:func:`features.evidence_features`) with ``words``, the sorted words near the use and in
+    the rest of its sentence (what the resolver keeps): the same reasons either way."""
     order = [s.id for s in term.senses] + list(PSEUDO)
     if sense_id not in order or not feats:
         return []
@@ -131,12 +137,29 @@ def explain(
         name = e.feature if e.sense == sense_id else f"{e.feature}~family"
         w = weights.get(name, 0.0) + weights.get(f"{name}@{sense_id}", 0.0)
         scored.append(_reason(e.kind.value, e.sense, w * e.strength, e.text))
-    for name, value in feats[order.index(sense_id)].items():
-        if name.startswith(("near@", "sent@")) and value:
-            w = weights.get(name, 0.0)
-            word = name.split(":", 1)[1]
-            where = "next to the word" if name.startswith("near@") else "in the sentence"
-            scored.append(_reason("words", sense_id, w, f"the word '{word}…' {where}"))
+    if words is None:
+        for name, value in feats[order.index(sense_id)].items():
+            if name.startswith(("near@", "sent@")) and value:
+                w = weights.get(name, 0.0)
+                word = name.split(":", 1)[1]
+                where = "next to the word" if name.startswith("near@") else "in the sentence"
+                scored.append(_reason("words", sense_id, w, f"the word '{word}…' {where}"))
+    else:
+        # the same weights (features.build's word features), read from the compiled tables;
+        # a word with no weight (None) would be cut below anyway
+        c = order.index(sense_id)
+        tables = features.tables(model.stage2, term)
+        near, rest = words
+        for stems, row_of, where in (
+            (near, tables.near_row, "next to the word"),
+            (rest, tables.sent_row, "in the sentence"),
+        ):
+            for stem in stems:
+                row = row_of(stem)
+                if row is not None:
+                    # the text build's feature name gives: near@{sense}:{stem} after its first ':'
+                    word = stem if ":" not in sense_id else f"{sense_id}:{stem}".split(":", 1)[1]
+                    scored.append(_reason("words", sense_id, row[c], f"the word '{word}…' {where}"))
     scored = [r for r in scored if r["weight"] > 0.05]
     scored.sort(key=lambda r: -r["weight"])
     out, seen = [], set()
@@ -168,8 +191,10 @@ def apply(
     own_link: str | None = None,
     defines: bool = False,
     defines_for_document: bool = False,
+    words: tuple[list[str], list[str]] | None = None,
 ) -> None:
-    """Set the occurrence's reading: sense, status, confidence, candidates, evidence."""
+    """Set the occurrence's reading: sense, status, confidence, candidates, evidence.
+    ``feats`` and ``words`` as :func:`explain` takes them."""
     occ.defines = defines
     if occ.mention:
         occ.status, occ.evidence = Status.MENTION, ["the word is discussed as a word"]
@@ -190,7 +215,7 @@ def apply(
         established and established.declared
     ):
         occ.status, occ.confidence = Status.MENTION, round(probs[MENTION], 2)
-        reasons = explain(term, MENTION, evidence, feats, model)
+        reasons = explain(term, MENTION, evidence, feats, model, words)
         _explained(occ, reasons, [])
         occ.evidence.insert(0, "the word seems talked about as a word")
         return
@@ -206,7 +231,7 @@ def apply(
         occ.sense, occ.status, occ.confidence = top, Status.COLLOQUIAL, round(probs[top], 2)
         _explained(
             occ,
-            explain(term, top, evidence, feats, model),
+            explain(term, top, evidence, feats, model, words),
             ["a person or everyday setting, no AI system in sight"],
         )
         return
@@ -238,14 +263,14 @@ def apply(
                 Status.INCONSISTENT,
             )
             occ.confidence = round(masses[rival], 2)
-            _explained(occ, explain(term, rival, evidence, feats, model), [])
+            _explained(occ, explain(term, rival, evidence, feats, model, words), [])
             occ.evidence.append(f"but the document {established.origin}")
             return
         occ.sense = established.sense
         if defines and defines_for_document:
             occ.status, occ.confidence = Status.DEFINED, round(mass, 2)
             occ.sense = sense
-            _explained(occ, explain(term, sense, evidence, feats, model), [])
+            _explained(occ, explain(term, sense, evidence, feats, model, words), [])
             occ.evidence.insert(0, "the author defines the word here, read as this sense")
             return
         occ.status = Status.DECLARED if established.declared else Status.ESTABLISHED
@@ -257,7 +282,7 @@ def apply(
         occ.status = Status.DEFINED if defines else Status.RESOLVED
         _explained(
             occ,
-            explain(term, sense, evidence, feats, model),
+            explain(term, sense, evidence, feats, model, words),
             [f"read as the sense most uses like this one have (p = {mass:.2f})"],
         )
         return

@@ -44,6 +44,8 @@ class Fitted:
     weights: dict[str, float]
     temperature: float = 1.0
     meta: dict = field(default_factory=dict)
+    #: Tables compiled from the weights by whoever scores with them (features.tables).
+    compiled: dict = field(default_factory=dict, repr=False, compare=False)
 
     def scores(self, features: Sequence[dict[str, float]]) -> list[float]:
         # sum(w.get(k, 0.0) * v for k, v in f.items()), the same products summed in the same
@@ -52,7 +54,11 @@ class Fitted:
         return [sum(map(mul, map(get, f, repeat(0.0)), f.values())) for f in features]
 
     def probabilities(self, features: Sequence[dict[str, float]]) -> list[float]:
-        return softmax([s / self.temperature for s in self.scores(features)])
+        return self.calibrated(self.scores(features))
+
+    def calibrated(self, scores: Sequence[float]) -> list[float]:
+        """Scores to probabilities: the softmax at the model's temperature."""
+        return softmax([s / self.temperature for s in scores])
 
 
 def softmax(scores: Sequence[float]) -> list[float]:

@@ -134,7 +134,8 @@ class DocumentResolver:
 
     def _first_pass(self, occurrences: list[Occurrence]):
         """The view with every readable use's first-pass reading, and a function giving a
-        use's second-pass reading (term, evidence, probabilities by sense, features)."""
+        use's second-pass reading (term, evidence, probabilities by sense, each candidate's
+        evidence features, the sorted words near the use and in the rest of its sentence)."""
         view, readable, words = prepare_view(
             self.doc, self.analyses, self.glossary, occurrences, lazy_words=True
         )
@@ -154,7 +155,7 @@ class DocumentResolver:
             if len(evidence) < room:
                 kept[i] = evidence
                 room -= len(evidence) + 1
-            probs = self.model.stage1.probabilities(features.build(term, evidence, words[i]))
+            probs = features.read(self.model.stage1, term, evidence, words[i])[0]
             senses = names.get(term.id)
             if senses is None:
                 senses = names[term.id] = tuple(features.candidates(term))
@@ -176,9 +177,17 @@ class DocumentResolver:
                 if first is None
                 else first + gather_document(view, occ, term)
             )
-            feats = features.build(term, evidence, words.pop(i))  # read once: free it
-            probs = self.model.stage2.probabilities(feats)
-            return [term, evidence, dict(zip(features.candidates(term), probs, strict=True)), feats]
+            # the words are read once: free them
+            probs, part, sorted_words = features.read(
+                self.model.stage2, term, evidence, words.pop(i)
+            )
+            return [
+                term,
+                evidence,
+                dict(zip(features.candidates(term), probs, strict=True)),
+                part,
+                sorted_words,
+            ]
 
         return view, _IndexSet(len(occurrences), readable), second
 
@@ -271,6 +280,7 @@ class DocumentResolver:
                 self.model,
                 threshold,
                 est if applies else None,
+                words=reading[4] if reading else None,
                 own_link=self._own_link(view, occ, term),
                 defines=i in view.definitional,
                 defines_for_document=defined_at.get(term.id) == i,
