@@ -125,18 +125,25 @@ def explain(
         return []
     weights = model.stage2.weights
     scored: list[dict] = []
+    # Only a reason whose rounded weight is over _SHOWN_OVER is shown (below), so none whose
+    # weight is not over it is made at all: most of a use's evidence and words.
+    related: dict[str, bool] = {}  # per sense of the evidence (a use's evidence has few)
     for e in evidence:
         if e.sense == MENTION:
             if sense_id == MENTION:
-                scored.append(
-                    _reason(e.kind.value, MENTION, weights.get(f"{MENTION}:{e.tier}", 0.0), e.text)
-                )
+                w = weights.get(f"{MENTION}:{e.tier}", 0.0)
+                if w > _SHOWN_OVER:
+                    scored.append(_reason(e.kind.value, MENTION, w, e.text))
             continue
-        if not _related(term, e.sense, sense_id):
+        rel = related.get(e.sense)
+        if rel is None:
+            rel = related[e.sense] = _related(term, e.sense, sense_id)
+        if not rel:
             continue
         name = e.feature if e.sense == sense_id else f"{e.feature}~family"
-        w = weights.get(name, 0.0) + weights.get(f"{name}@{sense_id}", 0.0)
-        scored.append(_reason(e.kind.value, e.sense, w * e.strength, e.text))
+        w = (weights.get(name, 0.0) + weights.get(f"{name}@{sense_id}", 0.0)) * e.strength
+        if w > _SHOWN_OVER:
+            scored.append(_reason(e.kind.value, e.sense, w, e.text))
     if words is None:
         for name, value in feats[order.index(sense_id)].items():
             if name.startswith(("near@", "sent@")) and value:
@@ -156,11 +163,11 @@ def explain(
         ):
             for stem in stems:
                 row = row_of(stem)
-                if row is not None:
+                if row is not None and row[c] > _SHOWN_OVER:
                     # the text build's feature name gives: near@{sense}:{stem} after its first ':'
                     word = stem if ":" not in sense_id else f"{sense_id}:{stem}".split(":", 1)[1]
                     scored.append(_reason("words", sense_id, row[c], f"the word '{word}…' {where}"))
-    scored = [r for r in scored if r["weight"] > 0.05]
+    scored = [r for r in scored if r["weight"] > _SHOWN_OVER]
     scored.sort(key=lambda r: -r["weight"])
     out, seen = [], set()
     for r in scored:
@@ -168,6 +175,10 @@ def explain(
             seen.add(r["text"])
             out.append(r)
     return out[:SHOWN_EVIDENCE]
+
+
+#: A reason is shown when its weight, rounded to two places, is over this.
+_SHOWN_OVER = 0.05
 
 
 def _reason(kind: str, sense: str, weight: float, text: str) -> dict:
