@@ -245,3 +245,28 @@ def test_uses_past_the_kept_evidence_read_the_same(monkeypatch):
     assert [(o.sense, o.status, o.scores, o.reasons, o.evidence) for o in capped.occurrences] == [
         (o.sense, o.status, o.scores, o.reasons, o.evidence) for o in kept.occurrences
     ]
+
+
+def test_uses_past_the_kept_words_read_the_same(monkeypatch):
+    # The first pass keeps each use's sorted words for the second, up to KEPT_WORDS; past it
+    # the second pass reads them from the text again: the same readings, scores and reasons.
+    from termlint.senses import features, resolver
+
+    fresh: list[int] = []  # second-pass reads given words read from the text (sets)
+    real = features.read
+
+    def spy(fitted, term, found, words):
+        if fitted is resolver.load_model().stage2 and isinstance(words[0], set):
+            fresh.append(1)
+        return real(fitted, term, found, words)
+
+    monkeypatch.setattr(features, "read", spy)
+    kept, _, _ = _counted_reading(monkeypatch, MANY_BLOCKS, group="use")
+    assert not fresh  # every use's words kept: none read again
+    monkeypatch.setattr(resolver, "KEPT_WORDS", 200)
+    capped, _, _ = _counted_reading(monkeypatch, MANY_BLOCKS, group="use")
+    assert len(fresh) > 40  # the cap was really reached (the first few uses kept theirs)
+    assert [d.to_json() for d in capped.diagnostics] == [d.to_json() for d in kept.diagnostics]
+    assert [(o.sense, o.status, o.scores, o.reasons, o.evidence) for o in capped.occurrences] == [
+        (o.sense, o.status, o.scores, o.reasons, o.evidence) for o in kept.occurrences
+    ]

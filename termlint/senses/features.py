@@ -302,7 +302,10 @@ def scores(
 
 
 def read(
-    fitted: Fitted, term: Term, evidence: Iterable[Evidence], words: tuple[set[str], set[str]]
+    fitted: Fitted,
+    term: Term,
+    evidence: Iterable[Evidence],
+    words: tuple[Iterable[str], Iterable[str]],
 ) -> tuple[list[float], list[dict[str, float]], tuple[list[str], list[str]]]:
     """One use read by one pass: ``fitted.probabilities(build(term, evidence, words))``, with
     the evidence part and the sorted words it was scored from (what the decision reads)."""

@@ -47,6 +47,13 @@ if TYPE_CHECKING:
 #: counted as one more (≈ 145 B a record and ≈ 80 B a use: at most ≈ 1.5 MB). That is every
 #: use of a file of up to about 50k words as dense as bench/dense_corpus.py's (17 a use).
 KEPT_EVIDENCE = 10_000
+#: How many words around its uses a document keeps from its first pass for its second, in
+#: units of 8 B: a word is one (a list slot: the stems themselves are shared, stem() caches
+#: them), a use 26 more (its tuple, two lists, its dict entry), so at most ≈ 0.8 MB. That is
+#: every use of a file of up to about 350k words as dense as bench/dense_corpus.py's (about
+#: 9 words a use).
+KEPT_WORDS = 100_000
+_WORDS_PER_USE = 26
 
 
 class DocumentResolver:
@@ -148,6 +155,10 @@ class DocumentResolver:
         # file's memory stays bounded.
         kept: dict[int, list[Evidence]] = {}
         room = KEPT_EVIDENCE
+        # The same for the words around each use (sorted, as the first pass read them): up
+        # to KEPT_WORDS a document; past it the second pass reads them from the text again.
+        kept_words: dict[int, tuple[list[str], list[str]]] = {}
+        word_room = KEPT_WORDS
         for i in readable:
             occ = occurrences[i]
             term = self.glossary.terms[occ.term_id]
@@ -155,7 +166,11 @@ class DocumentResolver:
             if len(evidence) < room:
                 kept[i] = evidence
                 room -= len(evidence) + 1
-            probs = features.read(self.model.stage1, term, evidence, words[i])[0]
+            probs, _, sorted_words = features.read(self.model.stage1, term, evidence, words[i])
+            size = len(sorted_words[0]) + len(sorted_words[1]) + _WORDS_PER_USE
+            if size <= word_room:
+                kept_words[i] = sorted_words
+                word_room -= size
             senses = names.get(term.id)
             if senses is None:
                 senses = names[term.id] = tuple(features.candidates(term))
@@ -177,9 +192,9 @@ class DocumentResolver:
                 if first is None
                 else first + gather_document(view, occ, term)
             )
-            # the words are read once: free them
+            first_words = kept_words.pop(i, None)  # read once: free them
             probs, part, sorted_words = features.read(
-                self.model.stage2, term, evidence, words.pop(i)
+                self.model.stage2, term, evidence, first_words or words.pop(i)
             )
             return [
                 term,
