@@ -154,3 +154,18 @@ def test_scores_stay_equal_once_the_kept_rows_run_out(monkeypatch):
         _same(fitted, term, [], words)
     tab = features.tables(fitted, term)
     assert len(tab._near) + len(tab._sent) == 3
+
+
+def test_a_model_made_from_another_compiles_its_own_tables():
+    """The tables are the model's own: a Fitted made by dataclasses.replace with other weights
+    does not read the first one's compiled rows (they are not a constructor field)."""
+    import dataclasses
+
+    model = load_model()
+    term = default_project().glossary.terms["scheming"]
+    words = (set(_known_words(model.stage1, term, "near", 5)), set())
+    _same(model.stage1, term, [], words)  # compiles the first model's tables
+    halved = {k: v / 2 for k, v in model.stage1.weights.items()}
+    other = dataclasses.replace(model.stage1, weights=halved)
+    assert other.compiled is not model.stage1.compiled
+    assert _same(other, term, [], words) != _same(model.stage1, term, [], words)

@@ -45,7 +45,7 @@ class Fitted:
     temperature: float = 1.0
     meta: dict = field(default_factory=dict)
     #: Tables compiled from the weights by whoever scores with them (features.tables).
-    compiled: dict = field(default_factory=dict, repr=False, compare=False)
+    compiled: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def scores(self, features: Sequence[dict[str, float]]) -> list[float]:
         # sum(w.get(k, 0.0) * v for k, v in f.items()), the same products summed in the same
