@@ -135,7 +135,8 @@ class DocumentResolver:
     # reading -------------------------------------------------------------------------------
 
     def read(self, occurrences: list[Occurrence]) -> tuple[DocumentView, dict[int, list]]:
-        """The two passes: per occurrence index, (term, evidence, probabilities by sense)."""
+        """The two passes: per occurrence index, its second-pass reading (term, evidence,
+        probabilities by sense, then what the decision reads: see :meth:`_first_pass`)."""
         view, readable, second = self._first_pass(occurrences)
         return view, {i: second(i) for i in sorted(readable)}
 
