@@ -237,3 +237,65 @@ def test_no_color_on_a_real_terminal(tmp_path, no_color):
     )
     assert "[ambiguous-term]" in output
     assert ("\x1b[" in output) is (not no_color)
+
+
+# A use the document's definition settles, though its own sentence would not: "N% sure" would
+# read as doubt about the reading, so the words say where it comes from instead.
+
+SETTLED = (
+    '# Notes\n\nIn this post, by "scheming" I mean a model that plays along in training so that '
+    "it can gain power later.\n\nThe counting argument says many goals lead to scheming.\n\n"
+    "Back to models: if scheming is likely, control matters more.\n"
+)
+
+
+def _record(status: str, confidence: float) -> dict:
+    return {
+        "path": "d.md",
+        "line": 3,
+        "column": 5,
+        "match": "scheming",
+        "term": "scheming",
+        "sense": "power-motivated-training-gamer",
+        "status": status,
+        "confidence": confidence,
+        "evidence": ["defined on line 1"],
+        "candidates": [],
+    }
+
+
+def test_a_reading_the_definition_settles_says_so_instead_of_a_low_percent(project):
+    from termlint.reporters.senses import ALONE_SETTLES, text_lines
+
+    low = text_lines(_record("established", ALONE_SETTLES - 0.42), project.glossary)
+    assert "% sure" not in low[0] and low[0].endswith("(Carlsmith's schemer)")
+    assert low[-1].strip().startswith("note: this sentence alone gives that sense 8%")
+    high = text_lines(_record("established", 0.75), project.glossary)
+    assert high[0].endswith("(75% sure)") and not any("note:" in line for line in high)
+    # only a reading the document set up: the model's own low reading keeps its percent
+    resolved = text_lines(_record("resolved", 0.08), project.glossary)
+    assert resolved[0].endswith("(8% sure)") and not any("note:" in line for line in resolved)
+
+
+def test_senses_text_and_hover_word_every_settled_use_alike(run, tmp_path, project):
+    from termlint.editor.hover import hover_markdown
+    from termlint.reporters.senses import ALONE_SETTLES
+
+    write(tmp_path, "d.md", SETTLED)
+    records = json.loads(run("senses", "d.md", "--format", "json").output)["occurrences"]
+    text = run("senses", "d.md").output
+    established = [r for r in records if r["status"] == "established"]
+    assert established, "the definition on line 3 sets the sense for the later uses"
+    for r in established:
+        [head] = [
+            line
+            for line in text.splitlines()
+            if line.startswith(f"d.md:{r['line']}:{r['column']}:")
+        ]
+        assert ("% sure" in head) == (r["confidence"] >= ALONE_SETTLES)
+    result = lint_text(SETTLED, "d.md", project)
+    for occ in result.occurrences:
+        if occ.status.value != "established":
+            continue
+        hover = hover_markdown(occ, project).splitlines()[0]
+        assert ("definition settles it" in hover) == (occ.confidence < ALONE_SETTLES)

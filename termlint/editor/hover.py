@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..reporters.senses import settled_elsewhere
 from ..rules.kinds import sense_url
 
 if TYPE_CHECKING:
@@ -57,10 +58,15 @@ def hover_markdown(occ: Occurrence, project: Project) -> str:
     lines = []
     if sense is not None:
         p = scores.get(sense.id, getattr(occ, "confidence", 0.0))
+        alone = (
+            " from this sentence alone: the document's definition settles it"
+            if settled_elsewhere(status, getattr(occ, "confidence", 1.0))
+            else ""
+        )
         lines.append(
             f"**{occ.match}** — read as "
             f"**{_link(sense.label, sense_url(docs, term.id, sense.id))}** (`{sense.id}`), "
-            f"probability {_pct(p)}"
+            f"probability {_pct(p)}{alone}"
         )
     else:
         lines.append(

@@ -86,8 +86,27 @@ def text_lines(record: dict, glossary: Glossary, reasons: int = 4) -> list[str]:
         how = _HOW.get(status, "read as")
         sense = _label(glossary, record["term"], record["sense"])
         head = f"{where} — {how} {sense}".replace("  ", " ")
-        if status not in ("declared", "linked", "single-sense"):
+        settled = settled_elsewhere(status, record["confidence"])
+        if status not in ("declared", "linked", "single-sense") and not settled:
             head += f" ({round(record['confidence'] * 100)}% sure)"
         if status == "inconsistent":
             head += ", not the sense the document set"
-    return [head] + [f"    because: {visible(why)}" for why in record["evidence"][:reasons]]
+    lines = [head] + [f"    because: {visible(why)}" for why in record["evidence"][:reasons]]
+    if status != "ambiguous" and settled_elsewhere(status, record["confidence"]):
+        lines.append(
+            f"    note: this sentence alone gives that sense {round(record['confidence'] * 100)}%;"
+            " a reader who skipped the definition may not tell"
+        )
+    return lines
+
+
+#: Below this probability from its own words, a use the document's definition settles would
+#: not be read that way without the definition (a majority, not a learned cut: it only chooses
+#: how a reading is worded, never the reading).
+ALONE_SETTLES = 0.5
+
+
+def settled_elsewhere(status: str, confidence: float) -> bool:
+    """A use read in the sense the document set up, though its own sentence would not say so:
+    the reading comes from the definition, and "N% sure" would mislead."""
+    return status == "established" and confidence < ALONE_SETTLES
